@@ -1,0 +1,1170 @@
+/*
+ * game.c: the rules of the game as pure functions (see game.h for the contract).
+ *
+ * Every change follows one path: game_apply() copies the input into a scratch state,
+ * charges the running clocks up to now (flagging any that ran out), lets the handler of
+ * the action type check and edit the scratch, and only on success bumps the version and
+ * copies the scratch out. So a refusal cannot leave anything half-done.
+ */
+#include "game.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- text checks ---------------------------------------------------------------- */
+
+/* Decodes one strict UTF-8 sequence (no overlongs, surrogates or > U+10FFFF); returns its length or 0. */
+static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    size_t n;
+    uint32_t v, min;
+
+    if (len == 0)
+        return 0;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        n = 2, v = s[0] & 0x1F, min = 0x80;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        n = 3, v = s[0] & 0x0F, min = 0x800;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        n = 4, v = s[0] & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+/* C0, DEL and C1 controls: they have no business in a name shown on a scoreboard. */
+static bool is_control(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+/* Names and factions: UTF-8, no controls, at most GAME_NAME_CHARS code points. */
+static bool valid_name(const char *s, size_t len)
+{
+    size_t chars = 0, n;
+    uint32_t cp;
+
+    if (len >= GAME_NAME_SIZE)
+        return false;
+    for (size_t i = 0; i < len; i += n) {
+        n = utf8_next((const unsigned char *)s + i, len - i, &cp);
+        if (n == 0 || is_control(cp) || ++chars > GAME_NAME_CHARS)
+            return false;
+    }
+    return true;
+}
+
+/* Game ids and setting keys: they end up in URLs and JSON keys, so keep them plain. */
+static bool valid_token(const char *s, size_t len, size_t max)
+{
+    if (len == 0 || len > max)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+static bool is_json_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Private notes: the edge parsed the JSON; here only the size, UTF-8 and the {...} outline. */
+static bool valid_private(const char *s, size_t len)
+{
+    size_t n, b = 0, e = len;
+    uint32_t cp;
+
+    if (len > GAME_PRIVATE_MAX)
+        return false;
+    for (size_t i = 0; i < len; i += n) {
+        n = utf8_next((const unsigned char *)s + i, len - i, &cp);
+        if (n == 0 || cp == 0)
+            return false;
+    }
+    while (b < e && is_json_ws(s[b]))
+        b++;
+    while (e > b && is_json_ws(s[e - 1]))
+        e--;
+    return e - b >= 2 && s[b] == '{' && s[e - 1] == '}';
+}
+
+static bool is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * A JSON string literal, quotes included, as RFC 8259 allows it. Setting values are
+ * written to clients verbatim, so a broken literal here would break every state message.
+ * Returns the number of characters (an escape counts as one) or -1.
+ */
+static long json_string_chars(const char *s, size_t len)
+{
+    long chars = 0;
+    size_t end = len - 1, n;
+    uint32_t cp;
+
+    if (len < 2 || s[0] != '"' || s[end] != '"')
+        return -1;
+    for (size_t i = 1; i < end; i += n, chars++) {
+        if (s[i] == '"' || (unsigned char)s[i] < 0x20)
+            return -1;
+        if (s[i] != '\\') {
+            if ((n = utf8_next((const unsigned char *)s + i, end - i, &cp)) == 0)
+                return -1;
+            continue;
+        }
+        if (i + 1 >= end)
+            return -1;
+        if (s[i + 1] == 'u') {
+            if (i + 6 > end || !is_hex(s[i + 2]) || !is_hex(s[i + 3]) || !is_hex(s[i + 4]) || !is_hex(s[i + 5]))
+                return -1;
+            n = 6;
+        } else if (s[i + 1] != '\0' && strchr("\"\\/bfnrt", s[i + 1]) != NULL) {
+            n = 2;
+        } else {
+            return -1;
+        }
+    }
+    return chars;
+}
+
+static size_t skip_digits(const char *s, size_t i, size_t len)
+{
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
+/* A JSON number, exactly the RFC 8259 grammar. */
+static bool json_number(const char *s, size_t len)
+{
+    size_t i = 0, j;
+
+    if (i < len && s[i] == '-')
+        i++;
+    if (i >= len || s[i] < '0' || s[i] > '9')
+        return false;
+    i = s[i] == '0' ? i + 1 : skip_digits(s, i, len);
+    if (i < len && s[i] == '.') {
+        if ((j = skip_digits(s, i + 1, len)) == i + 1)
+            return false;
+        i = j;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if ((j = skip_digits(s, i, len)) == i)
+            return false;
+        i = j;
+    }
+    return i == len;
+}
+
+/* A JSON integer of at most 12 digits (enough for every known setting) into *v. */
+static bool json_int(const char *s, size_t len, int64_t *v)
+{
+    size_t i;
+    int64_t x = 0;
+
+    if (len == 0 || !json_number(s, len))
+        return false;
+    i = s[0] == '-' ? 1 : 0;
+    if (len - i > 12)
+        return false;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        x = x * 10 + (s[i] - '0');
+    }
+    *v = s[0] == '-' ? -x : x;
+    return true;
+}
+
+/* Copies a slice into a fixed buffer, zero-filling the rest so equal states are equal bytes. */
+static void set_text(char *dst, size_t size, game_str_t s)
+{
+    memset(dst, 0, size);
+    memcpy(dst, s.base, s.len < size ? s.len : size - 1);
+}
+
+/* The buffer holds a NUL-terminated string (a state from outside may not). */
+static bool terminated(const char *buf, size_t size)
+{
+    return memchr(buf, '\0', size) != NULL;
+}
+
+static int bad(const char **bf, const char *field)
+{
+    *bf = field;
+    return GAME_E_BAD;
+}
+
+/* ---- settings ------------------------------------------------------------------- */
+
+/* The settings the rules read; each must be a JSON integer within [min, max]. */
+static const struct known_setting {
+    const char *key;
+    int64_t min, max, def;
+} known_settings[] = {
+    {"clock_ms", GAME_CLOCK_MS_MIN, GAME_CLOCK_MS_MAX, GAME_CLOCK_MS_DEFAULT},
+    {"rounds", GAME_ROUNDS_MIN, GAME_ROUNDS_MAX, GAME_ROUNDS_DEFAULT},
+    {"cp_per_turn", 0, GAME_CP_PER_TURN_MAX, GAME_CP_PER_TURN_DEFAULT},
+};
+#define NKNOWN (sizeof(known_settings) / sizeof(known_settings[0]))
+
+static bool slice_is(const char *s, size_t len, const char *lit)
+{
+    return strlen(lit) == len && memcmp(s, lit, len) == 0;
+}
+
+static const struct known_setting *find_known(const char *key, size_t len)
+{
+    for (size_t i = 0; i < NKNOWN; i++)
+        if (slice_is(key, len, known_settings[i].key))
+            return &known_settings[i];
+    return NULL;
+}
+
+/* A value of the given type, and in range when the key is a known one. */
+static bool valid_value(const struct known_setting *k, game_vtype_t type, const char *v, size_t len)
+{
+    int64_t x;
+    long chars;
+
+    if (len > GAME_VALUE_MAX)
+        return false;
+    if (k != NULL)
+        return type == GAME_V_NUMBER && json_int(v, len, &x) && x >= k->min && x <= k->max;
+    switch (type) {
+    case GAME_V_STRING:
+        chars = json_string_chars(v, len);
+        return chars >= 0 && chars <= GAME_VALUE_CHARS;
+    case GAME_V_NUMBER:
+        return len <= GAME_VALUE_CHARS && json_number(v, len);
+    case GAME_V_BOOL:
+        return slice_is(v, len, "true") || slice_is(v, len, "false");
+    default:
+        return false;
+    }
+}
+
+/* Index of the setting with this key, or -1. */
+static int find_setting(const game_t *g, const char *key, size_t len)
+{
+    for (size_t i = 0; i < g->nsettings && i < GAME_SETTINGS_MAX; i++)
+        if (slice_is(key, len, g->settings[i].key))
+            return (int)i;
+    return -1;
+}
+
+static int64_t setting_int(const game_t *g, const struct known_setting *k)
+{
+    int i = find_setting(g, k->key, strlen(k->key));
+    int64_t v;
+
+    if (i < 0 || g->settings[i].type != GAME_V_NUMBER)
+        return k->def;
+    const char *s = g->settings[i].value;
+    return json_int(s, strlen(s), &v) && v >= k->min && v <= k->max ? v : k->def;
+}
+
+static void store_setting(game_setting_t *e, const char *key, size_t klen, game_vtype_t type, game_str_t value)
+{
+    memset(e, 0, sizeof(*e));
+    memcpy(e->key, key, klen);
+    memcpy(e->value, value.base, value.len);
+    e->type = type;
+}
+
+static void store_default(game_setting_t *e, const struct known_setting *k)
+{
+    char num[24];
+    int n = snprintf(num, sizeof(num), "%lld", (long long)k->def);
+
+    store_setting(e, k->key, strlen(k->key), GAME_V_NUMBER, (game_str_t){num, (size_t)n});
+}
+
+/* ---- clocks --------------------------------------------------------------------- */
+
+/* ms from since to now, 0 if time did not advance, capped so sums cannot overflow. */
+static int64_t elapsed(int64_t since, int64_t now)
+{
+    if (now <= since)
+        return 0;
+    uint64_t d = (uint64_t)now - (uint64_t)since;
+    return d > (uint64_t)GAME_TIME_MAX ? GAME_TIME_MAX : (int64_t)d;
+}
+
+static int64_t add_capped(int64_t a, int64_t b)
+{
+    return a + b > GAME_TIME_MAX ? GAME_TIME_MAX : a + b;
+}
+
+/*
+ * Charges a running clock up to now. One that runs out stops at 0 and is flagged when
+ * flag is set; otherwise (game_settle) it stays running at 0 so the tick still happens.
+ * A "now" before since_ms charges nothing and keeps since_ms (undo replays from a time
+ * that may precede a later checkpoint).
+ */
+static void clock_charge(game_clock_t *c, int64_t now, bool flag)
+{
+    if (!c->running)
+        return;
+    if (now > c->since_ms) {
+        int64_t e = elapsed(c->since_ms, now);
+        if (e >= c->remaining_ms) {
+            c->used_ms = add_capped(c->used_ms, c->remaining_ms);
+            c->remaining_ms = 0;
+        } else {
+            c->remaining_ms -= e;
+            c->used_ms = add_capped(c->used_ms, e);
+        }
+        c->since_ms = now;
+    }
+    if (flag && c->remaining_ms == 0) {
+        c->running = false;
+        c->flagged = true;
+        c->since_ms = 0;
+    }
+}
+
+static void span_charge(game_span_t *t, int64_t now)
+{
+    if (!t->running || now <= t->since_ms)
+        return;
+    t->ms = add_capped(t->ms, elapsed(t->since_ms, now));
+    t->since_ms = now;
+}
+
+/* Brings every running counter up to now; see clock_charge() for flag. */
+static void advance(game_t *g, int64_t now, bool flag)
+{
+    clock_charge(&g->players[0].clock, now, flag);
+    clock_charge(&g->players[1].clock, now, flag);
+    span_charge(&g->game_time, now);
+}
+
+/* Stops a clock that advance() has already charged up to now. */
+static void clock_stop(game_clock_t *c)
+{
+    c->running = false;
+    c->since_ms = 0;
+}
+
+/* Starts a clock unless it has nothing left to count (a flagged clock stays at 0). */
+static void clock_start(game_clock_t *c, int64_t now)
+{
+    if (c->remaining_ms > 0) {
+        c->running = true;
+        c->since_ms = now;
+    }
+}
+
+static void stop_all(game_t *g)
+{
+    clock_stop(&g->players[0].clock);
+    clock_stop(&g->players[1].clock);
+    g->game_time.running = false;
+    g->game_time.since_ms = 0;
+}
+
+static void clock_reset(game_clock_t *c, int64_t ms)
+{
+    memset(c, 0, sizeof(*c));
+    c->remaining_ms = ms;
+}
+
+/* ---- shared rule steps ---------------------------------------------------------- */
+
+static int actor_player(game_actor_t a)
+{
+    return a == GAME_ACTOR_P1 || a == GAME_ACTOR_P2 ? (int)a : 0;
+}
+
+static game_player_t *player(game_t *g, int n)
+{
+    return &g->players[n - 1];
+}
+
+/* Ends the game; winner is GAME_WINNER_BY_SCORE, 1, 2 or GAME_WINNER_DRAW. */
+static void end_game(game_t *g, int winner)
+{
+    stop_all(g);
+    g->status = GAME_ENDED;
+    if (winner == GAME_WINNER_BY_SCORE) {
+        int d = game_score(g, 1) - game_score(g, 2);
+        winner = d > 0 ? 1 : d < 0 ? 2 : GAME_WINNER_DRAW;
+    }
+    g->draw = winner == GAME_WINNER_DRAW;
+    g->winner = g->draw ? 0 : winner;
+}
+
+/* A new turn starts for g->current_turn: both gain cp_per_turn, and its clock runs if the game does. */
+static void begin_turn(game_t *g, int64_t now)
+{
+    int gain = game_cp_per_turn(g);
+
+    for (int i = 0; i < 2; i++)
+        g->players[i].cp = g->players[i].cp + gain > GAME_CP_MAX ? GAME_CP_MAX : g->players[i].cp + gain;
+    if (g->status == GAME_ACTIVE)
+        clock_start(&player(g, g->current_turn)->clock, now);
+}
+
+/* ---- handlers: each edits the scratch state w, already charged up to now ---------- */
+
+typedef int (*handler_t)(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf);
+
+static int check_names(const struct game_setup_args *s, const char **bf)
+{
+    if (s->player1_name.base != NULL && !valid_name(s->player1_name.base, s->player1_name.len))
+        return bad(bf, "player1_name");
+    if (s->player2_name.base != NULL && !valid_name(s->player2_name.base, s->player2_name.len))
+        return bad(bf, "player2_name");
+    if (s->name.base != NULL && !valid_name(s->name.base, s->name.len))
+        return bad(bf, "name");
+    if (s->faction.base != NULL && !valid_name(s->faction.base, s->faction.len))
+        return bad(bf, "faction");
+    return GAME_OK;
+}
+
+/* game_setup: a player may only name itself (name/faction, or its playerN_name) and only in setup. */
+static int do_setup(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    const struct game_setup_args *s = &a->setup;
+    int me = actor_player(a->actor), rc, who;
+
+    (void)in, (void)now;
+    if (!s->player1_name.base && !s->player2_name.base && !s->name.base && !s->faction.base && !s->attacker &&
+        !s->first_player)
+        return bad(bf, "data");
+    if ((rc = check_names(s, bf)) != GAME_OK)
+        return rc;
+    if (s->player < 0 || s->player > 2)
+        return bad(bf, "player_number");
+    if (s->attacker < 0 || s->attacker > 2)
+        return bad(bf, "attacker");
+    if (s->first_player < 0 || s->first_player > 2)
+        return bad(bf, "first_player");
+    who = s->player ? s->player : me;
+    if ((s->name.base || s->faction.base) && who == 0)
+        return bad(bf, "player_number");
+    if (me && (w->status != GAME_SETUP || who != me || s->attacker || s->first_player ||
+               (s->player1_name.base && me != 1) || (s->player2_name.base && me != 2)))
+        return GAME_E_FORBIDDEN;
+    if (s->first_player && w->status != GAME_SETUP)
+        return GAME_E_INVALID_STATE;
+    if (s->player1_name.base)
+        set_text(w->players[0].name, GAME_NAME_SIZE, s->player1_name);
+    if (s->player2_name.base)
+        set_text(w->players[1].name, GAME_NAME_SIZE, s->player2_name);
+    if (s->name.base)
+        set_text(player(w, who)->name, GAME_NAME_SIZE, s->name);
+    if (s->faction.base)
+        set_text(player(w, who)->faction, GAME_NAME_SIZE, s->faction);
+    if (s->attacker)
+        w->attacker = s->attacker;
+    if (s->first_player)
+        w->first_player = s->first_player;
+    return GAME_OK;
+}
+
+/* One counter of a score_update: at most one "set" or "change" field, each in range. */
+struct counter {
+    const game_opt_t *abs, *delta;
+    const char *abs_name, *delta_name;
+    int max;
+};
+
+static int check_counter(const struct counter *c, const char **bf)
+{
+    if (c->abs->set && (c->abs->v < 0 || c->abs->v > c->max))
+        return bad(bf, c->abs_name);
+    if (c->delta->set && (c->delta->v < -c->max || c->delta->v > c->max))
+        return bad(bf, c->delta_name);
+    return GAME_OK;
+}
+
+static int apply_counter(const struct counter *c, int *val, const char **bf)
+{
+    int64_t v = c->abs->set ? c->abs->v : *val + (c->delta->set ? c->delta->v : 0);
+
+    if (v < 0 || v > c->max)
+        return bad(bf, c->delta_name); /* only a delta can get here: absolutes were checked */
+    *val = (int)v;
+    return GAME_OK;
+}
+
+/* Picks primary/primary_delta or their aliases score/score_delta; two of them at once is ambiguous. */
+static int primary_fields(const struct game_score_args *s, struct counter *c, const char **bf)
+{
+    const game_opt_t *f[4] = {&s->primary, &s->primary_delta, &s->score, &s->score_delta};
+    static const char *const names[4] = {"primary", "primary_delta", "score", "score_delta"};
+    int found = -1;
+
+    for (int i = 0; i < 4; i++) {
+        if (!f[i]->set)
+            continue;
+        if (found >= 0)
+            return bad(bf, names[i]);
+        found = i;
+    }
+    c->max = GAME_SCORE_MAX;
+    c->abs = found == 2 ? &s->score : &s->primary;
+    c->abs_name = found == 2 ? "score" : "primary";
+    c->delta = found == 3 ? &s->score_delta : &s->primary_delta;
+    c->delta_name = found == 3 ? "score_delta" : "primary_delta";
+    return GAME_OK;
+}
+
+static int do_score(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    const struct game_score_args *s = &a->score;
+    struct counter c[3] = {
+        {0},
+        {&s->secondary, &s->secondary_delta, "secondary", "secondary_delta", GAME_SCORE_MAX},
+        {&s->cp, &s->cp_delta, "cp", "cp_delta", GAME_CP_MAX},
+    };
+    int me = actor_player(a->actor), rc;
+
+    (void)in, (void)now;
+    if (s->player < 1 || s->player > 2)
+        return bad(bf, "player_number");
+    if ((rc = primary_fields(s, &c[0], bf)) != GAME_OK)
+        return rc;
+    if (s->secondary.set && s->secondary_delta.set)
+        return bad(bf, "secondary_delta");
+    if (s->cp.set && s->cp_delta.set)
+        return bad(bf, "cp_delta");
+    for (int i = 0; i < 3; i++)
+        if ((rc = check_counter(&c[i], bf)) != GAME_OK)
+            return rc;
+    if (!c[0].abs->set && !c[0].delta->set && !s->secondary.set && !s->secondary_delta.set && !s->cp.set &&
+        !s->cp_delta.set && !s->private_json.base)
+        return bad(bf, "data");
+    if (s->private_json.base && !valid_private(s->private_json.base, s->private_json.len))
+        return bad(bf, "private");
+    if (me && me != s->player)
+        return GAME_E_FORBIDDEN;
+    if (w->status == GAME_ENDED)
+        return GAME_E_INVALID_STATE;
+    game_player_t *p = player(w, s->player);
+    if ((rc = apply_counter(&c[0], &p->primary, bf)) != GAME_OK || (rc = apply_counter(&c[1], &p->secondary, bf)) != GAME_OK ||
+        (rc = apply_counter(&c[2], &p->cp, bf)) != GAME_OK)
+        return rc;
+    if (s->private_json.base)
+        set_text(p->private_json, sizeof(p->private_json), s->private_json);
+    return GAME_OK;
+}
+
+/* timer_update: manual chess clock control; starting one clock stops the other. */
+static int do_timer(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    const struct game_timer_args *t = &a->timer;
+
+    (void)in;
+    if (t->player < 1 || t->player > 2)
+        return bad(bf, "player_number");
+    if (t->op != GAME_TIMER_START && t->op != GAME_TIMER_STOP && t->op != GAME_TIMER_SET)
+        return bad(bf, "action");
+    if (t->op == GAME_TIMER_SET && (!t->time_remaining.set || t->time_remaining.v < 0 || t->time_remaining.v > GAME_CLOCK_MS_MAX))
+        return bad(bf, "time_remaining");
+    if (a->actor != GAME_ACTOR_HOST)
+        return GAME_E_FORBIDDEN;
+    game_clock_t *c = &player(w, t->player)->clock;
+    switch (t->op) {
+    case GAME_TIMER_START:
+        if (w->status != GAME_ACTIVE || c->running || c->remaining_ms == 0)
+            return GAME_E_INVALID_STATE;
+        clock_stop(&player(w, 3 - t->player)->clock);
+        clock_start(c, now);
+        break;
+    case GAME_TIMER_STOP:
+        if (!c->running)
+            return GAME_E_INVALID_STATE;
+        clock_stop(c);
+        break;
+    default:
+        if (w->status == GAME_ENDED)
+            return GAME_E_INVALID_STATE;
+        c->remaining_ms = t->time_remaining.v; /* a running clock keeps running from the new value */
+        c->flagged = c->remaining_ms == 0;
+        if (c->flagged)
+            clock_stop(c);
+        break;
+    }
+    return GAME_OK;
+}
+
+/*
+ * turn_change: the turn passes to the other player. Completing a round (the turn returns
+ * to first_player) after the last round ends the game instead; round and current_turn then
+ * stay as they were, and nobody gains CP.
+ */
+static int do_turn(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    int me = actor_player(a->actor), ct = a->turn.current_turn;
+
+    (void)in;
+    if (ct < 0 || ct > 2)
+        return bad(bf, "current_turn");
+    if (me && (ct || w->current_turn != me))
+        return GAME_E_FORBIDDEN;
+    if (w->status != GAME_ACTIVE && w->status != GAME_PAUSED)
+        return GAME_E_INVALID_STATE;
+    int next = 3 - w->current_turn;
+    if (ct && ct != next)
+        return GAME_E_INVALID_STATE; /* it already is that player's turn */
+    clock_stop(&w->players[0].clock);
+    clock_stop(&w->players[1].clock);
+    if (next == w->first_player) {
+        if (w->round >= game_rounds(w)) {
+            end_game(w, GAME_WINNER_BY_SCORE);
+            return GAME_OK;
+        }
+        w->round++;
+    }
+    w->current_turn = next;
+    begin_turn(w, now);
+    return GAME_OK;
+}
+
+/* game_start: the first turn is a turn like any other, so cp_per_turn is gained for it too. */
+static int do_start(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    (void)in, (void)bf;
+    if (a->actor != GAME_ACTOR_HOST)
+        return GAME_E_FORBIDDEN;
+    if (w->status != GAME_SETUP)
+        return GAME_E_INVALID_STATE;
+    w->status = GAME_ACTIVE;
+    if (w->first_player == 0)
+        w->first_player = 1;
+    w->current_turn = w->first_player;
+    w->round = 1;
+    w->game_time.running = true;
+    w->game_time.since_ms = now;
+    begin_turn(w, now);
+    return GAME_OK;
+}
+
+static int do_pause(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    (void)in, (void)now, (void)bf;
+    if (a->actor != GAME_ACTOR_HOST)
+        return GAME_E_FORBIDDEN;
+    if (w->status != GAME_ACTIVE)
+        return GAME_E_INVALID_STATE;
+    stop_all(w);
+    w->status = GAME_PAUSED;
+    return GAME_OK;
+}
+
+/* game_resume: the clock of the player on turn restarts (whichever clock ran before the pause). */
+static int do_resume(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    (void)in, (void)bf;
+    if (a->actor != GAME_ACTOR_HOST)
+        return GAME_E_FORBIDDEN;
+    if (w->status != GAME_PAUSED)
+        return GAME_E_INVALID_STATE;
+    w->status = GAME_ACTIVE;
+    w->game_time.running = true;
+    w->game_time.since_ms = now;
+    clock_start(&player(w, w->current_turn)->clock, now);
+    return GAME_OK;
+}
+
+/* game_end: a player may only concede, i.e. name the opponent. */
+static int do_end(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    int me = actor_player(a->actor), win = a->end.winner;
+
+    (void)in, (void)now;
+    if (win != GAME_WINNER_BY_SCORE && win != 1 && win != 2 && win != GAME_WINNER_DRAW)
+        return bad(bf, "winner");
+    if (me && win != 3 - me)
+        return GAME_E_FORBIDDEN;
+    if (w->status == GAME_ENDED)
+        return GAME_E_INVALID_STATE;
+    end_game(w, win);
+    return GAME_OK;
+}
+
+static int check_setting_in(const game_setting_in_t *it, const char **bf)
+{
+    const struct known_setting *k;
+
+    if (it->key.base == NULL || !valid_token(it->key.base, it->key.len, GAME_KEY_MAX))
+        return bad(bf, "settings");
+    k = find_known(it->key.base, it->key.len);
+    if (it->type == GAME_V_NULL)
+        return GAME_OK;
+    if (it->value.base == NULL || !valid_value(k, it->type, it->value.base, it->value.len))
+        return bad(bf, k ? k->key : "settings");
+    return GAME_OK;
+}
+
+/* Sets, replaces or (null) removes one setting; a known key set to null goes back to its default. */
+static int put_setting(game_t *w, const game_setting_in_t *it, const char **bf)
+{
+    const struct known_setting *k = find_known(it->key.base, it->key.len);
+    int i = find_setting(w, it->key.base, it->key.len);
+
+    if (it->type == GAME_V_NULL && k == NULL) {
+        if (i >= 0) {
+            memmove(&w->settings[i], &w->settings[i + 1], (w->nsettings - i - 1) * sizeof(w->settings[0]));
+            w->nsettings--;
+            memset(&w->settings[w->nsettings], 0, sizeof(w->settings[0]));
+        }
+        return GAME_OK;
+    }
+    if (i < 0) {
+        if (w->nsettings >= GAME_SETTINGS_MAX)
+            return bad(bf, "settings");
+        i = (int)w->nsettings++;
+    }
+    if (it->type == GAME_V_NULL)
+        store_default(&w->settings[i], k);
+    else
+        store_setting(&w->settings[i], it->key.base, it->key.len, it->type, it->value);
+    return GAME_OK;
+}
+
+/* settings_update: all or nothing. Changing clock_ms in setup resets both clocks to it; later it only applies to new games. */
+static int do_settings(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    const struct game_settings_args *s = &a->settings;
+    bool clock = false;
+    int rc;
+
+    (void)in, (void)now;
+    if (s->n == 0 || s->n > GAME_SETTINGS_MAX)
+        return bad(bf, "settings");
+    for (size_t i = 0; i < s->n; i++)
+        if ((rc = check_setting_in(&s->items[i], bf)) != GAME_OK)
+            return rc;
+    if (a->actor != GAME_ACTOR_HOST)
+        return GAME_E_FORBIDDEN;
+    for (size_t i = 0; i < s->n; i++) {
+        if ((rc = put_setting(w, &s->items[i], bf)) != GAME_OK)
+            return rc;
+        clock = clock || slice_is(s->items[i].key.base, s->items[i].key.len, "clock_ms");
+    }
+    if (clock && w->status == GAME_SETUP) {
+        clock_reset(&w->players[0].clock, game_clock_ms(w));
+        clock_reset(&w->players[1].clock, game_clock_ms(w));
+    }
+    return GAME_OK;
+}
+
+/*
+ * undo: "as if the change had never happened". The before-state comes back whole, but
+ * time is real: clocks running in it were running all along, so they are charged up to
+ * the change (at_ms) and then on to now, and flagged if they ran out meanwhile.
+ */
+static int do_undo(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    const struct game_undo_args *u = &a->undo;
+    int me = actor_player(a->actor);
+    const char *ignored;
+
+    if ((int)u->by < GAME_ACTOR_P1 || (int)u->by > GAME_ACTOR_SERVER)
+        return bad(bf, "undo");
+    if (me && u->by != (game_actor_t)me)
+        return GAME_E_FORBIDDEN;
+    if (u->before == NULL || u->before->version >= in->version || strcmp(u->before->id, in->id) != 0 ||
+        game_check(u->before, &ignored) != GAME_OK)
+        return GAME_E_INVALID_STATE;
+    memcpy(w, u->before, sizeof(*w));
+    advance(w, u->at_ms < now ? u->at_ms : now, true);
+    advance(w, now, true);
+    /* a before-state from another boot may hold times after now: count from now instead */
+    for (int i = 0; i < 2; i++)
+        if (w->players[i].clock.running && w->players[i].clock.since_ms > now)
+            w->players[i].clock.since_ms = now;
+    if (w->game_time.running && w->game_time.since_ms > now)
+        w->game_time.since_ms = now;
+    return GAME_OK;
+}
+
+/* game_state with a full state: times in it are "as of now", since it carries no monotonic time. */
+static int do_state(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    int rc;
+
+    if (a->state.state == NULL)
+        return bad(bf, "data");
+    memcpy(w, a->state.state, sizeof(*w));
+    w->version = 1; /* a placeholder that game_check() accepts; game_apply() sets the real one */
+    for (int i = 0; i < 2; i++)
+        w->players[i].clock.since_ms = w->players[i].clock.running ? now : 0;
+    w->game_time.running = w->status == GAME_ACTIVE;
+    w->game_time.since_ms = w->game_time.running ? now : 0;
+    if ((rc = game_check(w, bf)) != GAME_OK)
+        return rc;
+    if (in != NULL && strcmp(in->id, w->id) != 0)
+        return bad(bf, "game_id");
+    if (a->actor != GAME_ACTOR_HOST)
+        return GAME_E_FORBIDDEN;
+    return GAME_OK;
+}
+
+/* clock_tick: game_apply() already flagged what ran out; refuse if that was nothing. */
+static int do_tick(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    (void)w, (void)a, (void)bf;
+    return game_next_event_ms(in) <= now ? GAME_OK : GAME_E_INVALID_STATE;
+}
+
+static const handler_t handlers[GAME_A_COUNT_] = {
+    [GAME_A_STATE] = do_state,   [GAME_A_SETUP] = do_setup,       [GAME_A_SCORE] = do_score, [GAME_A_TIMER] = do_timer,
+    [GAME_A_TURN] = do_turn,     [GAME_A_START] = do_start,       [GAME_A_PAUSE] = do_pause, [GAME_A_RESUME] = do_resume,
+    [GAME_A_END] = do_end,       [GAME_A_SETTINGS] = do_settings, [GAME_A_UNDO] = do_undo,   [GAME_A_CLOCK_TICK] = do_tick,
+};
+
+/* ---- public API ----------------------------------------------------------------- */
+
+int game_init(game_t *g, const char *id)
+{
+    memset(g, 0, sizeof(*g));
+    if (id == NULL || !valid_token(id, strlen(id), GAME_ID_MAX))
+        return GAME_E_BAD;
+    memcpy(g->id, id, strlen(id));
+    g->version = 1;
+    g->status = GAME_SETUP;
+    for (size_t i = 0; i < NKNOWN; i++)
+        store_default(&g->settings[i], &known_settings[i]);
+    g->nsettings = NKNOWN;
+    for (int i = 0; i < 2; i++) {
+        strcpy(g->players[i].private_json, "{}");
+        clock_reset(&g->players[i].clock, GAME_CLOCK_MS_DEFAULT);
+    }
+    return GAME_OK;
+}
+
+void game_action_init(game_action_t *a, game_action_type_t type, game_actor_t actor)
+{
+    memset(a, 0, sizeof(*a));
+    a->type = type;
+    a->actor = actor;
+}
+
+int game_apply(const game_t *in, const game_action_t *a, int64_t now_ms, game_t *out, const char **bad_field)
+{
+    const char *unused, **bf = bad_field ? bad_field : &unused;
+    int64_t version = in ? in->version : 0;
+    game_t w;
+    int rc;
+
+    *bf = NULL;
+    if (a->expected_version.set && a->expected_version.v != version)
+        return GAME_E_CONFLICT;
+    if ((int)a->type <= GAME_A_NONE || (int)a->type >= GAME_A_COUNT_)
+        return bad(bf, "type");
+    if ((int)a->actor < GAME_ACTOR_P1 || (int)a->actor > GAME_ACTOR_SERVER || (a->actor == GAME_ACTOR_SERVER) != (a->type == GAME_A_CLOCK_TICK))
+        return GAME_E_FORBIDDEN;
+    if (in == NULL && a->type != GAME_A_STATE)
+        return GAME_E_INVALID_STATE;
+    if (in != NULL) {
+        memcpy(&w, in, sizeof(w));
+        advance(&w, now_ms, true);
+    } else {
+        memset(&w, 0, sizeof(w));
+    }
+    if ((rc = handlers[a->type](in, &w, a, now_ms, bf)) != GAME_OK)
+        return rc;
+    w.version = version + 1;
+    memcpy(out, &w, sizeof(w));
+    return GAME_OK;
+}
+
+int game_tick(const game_t *in, int64_t now_ms, game_t *out)
+{
+    game_action_t a;
+
+    game_action_init(&a, GAME_A_CLOCK_TICK, GAME_ACTOR_SERVER);
+    return game_apply(in, &a, now_ms, out, NULL);
+}
+
+int64_t game_next_event_ms(const game_t *g)
+{
+    int64_t t = INT64_MAX;
+
+    for (int i = 0; i < 2; i++) {
+        const game_clock_t *c = &g->players[i].clock;
+        if (c->running && c->since_ms + c->remaining_ms < t)
+            t = c->since_ms + c->remaining_ms;
+    }
+    return t;
+}
+
+void game_settle(game_t *g, int64_t now_ms)
+{
+    advance(g, now_ms, false);
+}
+
+bool game_recover(game_t *g)
+{
+    bool changed = false;
+
+    for (int i = 0; i < 2; i++) {
+        game_clock_t *c = &g->players[i].clock;
+        if (c->running) {
+            clock_stop(c);
+            c->flagged = c->remaining_ms == 0; /* it ran out before the crash; no tick will come now */
+            changed = true;
+        }
+    }
+    if (g->game_time.running) {
+        g->game_time.running = false;
+        g->game_time.since_ms = 0;
+        changed = true;
+    }
+    if (g->status == GAME_ACTIVE) {
+        g->status = GAME_PAUSED;
+        changed = true;
+    }
+    return changed;
+}
+
+/* Per-player field names for game_check(), in the wire's players[i].field form. */
+#define PLAYER_FIELD(f) {"players[0]." f, "players[1]." f}
+static const char *const f_name[2] = PLAYER_FIELD("name"), *const f_faction[2] = PLAYER_FIELD("faction"),
+                  *const f_primary[2] = PLAYER_FIELD("primary"), *const f_secondary[2] = PLAYER_FIELD("secondary"),
+                  *const f_cp[2] = PLAYER_FIELD("cp"), *const f_private[2] = PLAYER_FIELD("private"),
+                  *const f_remaining[2] = PLAYER_FIELD("time_remaining"), *const f_used[2] = PLAYER_FIELD("time_used"),
+                  *const f_running[2] = PLAYER_FIELD("is_running"), *const f_flagged[2] = PLAYER_FIELD("flagged");
+
+static int check_player(const game_t *g, int i, const char **bf)
+{
+    const game_player_t *p = &g->players[i];
+    const game_clock_t *c = &p->clock;
+
+    if (!terminated(p->name, sizeof(p->name)) || !valid_name(p->name, strlen(p->name)))
+        return bad(bf, f_name[i]);
+    if (!terminated(p->faction, sizeof(p->faction)) || !valid_name(p->faction, strlen(p->faction)))
+        return bad(bf, f_faction[i]);
+    if (p->primary < 0 || p->primary > GAME_SCORE_MAX)
+        return bad(bf, f_primary[i]);
+    if (p->secondary < 0 || p->secondary > GAME_SCORE_MAX)
+        return bad(bf, f_secondary[i]);
+    if (p->cp < 0 || p->cp > GAME_CP_MAX)
+        return bad(bf, f_cp[i]);
+    if (!terminated(p->private_json, sizeof(p->private_json)) || !valid_private(p->private_json, strlen(p->private_json)))
+        return bad(bf, f_private[i]);
+    if (c->remaining_ms < 0 || c->remaining_ms > GAME_CLOCK_MS_MAX)
+        return bad(bf, f_remaining[i]);
+    if (c->used_ms < 0 || c->used_ms > GAME_TIME_MAX)
+        return bad(bf, f_used[i]);
+    if (c->running && (g->status != GAME_ACTIVE || c->flagged))
+        return bad(bf, f_running[i]);
+    if (c->flagged != (c->remaining_ms == 0) && !c->running)
+        return bad(bf, f_flagged[i]);
+    return GAME_OK;
+}
+
+/* status, round, turn and winner must agree; see the fields' comments in game.h. */
+static int check_progress(const game_t *g, const char **bf)
+{
+    bool playing = g->status == GAME_ACTIVE || g->status == GAME_PAUSED;
+
+    if ((int)g->status < GAME_SETUP || (int)g->status > GAME_ENDED)
+        return bad(bf, "status");
+    if (g->first_player < 0 || g->first_player > 2 || (playing && g->first_player == 0))
+        return bad(bf, "first_player");
+    if (g->attacker < 0 || g->attacker > 2)
+        return bad(bf, "attacker");
+    if (g->round < 0 || g->round > GAME_ROUNDS_MAX || (g->status == GAME_SETUP && g->round != 0) || (playing && g->round == 0))
+        return bad(bf, "round");
+    if (g->current_turn < 0 || g->current_turn > 2 || (g->current_turn == 0) != (g->round == 0))
+        return bad(bf, "current_turn");
+    if (g->status == GAME_ENDED ? (g->draw ? g->winner != 0 : g->winner != 1 && g->winner != 2) : g->draw || g->winner != 0)
+        return bad(bf, "winner");
+    if (g->game_time.ms < 0 || g->game_time.ms > GAME_TIME_MAX || g->game_time.running != (g->status == GAME_ACTIVE))
+        return bad(bf, "game_time");
+    return GAME_OK;
+}
+
+static int check_settings(const game_t *g, const char **bf)
+{
+    if (g->nsettings > GAME_SETTINGS_MAX)
+        return bad(bf, "settings");
+    for (size_t i = 0; i < g->nsettings; i++) {
+        const game_setting_t *e = &g->settings[i];
+        if (!terminated(e->key, sizeof(e->key)) || !terminated(e->value, sizeof(e->value)) ||
+            !valid_token(e->key, strlen(e->key), GAME_KEY_MAX) || find_setting(g, e->key, strlen(e->key)) != (int)i)
+            return bad(bf, "settings");
+        const struct known_setting *k = find_known(e->key, strlen(e->key));
+        if (!valid_value(k, e->type, e->value, strlen(e->value)))
+            return bad(bf, k ? k->key : "settings");
+    }
+    return GAME_OK;
+}
+
+int game_check(const game_t *g, const char **bad_field)
+{
+    const char *unused, **bf = bad_field ? bad_field : &unused;
+    int rc;
+
+    *bf = NULL;
+    if (!terminated(g->id, sizeof(g->id)) || !valid_token(g->id, strlen(g->id), GAME_ID_MAX))
+        return bad(bf, "game_id");
+    if (g->version < 1)
+        return bad(bf, "version");
+    if ((rc = check_progress(g, bf)) != GAME_OK)
+        return rc;
+    for (int i = 0; i < 2; i++)
+        if ((rc = check_player(g, i, bf)) != GAME_OK)
+            return rc;
+    if (g->players[0].clock.running && g->players[1].clock.running)
+        return bad(bf, "players[1].is_running");
+    return check_settings(g, bf);
+}
+
+int64_t game_clock_remaining(const game_t *g, int p, int64_t now_ms)
+{
+    if (p != 1 && p != 2)
+        return 0;
+    game_clock_t c = g->players[p - 1].clock;
+    clock_charge(&c, now_ms, false);
+    return c.remaining_ms;
+}
+
+int64_t game_clock_used(const game_t *g, int p, int64_t now_ms)
+{
+    if (p != 1 && p != 2)
+        return 0;
+    game_clock_t c = g->players[p - 1].clock;
+    clock_charge(&c, now_ms, false);
+    return c.used_ms;
+}
+
+int64_t game_time_ms(const game_t *g, int64_t now_ms)
+{
+    game_span_t t = g->game_time;
+
+    span_charge(&t, now_ms);
+    return t.ms;
+}
+
+int game_score(const game_t *g, int p)
+{
+    return p == 1 || p == 2 ? g->players[p - 1].primary + g->players[p - 1].secondary : 0;
+}
+
+const game_setting_t *game_setting_find(const game_t *g, const char *key)
+{
+    int i = find_setting(g, key, strlen(key));
+
+    return i < 0 ? NULL : &g->settings[i];
+}
+
+int64_t game_clock_ms(const game_t *g)
+{
+    return setting_int(g, &known_settings[0]);
+}
+
+int game_rounds(const game_t *g)
+{
+    return (int)setting_int(g, &known_settings[1]);
+}
+
+int game_cp_per_turn(const game_t *g)
+{
+    return (int)setting_int(g, &known_settings[2]);
+}
+
+/* ---- names ---------------------------------------------------------------------- */
+
+static const char *const status_names[] = {"setup", "active", "paused", "ended"};
+static const char *const type_names[GAME_A_COUNT_] = {
+    [GAME_A_STATE] = "game_state",       [GAME_A_SETUP] = "game_setup",   [GAME_A_SCORE] = "score_update",
+    [GAME_A_TIMER] = "timer_update",     [GAME_A_TURN] = "turn_change",   [GAME_A_START] = "game_start",
+    [GAME_A_PAUSE] = "game_pause",       [GAME_A_RESUME] = "game_resume", [GAME_A_END] = "game_end",
+    [GAME_A_SETTINGS] = "settings_update", [GAME_A_UNDO] = "undo",        [GAME_A_CLOCK_TICK] = "clock_tick",
+};
+static const char *const timer_names[] = {NULL, "start", "stop", "set"};
+static const char *const actor_names[] = {NULL, "player1", "player2", "host", "server"};
+
+const char *game_status_name(game_status_t s)
+{
+    return (int)s >= GAME_SETUP && (int)s <= GAME_ENDED ? status_names[s] : NULL;
+}
+
+int game_status_parse(const char *s, size_t len)
+{
+    for (int i = GAME_SETUP; i <= GAME_ENDED; i++)
+        if (slice_is(s, len, status_names[i]))
+            return i;
+    return -1;
+}
+
+const char *game_type_name(game_action_type_t t)
+{
+    return (int)t > GAME_A_NONE && (int)t < GAME_A_COUNT_ ? type_names[t] : NULL;
+}
+
+int game_type_parse(const char *s, size_t len)
+{
+    for (int i = GAME_A_NONE + 1; i < GAME_A_COUNT_; i++)
+        if (i != GAME_A_CLOCK_TICK && slice_is(s, len, type_names[i]))
+            return i;
+    return -1;
+}
+
+const char *game_timer_op_name(game_timer_op_t op)
+{
+    return (int)op >= GAME_TIMER_START && (int)op <= GAME_TIMER_SET ? timer_names[op] : NULL;
+}
+
+game_timer_op_t game_timer_op_parse(const char *s, size_t len)
+{
+    for (int i = GAME_TIMER_START; i <= GAME_TIMER_SET; i++)
+        if (slice_is(s, len, timer_names[i]))
+            return (game_timer_op_t)i;
+    return GAME_TIMER_NONE;
+}
+
+const char *game_actor_name(game_actor_t actor)
+{
+    return (int)actor >= GAME_ACTOR_P1 && (int)actor <= GAME_ACTOR_SERVER ? actor_names[actor] : NULL;
+}
+
+const char *game_err_name(int err)
+{
+    switch (err) {
+    case GAME_OK:
+        return "ok";
+    case GAME_E_BAD:
+        return "bad_message";
+    case GAME_E_FORBIDDEN:
+        return "forbidden";
+    case GAME_E_INVALID_STATE:
+        return "invalid_state";
+    case GAME_E_CONFLICT:
+        return "conflict";
+    default:
+        return "internal";
+    }
+}
