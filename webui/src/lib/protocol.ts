@@ -1,0 +1,106 @@
+// Types of the wire contract (PROTOCOL.md, protocol 1). Only what the app reads.
+
+export type Role = 'host' | 'player' | 'observer' | 'none';
+export type Status = 'setup' | 'active' | 'paused' | 'ended';
+export type PlayerNumber = 1 | 2;
+
+export interface PlayerState {
+  player_number: PlayerNumber;
+  name: string;
+  faction: string;
+  primary: number;
+  secondary: number;
+  score: number;
+  cp: number;
+  time_remaining: number;
+  time_used: number;
+  is_running: boolean;
+  flagged: boolean;
+  connected: boolean;
+  /** Present only for the player itself (and the host). */
+  private?: Record<string, unknown> | null;
+}
+
+export type SettingValue = string | number | boolean;
+
+export interface GameState {
+  game_id: string;
+  version: number;
+  status: Status;
+  round: number;
+  current_turn: PlayerNumber | 0 | null;
+  first_player: PlayerNumber | 0 | null;
+  winner: PlayerNumber | 0 | null;
+  players: PlayerState[];
+  attacker: PlayerNumber | 0 | null;
+  game_time: number;
+  settings: Record<string, SettingValue>;
+  created_at?: string;
+  updated_at?: string;
+  server_time: number;
+}
+
+export interface Envelope {
+  type: string;
+  data?: any;
+  timestamp?: string;
+  game_id?: string;
+  id?: string;
+}
+
+export interface JoinReply {
+  token: string;
+  role: Role;
+  game_id: string;
+  player_number?: PlayerNumber | null;
+}
+
+export interface Invite {
+  code: string;
+  url: string;
+  role: Role;
+  player_number?: PlayerNumber | null;
+}
+
+export interface GameSummary {
+  game_id?: string;
+  id?: string;
+  status: Status;
+  player1_name?: string;
+  player2_name?: string;
+  updated_at?: string;
+  [k: string]: unknown;
+}
+
+/** Types that change a game and so are answered with ack or error. */
+export const CHANGE_TYPES = [
+  'game_setup',
+  'score_update',
+  'timer_update',
+  'turn_change',
+  'game_start',
+  'game_pause',
+  'game_resume',
+  'game_end',
+  'settings_update',
+  'undo',
+] as const;
+
+export function player(game: GameState | null, n: number): PlayerState | undefined {
+  if (!game || !Array.isArray(game.players)) return undefined;
+  return game.players.find((p) => p.player_number === n) || game.players[n - 1];
+}
+
+export function other(n: PlayerNumber): PlayerNumber {
+  return n === 1 ? 2 : 1;
+}
+
+export function settingNumber(game: GameState | null, key: string, fallback: number): number {
+  const v = game && game.settings ? game.settings[key] : undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : fallback;
+}
+
+export function gameIdOf(s: GameSummary): string {
+  return String(s.game_id || s.id || '');
+}

@@ -1,0 +1,121 @@
+// What the browser keeps between visits: the join session, the host token,
+// the invites this browser created, and the theme. localStorage may be missing
+// or refuse writes (private browsing); then it lives in memory for the visit.
+
+import type { Invite, PlayerNumber, Role } from './protocol';
+
+export interface Session {
+  token: string;
+  role: Role;
+  game_id: string;
+  player_number: PlayerNumber | null;
+  code?: string;
+}
+
+const PREFIX = 'state-server.';
+const memory: Record<string, string> = {};
+
+function read(key: string): string | null {
+  try {
+    const v = window.localStorage.getItem(PREFIX + key);
+    if (v !== null) return v;
+  } catch {
+    /* fall through */
+  }
+  return key in memory ? memory[key] : null;
+}
+
+function write(key: string, value: string | null): void {
+  if (value === null) delete memory[key];
+  else memory[key] = value;
+  try {
+    if (value === null) window.localStorage.removeItem(PREFIX + key);
+    else window.localStorage.setItem(PREFIX + key, value);
+  } catch {
+    /* memory keeps it */
+  }
+}
+
+function readJson<T>(key: string): T | null {
+  const v = read(key);
+  if (!v) return null;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return null;
+  }
+}
+
+export function loadSession(): Session | null {
+  const s = readJson<Session>('session');
+  if (!s || typeof s.token !== 'string' || !s.token || typeof s.game_id !== 'string') return null;
+  if (s.role !== 'player' && s.role !== 'observer') return null;
+  return s;
+}
+
+export function saveSession(s: Session): void {
+  write('session', JSON.stringify(s));
+}
+
+export function clearSession(): void {
+  write('session', null);
+}
+
+export function loadHostToken(): string | null {
+  return read('host-token');
+}
+
+export function saveHostToken(token: string | null): void {
+  write('host-token', token && token.trim() ? token.trim() : null);
+}
+
+/** Observer sessions of the overlay, by invite code, so OBS reloads need no new join. */
+export function loadOverlaySession(code: string): Session | null {
+  const all = readJson<Record<string, Session>>('overlay') || {};
+  return all[code] || null;
+}
+
+export function saveOverlaySession(code: string, s: Session | null): void {
+  const all = readJson<Record<string, Session>>('overlay') || {};
+  if (s) all[code] = s;
+  else delete all[code];
+  write('overlay', JSON.stringify(all));
+}
+
+/** Invites this browser created per game (the API has no way to list them). */
+export function loadInvites(gameId: string): Invite[] {
+  const all = readJson<Record<string, Invite[]>>('invites') || {};
+  return Array.isArray(all[gameId]) ? all[gameId] : [];
+}
+
+export function saveInvites(gameId: string, list: Invite[]): void {
+  const all = readJson<Record<string, Invite[]>>('invites') || {};
+  if (list.length) all[gameId] = list;
+  else delete all[gameId];
+  write('invites', JSON.stringify(all));
+}
+
+export type Theme = 'dark' | 'light';
+
+export function loadTheme(): Theme {
+  const q = new URLSearchParams(location.search).get('theme');
+  if (q === 'light' || q === 'dark') return q;
+  return read('theme') === 'light' ? 'light' : 'dark';
+}
+
+export function saveTheme(t: Theme): void {
+  write('theme', t);
+}
+
+/**
+ * A host token handed over in the fragment (/host#token=...): kept like a
+ * session and removed from the address bar. The fragment never reaches the server.
+ */
+export function takeTokenFromHash(): string | null {
+  const h = location.hash.replace(/^#/, '');
+  if (!h) return null;
+  const t = new URLSearchParams(h).get('token');
+  if (!t) return null;
+  history.replaceState(history.state, '', location.pathname + location.search);
+  return t;
+}

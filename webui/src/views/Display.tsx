@@ -1,0 +1,138 @@
+// "/display": the big screen (the Pi's own display or a TV). A large
+// scoreboard, the clocks, and QR codes until the players have joined.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../lib/api';
+import { SLOTS, bySlot, ensureInvites, slotLabel, type Slot } from '../lib/invites';
+import { gameIdOf, player, type GameSummary, type Invite } from '../lib/protocol';
+import { keepAwake } from '../lib/wakelock';
+import { Board } from '../components/board';
+import { HostLogin, useHostAuth } from '../components/hostauth';
+import { Qr, StatusDot, Toast, initialState, useConnection } from '../components/ui';
+
+function newest(list: GameSummary[]): string | null {
+  let best: GameSummary | null = null;
+  for (const g of list) if (!best || String(g.updated_at || '') > String(best.updated_at || '')) best = g;
+  return best ? gameIdOf(best) : null;
+}
+
+export function DisplayView() {
+  const [auth, submit] = useHostAuth();
+  if (auth.state === 'checking') return <main class="display-view" />;
+  if (auth.state === 'unreachable')
+    return (
+      <main class="page narrow center">
+        <p class="lead">Waiting for the server…</p>
+      </main>
+    );
+  if (auth.state === 'need-token')
+    return (
+      <main class="page narrow">
+        <h1>Big screen</h1>
+        <HostLogin refused={auth.refused} onSubmit={submit} />
+      </main>
+    );
+  return <Display token={auth.token} />;
+}
+
+function Display({ token }: { token: string | null }) {
+  const pinned = new URLSearchParams(location.search).get('game');
+  const { store, conn, state: s } = useConnection(() => initialState(pinned), { token: () => token });
+  const [invites, setInvites] = useState<Invite[]>([]);
+  const joined = useRef<Record<number, boolean>>({});
+  const g = s.game;
+  useEffect(() => keepAwake(), []);
+
+  // Without ?game=, follow the most recently updated game, but never switch
+  // away from one that is being played.
+  useEffect(() => {
+    if (pinned) return;
+    let alive = true;
+    const poll = async () => {
+      try {
+        const id = newest(await api.listGames(token));
+        const cur = store.get();
+        const busy = cur.game && (cur.game.status === 'active' || cur.game.status === 'paused');
+        if (alive && id && id !== cur.gameId && !busy) conn.select(id);
+      } catch {
+        /* try again */
+      }
+    };
+    poll();
+    const t = setInterval(poll, 8000);
+    return () => {
+      alive = false;
+      clearInterval(t);
+    };
+  }, []);
+
+  useEffect(() => {
+    joined.current = {};
+    setInvites([]);
+    if (!s.gameId) return;
+    let alive = true;
+    ensureInvites(s.gameId, token).then(
+      (l) => alive && setInvites(l),
+      () => undefined,
+    );
+    return () => {
+      alive = false;
+    };
+  }, [s.gameId]);
+
+  if (!g) {
+    return (
+      <main class="display-view empty" data-testid="display-view">
+        <header class="display-top">
+          <StatusDot s={s} />
+        </header>
+        <p class="lead center">{s.gameId ? 'Loading the game…' : 'No game yet. Create one in the host panel (/host).'}</p>
+      </main>
+    );
+  }
+
+  for (const n of [1, 2]) if (player(g, n)?.connected) joined.current[n] = true;
+  const slots = bySlot(invites);
+  const waiting = (SLOTS as Slot[]).filter((sl) => {
+    if (!slots[sl]) return false;
+    if (sl === 'obs') return g.status === 'setup' || !joined.current[1] || !joined.current[2];
+    return !joined.current[sl === 'p1' ? 1 : 2] && g.status !== 'ended';
+  });
+  const obsCorner = !waiting.length && slots.obs && g.status !== 'ended';
+
+  return (
+    <main class={'display-view' + (waiting.length ? ' with-qr' : '')} data-testid="display-view">
+      <header class="display-top">
+        <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
+        <span class="muted">State Server</span>
+      </header>
+      <Board g={g} sync={conn.sync} change={s.lastChange} size="tv" />
+      {waiting.length ? (
+        <section class="qr-strip" aria-label="Join codes">
+          {waiting.map((sl) => {
+            const inv = slots[sl]!;
+            const p = sl === 'p1' ? player(g, 1) : sl === 'p2' ? player(g, 2) : undefined;
+            return (
+              <figure class={'qr-card ' + sl} key={inv.code} data-testid={'qr-' + sl}>
+                <Qr gameId={g.game_id} code={inv.code} token={token} label={slotLabel(sl)} />
+                <figcaption>
+                  <div class="qr-title">{sl === 'obs' ? 'Watch' : (p && p.name) || slotLabel(sl)}</div>
+                  <div class="qr-code mono">{inv.code}</div>
+                </figcaption>
+              </figure>
+            );
+          })}
+        </section>
+      ) : null}
+      {obsCorner ? (
+        <figure class="qr-corner" data-testid="qr-corner">
+          <Qr gameId={g.game_id} code={slots.obs!.code} token={token} label="Observers" />
+          <figcaption>
+            Watch: <span class="mono">{slots.obs!.code}</span>
+          </figcaption>
+        </figure>
+      ) : null}
+      <Toast store={store} s={s} />
+    </main>
+  );
+}

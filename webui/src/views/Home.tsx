@@ -1,0 +1,150 @@
+// "/" (type a code, or go on with the stored session) and "/j/<code>" (join).
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api } from '../lib/api';
+import { CODE_LENGTH, isValidCode, normalizeCode } from '../lib/joincode';
+import { loadSession, saveSession } from '../lib/session';
+import { navigate } from '../router';
+import { ThemeToggle } from '../components/ui';
+
+export function viewFor(role: string): string {
+  return role === 'player' ? '/play' : '/watch';
+}
+
+async function joinWith(code: string): Promise<string> {
+  const r = await api.join(code);
+  if (!r || !r.token || (r.role !== 'player' && r.role !== 'observer')) {
+    throw new ApiError(0, 'bad_reply', 'The server gave an unexpected answer.');
+  }
+  saveSession({
+    token: r.token,
+    role: r.role,
+    game_id: r.game_id,
+    player_number: r.player_number === 1 || r.player_number === 2 ? r.player_number : null,
+    code,
+  });
+  return viewFor(r.role);
+}
+
+function joinError(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 404 || e.code === 'not_found') return 'No game has this code. Check it, or ask the host for a new one.';
+    if (e.status === 429 || e.code === 'rate_limited') return 'Too many tries. Wait a minute and try again.';
+    if (e.status === 401 || e.status === 403) return 'This invite has been revoked. Ask the host for a new one.';
+    if (e.code === 'network') return 'Cannot reach the scoreboard. Are you on its Wi-Fi?';
+    return e.message;
+  }
+  return 'Something went wrong.';
+}
+
+function CodeForm(props: { initial?: string; error?: string }) {
+  const [code, setCode] = useState(props.initial || '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(props.error || '');
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (input.current && !props.initial) input.current.focus();
+  }, []);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!isValidCode(code) || busy) return;
+    setBusy(true);
+    setError('');
+    try {
+      navigate(await joinWith(code), true);
+    } catch (err) {
+      setError(joinError(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="code-form" onSubmit={submit}>
+      <label for="code">Join code</label>
+      <input
+        id="code"
+        ref={input}
+        class="code-input"
+        value={code}
+        inputMode="text"
+        autoComplete="off"
+        autoCorrect="off"
+        autoCapitalize="characters"
+        spellcheck={false}
+        maxLength={CODE_LENGTH + 40}
+        placeholder="ABC234"
+        aria-describedby="code-help"
+        aria-invalid={error ? 'true' : 'false'}
+        onInput={(e) => {
+          const v = normalizeCode((e.target as HTMLInputElement).value);
+          (e.target as HTMLInputElement).value = v;
+          setCode(v);
+        }}
+      />
+      <p id="code-help" class="muted small">
+        Six letters and digits, on the big screen under the QR code.
+      </p>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button class="btn primary big" type="submit" disabled={!isValidCode(code) || busy}>
+        {busy ? 'Joining…' : 'Join game'}
+      </button>
+    </form>
+  );
+}
+
+export function Home() {
+  const session = loadSession();
+  const expired = new URLSearchParams(location.search).get('expired');
+  useEffect(() => {
+    if (session && !expired) navigate(viewFor(session.role), true);
+  }, []);
+  if (session && !expired) return null;
+  return (
+    <main class="page narrow">
+      <header class="topbar">
+        <h1 class="brand">State Server</h1>
+        <ThemeToggle />
+      </header>
+      <p class="lead">Scan the QR code on the scoreboard, or type its code.</p>
+      <CodeForm error={expired ? 'That session ended (the invite may have been revoked). Join again.' : ''} />
+      <nav class="footer-links" aria-label="Host">
+        <a href="/host">Host panel</a>
+        <a href="/display">Big screen</a>
+      </nav>
+    </main>
+  );
+}
+
+export function Join({ code }: { code: string }) {
+  const [error, setError] = useState('');
+  useEffect(() => {
+    let alive = true;
+    joinWith(code).then(
+      (to) => alive && navigate(to, true),
+      (e) => {
+        if (!alive) return;
+        setError(joinError(e));
+      },
+    );
+    return () => {
+      alive = false;
+    };
+  }, [code]);
+  return (
+    <main class="page narrow">
+      <header class="topbar">
+        <h1 class="brand">State Server</h1>
+      </header>
+      {error ? (
+        <CodeForm initial={code} error={error} />
+      ) : (
+        <p class="lead center" role="status">
+          Joining with code <strong class="mono">{code}</strong>…
+        </p>
+      )}
+    </main>
+  );
+}
