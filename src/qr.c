@@ -26,14 +26,14 @@ typedef struct {
 } qr_layout_t;
 
 static const qr_layout_t qr_layouts[QR_VERSION_MAX + 1] = {
-    {0, 0, 0, 0, 0},   /* no version 0 */
-    {10, 1, 16, 0, 0}, /* 1: 26 codewords */
-    {16, 1, 28, 0, 0}, /* 2: 44 */
-    {26, 1, 44, 0, 0}, /* 3: 70 */
-    {18, 2, 32, 0, 0}, /* 4: 100 */
-    {24, 2, 43, 0, 0}, /* 5: 134 */
-    {16, 4, 27, 0, 0}, /* 6: 172 */
-    {18, 4, 31, 0, 0}, /* 7: 196 */
+    {0, 0, 0, 0, 0},    /* no version 0 */
+    {10, 1, 16, 0, 0},  /* 1: 26 codewords */
+    {16, 1, 28, 0, 0},  /* 2: 44 */
+    {26, 1, 44, 0, 0},  /* 3: 70 */
+    {18, 2, 32, 0, 0},  /* 4: 100 */
+    {24, 2, 43, 0, 0},  /* 5: 134 */
+    {16, 4, 27, 0, 0},  /* 6: 172 */
+    {18, 4, 31, 0, 0},  /* 7: 196 */
     {22, 2, 38, 2, 39}, /* 8: 242 */
     {22, 3, 36, 2, 37}, /* 9: 292 */
     {26, 4, 43, 1, 44}, /* 10: 346 */
@@ -447,7 +447,7 @@ int qr_encode(const uint8_t *data, size_t len, qr_t *out)
     if (ncw < 0)
         return ncw;
 
-    qr_grid_t base, trial, best;
+    qr_grid_t base, trial;
     memset(&base, 0, sizeof base);
     base.size = 17 + 4 * version;
     qr_draw_function_patterns(&base, version);
@@ -463,15 +463,18 @@ int qr_encode(const uint8_t *data, size_t len, qr_t *out)
         if (best_score < 0 || score < best_score) {
             best_score = score;
             best_mask = mask;
-            best = trial;
         }
     }
+    /* Redo the winner rather than keep a third 6 KB grid on the stack. */
+    trial = base;
+    qr_apply_mask(&trial, best_mask);
+    qr_draw_format(&trial, best_mask);
 
     out->version = version;
-    out->size = best.size;
+    out->size = trial.size;
     out->mask = best_mask;
-    for (int i = 0; i < best.size * best.size; i++)
-        if (best.dark[i])
+    for (int i = 0; i < trial.size * trial.size; i++)
+        if (trial.dark[i])
             out->modules[i >> 3] |= (uint8_t)(1u << (i & 7));
     return QR_OK;
 }

@@ -217,7 +217,7 @@ static void test_codewords_version1(void **state)
     const char *full = "ABCDEFGHIJKLMN";
     assert_int_equal(qr_codewords((const uint8_t *)full, 14, 1, cw, sizeof cw), 26);
     assert_int_equal(cw[0], 0x40);
-    assert_int_equal(cw[1], 0xe4); /* count 00001110, then the high nibble of 'A' (0x41) */
+    assert_int_equal(cw[1], 0xe4);  /* low half of count 00001110, high half of 'A' 0x41 */
     assert_int_equal(cw[15], 0xe0); /* low nibble of 'N' (0x4e) and the terminator */
     assert_int_equal(qr_codewords((const uint8_t *)"ABCDEFGHIJKLMNO", 15, 1, cw, sizeof cw), QR_ERR_TOO_LONG);
 }
