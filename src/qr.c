@@ -14,6 +14,7 @@
  */
 #include "qr.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -258,7 +259,7 @@ static void qr_draw_format(qr_grid_t *g, int mask)
     int bits = qr_format_bits(mask), n = g->size;
     for (int i = 0; i < 15; i++) {
         int bit = (bits >> i) & 1;
-        /* First copy: up column 8 from row 0 skipping the timing row, then left along row 8. */
+        /* First copy: down column 8 from row 0 skipping the timing row, then left along row 8. */
         if (i < 6)
             qr_set_fn(g, 8, i, bit);
         else if (i < 8)
@@ -504,10 +505,14 @@ static void qr_put(qr_sink_t *s, const char *str, size_t n)
     s->len += n;
 }
 
-static void qr_putf(qr_sink_t *s, const char *fmt, int a, int b, int c)
+/* Formats short fragments only (a tag or one path command), so a small buffer is enough. */
+__attribute__((format(printf, 2, 3))) static void qr_putf(qr_sink_t *s, const char *fmt, ...)
 {
-    char tmp[96];
-    int n = snprintf(tmp, sizeof tmp, fmt, a, b, c);
+    char tmp[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
     if (n > 0)
         qr_put(s, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
@@ -525,8 +530,8 @@ size_t qr_svg(const qr_t *qr, int quiet_zone, char *out, size_t cap)
     if (qr == NULL || qr->size <= 0)
         return qr_finish(&s);
     int q = quiet_zone < 0 ? 0 : quiet_zone > 16 ? 16 : quiet_zone, w = qr->size + 2 * q;
-    qr_putf(&s, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">", w, w, 0);
-    qr_putf(&s, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path d=\"", w, w, 0);
+    qr_putf(&s, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">", w, w);
+    qr_putf(&s, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path d=\"", w, w);
     /* One closed rectangle per horizontal run of dark modules: far fewer path commands
      * than one square per module, and runs never overlap so there are no seams. */
     for (int y = 0; y < qr->size; y++)
@@ -538,8 +543,7 @@ size_t qr_svg(const qr_t *qr, int quiet_zone, char *out, size_t cap)
             int start = x;
             while (x < qr->size && qr_module(qr, x, y))
                 x++;
-            qr_putf(&s, "M%d %dh%d", start + q, y + q, x - start);
-            qr_putf(&s, "v1H%dz", start + q, 0, 0);
+            qr_putf(&s, "M%d %dh%dv1H%dz", start + q, y + q, x - start, start + q);
         }
     qr_put(&s, "\"/></svg>\n", 10);
     return qr_finish(&s);
