@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a build or test step needs, only those missing.
+# Usage: cross/deps.sh build|test|cross|image
+# Idempotent and quiet when everything is present; uses sudo when not root.
+set -euo pipefail
+
+build_pkgs="gcc make cmake pkg-config dpkg-dev libssl-dev zlib1g-dev libsqlite3-dev libjsmn-dev libyaml-dev nodejs npm"
+test_pkgs="$build_pkgs clang libcmocka-dev zbar-tools librsvg2-bin chromium valgrind sqlite3 procps"
+cross_pkgs="$build_pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf qemu-user-static file binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf"
+
+case "${1:-build}" in
+build) want=$build_pkgs ;;
+test) want=$test_pkgs ;;
+cross) want=$cross_pkgs ;;
+*) echo "usage: $0 build|test|cross" >&2; exit 2 ;;
+esac
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+missing=""
+for p in $want; do
+    # nodejs/npm may come from another source than Debian; a working binary is enough.
+    case $p in
+    nodejs) command -v node >/dev/null && continue ;;
+    npm) command -v npm >/dev/null && continue ;;
+    esac
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+# h2o would link the shared wslay if its headers were present.
+if dpkg-query -W -f='${Status}' libwslay-dev 2>/dev/null | grep -q "install ok installed"; then
+    echo "deps: libwslay-dev is installed; h2o would pick up its shared library. Remove it: apt-get remove libwslay-dev" >&2
+    exit 1
+fi
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,34 @@
+/* Files compiled into the binary: the built web app and the SQL migrations.
+ * The tables are generated at build time by src/tools/embed.c; this header and
+ * assets.c own lookups into them. Everything here is read-only static data. */
+#ifndef STATE_ASSETS_H
+#define STATE_ASSETS_H
+
+#include <stddef.h>
+
+typedef struct {
+    const char *path;         /* "/index.html", "/assets/app-1a2b.js", ... */
+    const char *content_type;
+    const char *etag;         /* quoted, changes when the bytes do */
+    const unsigned char *data;
+    size_t len;
+    const unsigned char *gz;  /* gzip copy, or NULL when it would not save space */
+    size_t gz_len;
+} assets_file_t;
+
+typedef struct {
+    const char *name; /* "001_init.sql": applied in this (sorted) order */
+    const char *sql;  /* NUL-terminated */
+} assets_schema_t;
+
+extern const assets_file_t assets_files[];
+extern const size_t assets_nfiles;
+extern const assets_schema_t assets_schema[];
+extern const size_t assets_nschema;
+
+/* Finds an embedded web file by its exact path, or NULL. */
+const assets_file_t *assets_find(const char *path, size_t len);
+/* True when a path is one of the web app's own routes (served with index.html). */
+int assets_is_app_route(const char *path, size_t len);
+
+#endif

@@ -1,0 +1,52 @@
+/* Byte buffers.
+ *
+ * buf_t is a growable buffer owned by whoever declared it (buf_free releases the
+ * storage). buf_shared_t is an immutable, reference-counted block used for data
+ * that many owners hold at once: a broadcast frame is encoded once and every
+ * recipient's write queue takes a reference; the last buf_shared_unref frees it. */
+#ifndef STATE_BUF_H
+#define STATE_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    char *data; /* NUL-terminated after every append (not counted in len) */
+    size_t len;
+    size_t cap;
+} buf_t;
+
+/* Makes an empty buffer (no allocation until the first append). */
+void buf_init(buf_t *b);
+/* Releases the storage; the buffer is empty and reusable afterwards. */
+void buf_free(buf_t *b);
+/* Empties the buffer, keeping its storage for reuse. */
+void buf_reset(buf_t *b);
+/* Makes room for n more bytes and returns a pointer to them (len unchanged). */
+char *buf_reserve(buf_t *b, size_t n);
+/* Appends n bytes. */
+void buf_append(buf_t *b, const void *p, size_t n);
+/* Appends a NUL-terminated string. */
+void buf_puts(buf_t *b, const char *s);
+/* Appends one byte. */
+void buf_putc(buf_t *b, char c);
+/* Appends printf-formatted text. */
+void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends a signed integer in decimal. */
+void buf_put_i64(buf_t *b, int64_t v);
+
+typedef struct buf_shared {
+    size_t refs;
+    size_t len;
+    uint8_t data[];
+} buf_shared_t;
+
+/* Allocates a shared block of len bytes with one reference (the caller's). */
+buf_shared_t *buf_shared_new(size_t len);
+/* Takes another reference and returns the same block. */
+buf_shared_t *buf_shared_ref(buf_shared_t *s);
+/* Drops a reference; frees the block when it was the last. NULL is ignored. */
+void buf_shared_unref(buf_shared_t *s);
+
+#endif

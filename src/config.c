@@ -1,0 +1,203 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { OPT_INT, OPT_STR, OPT_FLAG, OPT_LEVEL, OPT_DURABILITY, OPT_ACTION } opt_kind_t;
+
+typedef struct {
+    const char *name; /* without the leading dashes */
+    const char *env;  /* NULL: no environment variable (actions) */
+    opt_kind_t kind;
+    size_t offset;
+    size_t size; /* buffer size for strings */
+    int min, max;
+    int action;
+} opt_t;
+
+#define OFF(f) offsetof(config_t, f)
+#define SZ(f) sizeof(((config_t *)0)->f)
+
+static const opt_t opts[] = {
+    {"port", "STATE_SERVER_PORT", OPT_INT, OFF(port), 0, 0, 65535, 0},
+    {"bind", "STATE_SERVER_BIND", OPT_STR, OFF(bind), SZ(bind), 0, 0, 0},
+    {"db", "STATE_SERVER_DB", OPT_STR, OFF(db), SZ(db), 0, 0, 0},
+    {"host-token", "STATE_SERVER_HOST_TOKEN", OPT_STR, OFF(host_token), SZ(host_token), 0, 0, 0},
+    {"no-trust-loopback", "STATE_SERVER_NO_TRUST_LOOPBACK", OPT_FLAG, OFF(trust_loopback), 0, 0, 0, 0},
+    {"ping-interval", "STATE_SERVER_PING_INTERVAL", OPT_INT, OFF(ping_interval_s), 0, 1, 3600, 0},
+    {"ping-timeout", "STATE_SERVER_PING_TIMEOUT", OPT_INT, OFF(ping_timeout_s), 0, 1, 3600, 0},
+    {"max-connections", "STATE_SERVER_MAX_CONNECTIONS", OPT_INT, OFF(max_connections), 0, 1, 1000000, 0},
+    {"public-url", "STATE_SERVER_PUBLIC_URL", OPT_STR, OFF(public_url), SZ(public_url), 0, 0, 0},
+    {"log-level", "STATE_SERVER_LOG_LEVEL", OPT_LEVEL, OFF(log_level), 0, 0, 0, 0},
+    {"durability", "STATE_SERVER_DURABILITY", OPT_DURABILITY, OFF(durability), 0, 0, 0, 0},
+    {"tls-cert", "STATE_SERVER_TLS_CERT", OPT_STR, OFF(tls_cert), SZ(tls_cert), 0, 0, 0},
+    {"tls-key", "STATE_SERVER_TLS_KEY", OPT_STR, OFF(tls_key), SZ(tls_key), 0, 0, 0},
+    {"install", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_INSTALL},
+    {"uninstall", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_UNINSTALL},
+    {"version", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_VERSION},
+    {"help", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_HELP},
+};
+
+const char *config_usage(void)
+{
+    return "usage: state-server [--port 8765] [--bind 0.0.0.0] [--db ./state.db] [--host-token TOKEN]\n"
+           "                    [--no-trust-loopback] [--ping-interval 30] [--ping-timeout 10]\n"
+           "                    [--max-connections 4096] [--public-url URL] [--log-level info]\n"
+           "                    [--durability full|normal] [--tls-cert FILE --tls-key FILE]\n"
+           "                    [--install | --uninstall] [--version] [--help]\n"
+           "Every flag can also be set with an environment variable: --ping-interval is\n"
+           "STATE_SERVER_PING_INTERVAL, --no-trust-loopback is STATE_SERVER_NO_TRUST_LOOPBACK=1.\n";
+}
+
+static bool truthy(const char *v)
+{
+    return strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "on") == 0;
+}
+
+static int set_value(config_t *cfg, const opt_t *o, const char *v, const char *src, char *err, size_t errlen)
+{
+    char *field = (char *)cfg + o->offset;
+    switch (o->kind) {
+    case OPT_INT: {
+        char *end;
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (*v == '\0' || *end != '\0' || errno != 0 || n < o->min || n > o->max) {
+            snprintf(err, errlen, "%s %s: expected a whole number from %d to %d, got \"%s\"", src, o->name, o->min, o->max, v);
+            return -1;
+        }
+        *(int *)field = (int)n;
+        return 0;
+    }
+    case OPT_STR:
+        if (strlen(v) >= o->size) {
+            snprintf(err, errlen, "%s %s: value too long (at most %zu characters)", src, o->name, o->size - 1);
+            return -1;
+        }
+        strcpy(field, v);
+        return 0;
+    case OPT_LEVEL:
+        if (log_level_parse(v, (log_level_t *)field) != 0) {
+            snprintf(err, errlen, "%s %s: expected debug, info, warn or error, got \"%s\"", src, o->name, v);
+            return -1;
+        }
+        return 0;
+    case OPT_DURABILITY:
+        if (strcmp(v, "full") == 0)
+            *(config_durability_t *)field = CONFIG_DURABILITY_FULL;
+        else if (strcmp(v, "normal") == 0)
+            *(config_durability_t *)field = CONFIG_DURABILITY_NORMAL;
+        else {
+            snprintf(err, errlen, "%s %s: expected full or normal, got \"%s\"", src, o->name, v);
+            return -1;
+        }
+        return 0;
+    case OPT_FLAG:
+        /* The only flag is a negation (--no-trust-loopback). */
+        *(bool *)field = !truthy(v);
+        return 0;
+    case OPT_ACTION:
+        break;
+    }
+    return 0;
+}
+
+static int validate(config_t *cfg, char *err, size_t errlen)
+{
+    unsigned char tmp[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, cfg->bind, tmp) != 1 && inet_pton(AF_INET6, cfg->bind, tmp) != 1) {
+        snprintf(err, errlen, "--bind: \"%s\" is not a numeric IPv4 or IPv6 address", cfg->bind);
+        return -1;
+    }
+    if ((cfg->tls_cert[0] != '\0') != (cfg->tls_key[0] != '\0')) {
+        snprintf(err, errlen, "--tls-cert and --tls-key go together");
+        return -1;
+    }
+    if (cfg->host_token[0] != '\0' && strlen(cfg->host_token) < 16) {
+        snprintf(err, errlen, "--host-token: at least 16 characters");
+        return -1;
+    }
+    for (const char *p = cfg->host_token; *p; p++) {
+        if (*p <= ' ' || *p > '~') {
+            snprintf(err, errlen, "--host-token: printable ASCII without spaces only");
+            return -1;
+        }
+    }
+    if (cfg->public_url[0] != '\0' && strncmp(cfg->public_url, "http://", 7) != 0 && strncmp(cfg->public_url, "https://", 8) != 0) {
+        snprintf(err, errlen, "--public-url: must start with http:// or https://");
+        return -1;
+    }
+    if (cfg->db[0] == '\0') {
+        snprintf(err, errlen, "--db: must not be empty");
+        return -1;
+    }
+    return 0;
+}
+
+int config_parse(config_t *cfg, int argc, char **argv, config_getenv_t getenv_fn, char *err, size_t errlen)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->action = CONFIG_RUN;
+    cfg->port = 8765;
+    strcpy(cfg->bind, "0.0.0.0");
+    strcpy(cfg->db, "./state.db");
+    cfg->trust_loopback = true;
+    cfg->ping_interval_s = 30;
+    cfg->ping_timeout_s = 10;
+    cfg->max_connections = 4096;
+    cfg->log_level = LOG_INFO;
+    cfg->durability = CONFIG_DURABILITY_FULL;
+
+    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+        const char *v = opts[i].env && getenv_fn ? getenv_fn(opts[i].env) : NULL;
+        if (v != NULL && set_value(cfg, &opts[i], v, "environment", err, errlen) != 0)
+            return -1;
+    }
+    bool acted = false;
+    for (int a = 1; a < argc; a++) {
+        const char *arg = argv[a];
+        if (strncmp(arg, "--", 2) != 0) {
+            snprintf(err, errlen, "unexpected argument \"%s\" (see --help)", arg);
+            return -1;
+        }
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+        const opt_t *o = NULL;
+        for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+            if (strlen(opts[i].name) == nlen && strncmp(opts[i].name, name, nlen) == 0)
+                o = &opts[i];
+        if (o == NULL) {
+            snprintf(err, errlen, "unknown option \"%.*s\" (see --help)", (int)(nlen + 2), arg);
+            return -1;
+        }
+        if (o->kind == OPT_ACTION || o->kind == OPT_FLAG) {
+            if (eq) {
+                snprintf(err, errlen, "--%s takes no value", o->name);
+                return -1;
+            }
+            if (o->kind == OPT_FLAG) {
+                cfg->trust_loopback = false;
+                continue;
+            }
+            if (acted && cfg->action != (config_action_t)o->action) {
+                snprintf(err, errlen, "--%s cannot be combined with another action", o->name);
+                return -1;
+            }
+            acted = true;
+            cfg->action = (config_action_t)o->action;
+            continue;
+        }
+        const char *v = eq ? eq + 1 : (a + 1 < argc ? argv[++a] : NULL);
+        if (v == NULL) {
+            snprintf(err, errlen, "--%s needs a value", o->name);
+            return -1;
+        }
+        if (set_value(cfg, o, v, "option", err, errlen) != 0)
+            return -1;
+    }
+    return validate(cfg, err, errlen);
+}

@@ -1,0 +1,41 @@
+/* The command line of PROTOCOL.md section 9: flags, their environment variables,
+ * defaults and validation. Parsing is pure (the environment is passed in as a
+ * lookup function) so every flag and error is unit-tested. */
+#ifndef STATE_CONFIG_H
+#define STATE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+
+typedef enum { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_INSTALL, CONFIG_UNINSTALL } config_action_t;
+typedef enum { CONFIG_DURABILITY_FULL, CONFIG_DURABILITY_NORMAL } config_durability_t;
+
+typedef struct {
+    config_action_t action;
+    int port;             /* 0 picks a free port */
+    char bind[64];        /* numeric address; names are never resolved */
+    char db[1024];
+    char host_token[129]; /* empty: use the stored (or a new random) token */
+    bool trust_loopback;
+    int ping_interval_s;
+    int ping_timeout_s;
+    int max_connections;
+    char public_url[256]; /* empty: derived from the LAN address */
+    log_level_t log_level;
+    config_durability_t durability;
+    char tls_cert[1024];
+    char tls_key[1024];
+} config_t;
+
+/* Looks up an environment variable; returns NULL when unset. */
+typedef const char *(*config_getenv_t)(const char *name);
+
+/* Fills *cfg from defaults, then the environment, then argv (flags win). Returns 0,
+ * or -1 with a one-line message in err (a usage error: exit status 2). */
+int config_parse(config_t *cfg, int argc, char **argv, config_getenv_t getenv_fn, char *err, size_t errlen);
+/* The --help text. */
+const char *config_usage(void);
+
+#endif

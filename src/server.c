@@ -1,0 +1,475 @@
+#include "server.h"
+#include "app.h"
+#include "assets.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "mem.h"
+#include "metrics.h"
+#include "net.h"
+#include "now.h"
+#include "proto.h"
+#include "ws.h"
+
+#include <h2o/http1.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef STATE_VERSION
+#define STATE_VERSION "dev"
+#endif
+
+#define SERVER_MAX_BODY (16 * 1024)
+#define SERVER_UNAUTH_TIMEOUT_MS 20000
+#define SERVER_TICK_MS 1000
+#define SERVER_EXTRA_SOCKETS 64 /* plain HTTP requests allowed beyond --max-connections */
+
+typedef struct {
+    app_t app;
+    h2o_globalconf_t conf;
+    h2o_context_t ctx;
+    h2o_accept_ctx_t accept;
+    h2o_socket_t *listener;
+    SSL_CTX *ssl;
+    wsconn_config_t wscfg;
+} server_t;
+
+static volatile sig_atomic_t server_stop;
+
+static void server_on_signal(int sig)
+{
+    (void)sig;
+    server_stop = 1;
+}
+
+/* ---- WebSocket connections ---------------------------------------------- */
+
+typedef struct {
+    server_t *srv;
+    hub_client_t *client;
+    buf_shared_t *hello;
+    bool bad_token;
+} server_upgrade_t;
+
+
+static app_t *server_app; /* the one app; handlers reach it through this */
+
+static void server_ws_message_app(wsconn_t *ws, const char *data, size_t len, void *user)
+{
+    (void)ws;
+    proto_handle(server_app, user, data, len);
+}
+
+static void server_ws_close(wsconn_t *ws, uint16_t code, void *user)
+{
+    (void)ws;
+    hub_client_t *c = user;
+    log_debug("websocket %s (%s) closed with %u", c->client_id, auth_role_name(c->who.role), code);
+    hub_client_free(c);
+}
+
+static void server_on_upgrade(void *data, h2o_socket_t *sock, size_t reqsize)
+{
+    server_upgrade_t *u = data;
+    buf_shared_unref(u->hello);
+    if (sock == NULL) {
+        hub_client_free(u->client);
+        free(u);
+        return;
+    }
+    static const wsconn_handlers_t handlers = {server_ws_message_app, server_ws_close};
+    wsconn_t *ws = wsconn_start(sock, reqsize, &u->srv->wscfg, &handlers, u->client, now_mono_ms());
+    hub_client_attach(u->client, ws);
+    log_debug("websocket %s from %s as %s", u->client->client_id, u->client->peer, auth_role_name(u->client->who.role));
+    if (u->bad_token) {
+        proto_error(u->client, PROTO_E_UNAUTHORIZED, "invalid or revoked token", NULL, -1);
+        wsconn_close(ws, WS_CLOSE_POLICY, "invalid token");
+    }
+    free(u);
+}
+
+/* Resolves a token to a role. Returns 0 and fills who, or -1 when unknown. */
+static int server_who_from_token(app_t *app, const char *token, auth_who_t *who)
+{
+    memset(who, 0, sizeof(*who));
+    char hash[AUTH_HASH_LEN + 1];
+    auth_hash(token, strlen(token), hash);
+    if (auth_equal(hash, app->host_hash, AUTH_HASH_LEN)) {
+        who->role = AUTH_HOST;
+        return 0;
+    }
+    return -1;
+}
+
+static int server_upgrade(server_t *srv, h2o_req_t *req)
+{
+    app_t *app = &srv->app;
+    h2o_iovec_t key = http_req_header(req, "sec-websocket-key");
+    h2o_iovec_t version = http_req_header(req, "sec-websocket-version");
+    if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET"))) {
+        http_send_error(req, 400, "bad_message", "WebSocket upgrade must use GET");
+        return 0;
+    }
+    if (version.base == NULL || !h2o_memis(version.base, version.len, H2O_STRLIT("13"))) {
+        http_header(req, "sec-websocket-version", "13");
+        http_send_error(req, 426, "bad_message", "only WebSocket version 13 is supported");
+        return 0;
+    }
+    if (key.base == NULL || !ws_key_valid(key.base, key.len)) {
+        http_send_error(req, 400, "bad_message", "missing or malformed Sec-WebSocket-Key");
+        return 0;
+    }
+    if (hub_count(app->hub) >= (size_t)app->cfg.max_connections) {
+        http_send_error(req, 503, "unavailable", "connection limit reached");
+        return 0;
+    }
+
+    auth_who_t who = {0};
+    bool loopback = http_is_loopback(req);
+    bool bad_token = false;
+    char token[160];
+    int tl = http_query(req, "token", token, sizeof(token));
+    if (tl > 0) {
+        if (server_who_from_token(app, token, &who) != 0)
+            bad_token = true;
+    } else if (loopback && app->cfg.trust_loopback) {
+        who.role = AUTH_HOST;
+    }
+    char peer[48];
+    http_peer(req, peer, sizeof(peer));
+    server_upgrade_t *u = mem_zalloc(sizeof(*u));
+    u->srv = srv;
+    u->bad_token = bad_token;
+    u->client = hub_client_new(app->hub, &who, loopback, peer, now_mono_ms());
+
+    /* The connect message rides in the same write as the 101 response. */
+    h2o_iovec_t extra[1];
+    size_t nextra = 0;
+    if (!bad_token) {
+        buf_t b;
+        buf_init(&b);
+        proto_connect_msg(&b, u->client, NULL);
+        u->hello = ws_frame(WS_OP_TEXT, b.data, b.len);
+        buf_free(&b);
+        extra[0] = h2o_iovec_init(u->hello->data, u->hello->len);
+        nextra = 1;
+        metrics.messages_out++;
+    }
+    char accept[29];
+    ws_accept_key(key.base, key.len, accept);
+    req->res.status = 101;
+    req->res.reason = "Switching Protocols";
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_UPGRADE, NULL, H2O_STRLIT("websocket"));
+    http_header(req, "sec-websocket-accept", accept);
+    h2o_http1_upgrade(req, extra, nextra, server_on_upgrade, u);
+    return 0;
+}
+
+/* ---- HTTP routes --------------------------------------------------------- */
+
+static bool server_accepts_gzip(h2o_req_t *req)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT_ENCODING, -1);
+    if (i < 0)
+        return false;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    return h2o_contains_token(v.base, v.len, H2O_STRLIT("gzip"), ',');
+}
+
+static void server_static(h2o_req_t *req, const assets_file_t *f)
+{
+    bool immutable = strncmp(f->path, "/assets/", 8) == 0;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+                   immutable ? "public, max-age=31536000, immutable" : "no-cache",
+                   strlen(immutable ? "public, max-age=31536000, immutable" : "no-cache"));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ETAG, NULL, f->etag, strlen(f->etag));
+    if (f->gz)
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept-Encoding"));
+    ssize_t inm = h2o_find_header(&req->headers, H2O_TOKEN_IF_NONE_MATCH, -1);
+    if (inm >= 0) {
+        h2o_iovec_t v = req->headers.entries[inm].value;
+        if (h2o_contains_token(v.base, v.len, f->etag, strlen(f->etag), ',') || h2o_memis(v.base, v.len, H2O_STRLIT("*"))) {
+            req->res.status = 304;
+            req->res.reason = "Not Modified";
+            h2o_send_inline(req, NULL, 0);
+            return;
+        }
+    }
+    const unsigned char *body = f->data;
+    size_t len = f->len;
+    if (f->gz && server_accepts_gzip(req)) {
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, H2O_STRLIT("gzip"));
+        body = f->gz;
+        len = f->gz_len;
+    }
+    req->res.status = 200;
+    req->res.reason = "OK";
+    req->res.content_length = len;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, f->content_type, strlen(f->content_type));
+    /* The bytes are static: no copy, h2o sends them straight from the binary. */
+    static h2o_generator_t gen = {NULL, NULL};
+    h2o_start_response(req, &gen);
+    h2o_iovec_t iov = h2o_iovec_init(body, len);
+    h2o_send(req, &iov, h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")) ? 0 : 1, H2O_SEND_STATE_FINAL);
+}
+
+static bool server_method_is(h2o_req_t *req, const char *m)
+{
+    return h2o_memis(req->method.base, req->method.len, m, strlen(m));
+}
+
+static void server_healthz(server_t *srv, h2o_req_t *req)
+{
+    buf_t b;
+    buf_init(&b);
+    buf_puts(&b, "{\"status\":\"ok\",\"version\":");
+    json_put_cstr(&b, STATE_VERSION);
+    buf_printf(&b, ",\"protocol\":1,\"uptime_ms\":%lld,\"connections\":%zu}",
+               (long long)(now_mono_ms() - srv->app.started_mono_ms), hub_count(srv->app.hub));
+    http_send_json(req, 200, b.data, b.len);
+    buf_free(&b);
+}
+
+static void server_metrics(server_t *srv, h2o_req_t *req)
+{
+    buf_t b;
+    buf_init(&b);
+    metrics_render(&b, STATE_VERSION, now_mono_ms() - srv->app.started_mono_ms, proto_error_names);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+    http_send(req, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+    buf_free(&b);
+}
+
+typedef struct {
+    h2o_handler_t super;
+    server_t *srv;
+} server_handler_t;
+
+static int server_on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    server_t *srv = ((server_handler_t *)self)->srv;
+    metrics.http_requests_total++;
+    h2o_iovec_t path = req->path_normalized;
+
+    if (req->upgrade.base != NULL && h2o_lcstris(req->upgrade.base, req->upgrade.len, H2O_STRLIT("websocket"))) {
+        if (h2o_memis(path.base, path.len, H2O_STRLIT("/")) || h2o_memis(path.base, path.len, H2O_STRLIT("/ws")))
+            return server_upgrade(srv, req);
+        http_send_error(req, 404, "not_found", "WebSocket endpoints are / and /ws");
+        return 0;
+    }
+    bool get = server_method_is(req, "GET") || server_method_is(req, "HEAD");
+    if (h2o_memis(path.base, path.len, H2O_STRLIT("/healthz")) || h2o_memis(path.base, path.len, H2O_STRLIT("/metrics"))) {
+        if (!get) {
+            http_header(req, "allow", "GET, HEAD");
+            http_send_error(req, 405, "bad_message", "method not allowed");
+            return 0;
+        }
+        if (h2o_memis(path.base, path.len, H2O_STRLIT("/healthz")))
+            server_healthz(srv, req);
+        else
+            server_metrics(srv, req);
+        return 0;
+    }
+    if (path.len >= 4 && memcmp(path.base, "/api", 4) == 0 && (path.len == 4 || path.base[4] == '/')) {
+        http_send_error(req, 404, "not_found", "no such API endpoint");
+        return 0;
+    }
+    const assets_file_t *f = NULL;
+    if (assets_is_app_route(path.base, path.len))
+        f = assets_find(H2O_STRLIT("/index.html"));
+    else if (!(path.len == 11 && memcmp(path.base, "/index.html", 11) == 0))
+        f = assets_find(path.base, path.len);
+    if (f == NULL) {
+        http_send_error(req, 404, "not_found", "not found");
+        return 0;
+    }
+    if (!get) {
+        http_header(req, "allow", "GET, HEAD");
+        http_send_error(req, 405, "bad_message", "method not allowed");
+        return 0;
+    }
+    server_static(req, f);
+    return 0;
+}
+
+/* ---- sockets ------------------------------------------------------------- */
+
+static void server_on_sock_close(void *data)
+{
+    server_t *srv = data;
+    srv->app.open_sockets--;
+}
+
+static void server_on_accept(h2o_socket_t *listener, const char *err)
+{
+    server_t *srv = listener->data;
+    if (err != NULL)
+        return;
+    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+    if (sock == NULL)
+        return;
+    if (srv->app.open_sockets >= srv->app.cfg.max_connections + SERVER_EXTRA_SOCKETS) {
+        /* Past the cap even a 503 costs memory a flood would use: just close. */
+        h2o_socket_close(sock);
+        return;
+    }
+    srv->app.open_sockets++;
+    sock->on_close.cb = server_on_sock_close;
+    sock->on_close.data = srv;
+    h2o_accept(&srv->accept, sock);
+}
+
+static int server_tls(server_t *srv, char *err, size_t errlen)
+{
+    const config_t *cfg = &srv->app.cfg;
+    if (cfg->tls_cert[0] == '\0')
+        return 0;
+    SSL_load_error_strings();
+    SSL_library_init();
+    srv->ssl = SSL_CTX_new(TLS_server_method());
+    SSL_CTX_set_min_proto_version(srv->ssl, TLS1_2_VERSION);
+    if (SSL_CTX_use_certificate_chain_file(srv->ssl, cfg->tls_cert) != 1) {
+        snprintf(err, errlen, "cannot load the TLS certificate %.300s: %.100s", cfg->tls_cert, ERR_reason_error_string(ERR_get_error()));
+        return -1;
+    }
+    if (SSL_CTX_use_PrivateKey_file(srv->ssl, cfg->tls_key, SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(srv->ssl) != 1) {
+        snprintf(err, errlen, "cannot load the TLS key %.300s: %.100s", cfg->tls_key, ERR_reason_error_string(ERR_get_error()));
+        return -1;
+    }
+    srv->accept.ssl_ctx = srv->ssl;
+    return 0;
+}
+
+static void server_banner(server_t *srv, int port, const char *new_token)
+{
+    const config_t *cfg = &srv->app.cfg;
+    const char *scheme = srv->ssl ? "https" : "http";
+    printf("state-server %s (protocol 1)\n", STATE_VERSION);
+    if (strchr(cfg->bind, ':'))
+        printf("listening on %s://[%s]:%d\n", scheme, cfg->bind, port);
+    else
+        printf("listening on %s://%s:%d\n", scheme, cfg->bind, port);
+    printf("phones open %s/\n", srv->app.public_url);
+    printf("display: %s/display\n", srv->app.public_url);
+    if (new_token)
+        printf("host token: %s (new; shown once, stored hashed in %s)\n", new_token, cfg->db);
+    else if (cfg->host_token[0])
+        printf("host token: the one given with --host-token\n");
+    else
+        printf("host token: stored (hashed) in %s; replace it with --host-token\n", cfg->db);
+    fflush(stdout);
+}
+
+int server_main(const config_t *cfg)
+{
+    static server_t srv;
+    char err[512];
+    memset(&srv, 0, sizeof(srv));
+    app_t *app = &srv.app;
+    server_app = app;
+    app->cfg = *cfg;
+    app->started_mono_ms = now_mono_ms();
+    log_set_level(cfg->log_level);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    signal(SIGPIPE, SIG_IGN);
+
+    char new_token[AUTH_TOKEN_LEN + 1];
+    const char *shown_token = NULL;
+    if (cfg->host_token[0]) {
+        auth_hash(cfg->host_token, strlen(cfg->host_token), app->host_hash);
+    } else {
+        if (auth_new_token(new_token) != 0) {
+            log_error("cannot read the system's random source");
+            return 1;
+        }
+        auth_hash(new_token, strlen(new_token), app->host_hash);
+        shown_token = new_token;
+    }
+
+    int port = 0;
+    int fd = net_listen(cfg->bind, cfg->port, &port, err, sizeof(err));
+    if (fd < 0) {
+        log_error("%s", err);
+        return 1;
+    }
+    if (cfg->public_url[0]) {
+        snprintf(app->public_url, sizeof(app->public_url), "%s", cfg->public_url);
+        size_t l = strlen(app->public_url);
+        while (l > 0 && app->public_url[l - 1] == '/')
+            app->public_url[--l] = '\0';
+    } else {
+        char lan[64] = "127.0.0.1";
+        if (strcmp(cfg->bind, "0.0.0.0") != 0 && strcmp(cfg->bind, "::") != 0)
+            snprintf(lan, sizeof(lan), "%s", cfg->bind);
+        else if (net_lan_address(lan, sizeof(lan)) != 0)
+            log_warn("no LAN address found: join links will use 127.0.0.1 (set --public-url)");
+        snprintf(app->public_url, sizeof(app->public_url), "%s://%s%s%s:%d", cfg->tls_cert[0] ? "https" : "http",
+                 strchr(lan, ':') ? "[" : "", lan, strchr(lan, ':') ? "]" : "", port);
+    }
+
+    h2o_config_init(&srv.conf);
+    srv.conf.server_name = h2o_iovec_init(H2O_STRLIT("state-server"));
+    srv.conf.max_request_entity_size = SERVER_MAX_BODY;
+    h2o_hostconf_t *host = h2o_config_register_host(&srv.conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
+    server_handler_t *h = (server_handler_t *)h2o_create_handler(pc, sizeof(*h));
+    h->super.on_req = server_on_req;
+    h->srv = &srv;
+
+    app->loop = h2o_evloop_create();
+    h2o_context_init(&srv.ctx, app->loop, &srv.conf);
+    srv.accept.ctx = &srv.ctx;
+    srv.accept.hosts = srv.conf.hosts;
+    if (server_tls(&srv, err, sizeof(err)) != 0) {
+        log_error("%s", err);
+        return 1;
+    }
+    srv.wscfg.ping_interval_ms = (int64_t)cfg->ping_interval_s * 1000;
+    srv.wscfg.ping_timeout_ms = (int64_t)cfg->ping_timeout_s * 1000;
+    srv.wscfg.max_queue_bytes = 1024 * 1024;
+    app->hub = hub_new(SERVER_UNAUTH_TIMEOUT_MS, NULL, NULL);
+
+    srv.listener = h2o_evloop_socket_create(app->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
+    srv.listener->data = &srv;
+    h2o_socket_read_start(srv.listener, server_on_accept);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = server_on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    server_banner(&srv, port, shown_token);
+    log_info("serving on port %d (max %d connections, durability %s)", port, cfg->max_connections,
+             cfg->durability == CONFIG_DURABILITY_FULL ? "full" : "normal");
+
+    int64_t next_tick = now_mono_ms() + SERVER_TICK_MS;
+    while (!server_stop) {
+        int64_t now = now_mono_ms();
+        int64_t wait = next_tick - now;
+        if (wait < 0)
+            wait = 0;
+        h2o_evloop_run(app->loop, (int32_t)wait);
+        now = now_mono_ms();
+        if (now >= next_tick) {
+            hub_tick(app->hub, now);
+            next_tick = now + SERVER_TICK_MS;
+        }
+    }
+
+    log_info("shutting down: closing %zu connections", hub_count(app->hub));
+    h2o_socket_read_stop(srv.listener);
+    h2o_socket_close(srv.listener);
+    hub_close_all(app->hub, WS_CLOSE_GOING_AWAY, "server shutting down");
+    int64_t deadline = now_mono_ms() + 1500;
+    while (hub_count(app->hub) > 0 && now_mono_ms() < deadline) {
+        h2o_evloop_run(app->loop, 50);
+        hub_tick(app->hub, now_mono_ms());
+    }
+    log_info("stopped");
+    return 0;
+}
