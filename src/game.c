@@ -733,7 +733,7 @@ static int put_setting(game_t *w, const game_setting_in_t *it, const char **bf)
 
     if (it->type == GAME_V_NULL && k == NULL) {
         if (i >= 0) {
-            memmove(&w->settings[i], &w->settings[i + 1], (w->nsettings - i - 1) * sizeof(w->settings[0]));
+            memmove(&w->settings[i], &w->settings[i + 1], (w->nsettings - (size_t)i - 1) * sizeof(w->settings[0]));
             w->nsettings--;
             memset(&w->settings[w->nsettings], 0, sizeof(w->settings[0]));
         }
