@@ -1,0 +1,77 @@
+# Test targets, included by the Makefile.
+#
+# Unit tests: every tests/unit/test_*.c is linked against all of src/ built with
+# ASan and UBSan. Fuzz drivers: every tests/fuzz/fuzz_*.c is built with libFuzzer
+# against src/ with coverage, and run briefly on its corpus (make fuzz runs long).
+# Integration, conformance and browser tests are node:test files that start the
+# real binary. tests/run.sh runs the suites and prints the "N passed, N failed" line.
+
+TEST_DIR   := build/test
+FUZZ_DIR   := build/fuzz
+SAN        := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+TEST_INC   := -Isrc -I$(BUILD)/gen -isystem $(H2O)/include -isystem build/src/h2o/deps/picotls/include
+TEST_CFLAGS := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Wall -Wextra -Werror -g -O1 $(SAN) $(TEST_INC)
+TEST_LIBS  := $(H2O)/lib/libh2o-evloop.a -lcmocka -lssl -lcrypto -lsqlite3 -lz -lpthread -ldl -lm
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Wall -Wextra -Werror -g -O1 $(TEST_INC) \
+               -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_TIME  ?= 600
+FUZZ_SHORT ?= 20
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(TEST_DIR)/%,$(UNIT_SRCS))
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRCS))
+TEST_OBJS  := $(patsubst src/%.c,$(TEST_DIR)/obj/%.o,$(SRCS)) $(TEST_DIR)/obj/assets_data.o
+FUZZ_OBJS  := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(SRCS)) $(FUZZ_DIR)/obj/assets_data.o
+
+.PHONY: test-deps unit-bins fuzz-bins
+
+test-deps: $(TEST_DIR)/.deps
+$(TEST_DIR)/.deps: cross/deps.sh
+	@cross/deps.sh test
+	@mkdir -p $(@D) && touch $@
+
+tests/node_modules/.package-lock.json: tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund
+	@touch $@
+
+$(TEST_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a | $(TEST_DIR)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
+$(TEST_DIR)/obj/assets_data.o: $(BUILD)/gen/assets_data.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+$(TEST_DIR)/libstate.a: $(TEST_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(TEST_DIR)/test_%: tests/unit/test_%.c $(TEST_DIR)/libstate.a
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_DIR)/libstate.a $(TEST_LIBS)
+
+$(FUZZ_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a | $(TEST_DIR)/.deps
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+$(FUZZ_DIR)/obj/assets_data.o: $(BUILD)/gen/assets_data.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+$(FUZZ_DIR)/libstate.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libstate.a
+	clang $(subst fuzzer-no-link,fuzzer,$(FUZZ_CFLAGS)) -o $@ $< $(FUZZ_DIR)/libstate.a $(TEST_LIBS:-lcmocka=)
+
+unit-bins: $(UNIT_BINS)
+fuzz-bins: $(FUZZ_BINS)
+
+# Everything that fits in CI, in one run with one summary line.
+test: $(OUT) unit-bins fuzz-bins tests/node_modules/.package-lock.json
+	@tests/run.sh all
+
+unit: unit-bins
+	@tests/run.sh unit
+integration: $(OUT) tests/node_modules/.package-lock.json
+	@tests/run.sh integration
+fuzz-short: fuzz-bins
+	@tests/run.sh fuzz
+# Long fuzzing: every driver for FUZZ_TIME seconds (default 10 minutes each).
+fuzz: fuzz-bins
+	@FUZZ_SHORT=$(FUZZ_TIME) tests/run.sh fuzz
+
+-include $(wildcard $(TEST_DIR)/obj/*.d)
