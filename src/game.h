@@ -39,6 +39,28 @@
  * Every accepted action is a change: version goes up by exactly 1 even if no other field
  * changed (e.g. setting a score to the value it already has), so every ack has its own
  * version and log entry.
+ *
+ * Decisions where PROTOCOL.md is silent:
+ * - A player's game_setup outside setup, a player's turn_change when it is not its turn and
+ *   a player's game_end naming anything but the opponent are forbidden (role rules), not
+ *   invalid_state. The host gives a name/faction with `name`/`faction` plus player_number.
+ * - cp_per_turn is also gained at game_start (the first turn is a turn). CP is capped at 99.
+ * - The turn_change that ends the last round ends the game by score; round and
+ *   current_turn keep the values of the turn just played and nobody gains CP.
+ * - turn_change and game_resume start the clock of the player on turn, unless it is flagged
+ *   at 0 (the game goes on; only timer_update set gives time back). timer_update start
+ *   stops the other clock (at most one clock runs) but does not change the turn.
+ * - timer_update start of a running clock, or stop of a stopped one, is invalid_state.
+ * - A score delta that would leave 0..999 (cp 0..99) is refused (bad_message on the
+ *   delta field), not clamped: spending a CP you do not have is a mistake to report.
+ * - settings_update: a null value removes a key; for clock_ms/rounds/cp_per_turn it
+ *   restores the default. clock_ms changed in setup resets both clocks to it; afterwards
+ *   clocks are left alone. rounds lowered below the current round ends the game at the
+ *   next end of a round.
+ * - undo restores the before-state whole (score, status, turn, settings, clocks) but
+ *   charges real time to the clocks that were running in it; a clock that runs out on the
+ *   way is flagged, so undoing a flag does not give time back.
+ * - game_state (replace) takes the given times as "as of now" and recomputes since_ms.
  */
 #ifndef GAME_H
 #define GAME_H
