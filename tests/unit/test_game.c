@@ -785,7 +785,7 @@ static void test_settings_rules(void **unused)
 
     /* at most 32 entries */
     prep(&g, P_SETUP);
-    char keys[29][8];
+    char keys[29][16];
     a.settings.n = 29;
     for (int i = 0; i < 29; i++) {
         snprintf(keys[i], sizeof(keys[i]), "k%d", i);
