@@ -157,6 +157,18 @@ void hub_client_set_who(hub_client_t *c, const auth_who_t *who)
         hub_presence_change(c->hub, &c->who, +1);
 }
 
+void hub_unsubscribe(hub_client_t *c, const char *game_id)
+{
+    for (int i = 0; i < c->nsubs; i++) {
+        if (strcmp(c->subs[i]->game_id, game_id) == 0) {
+            hub_topic_t *t = c->subs[i];
+            c->subs[i] = c->subs[--c->nsubs];
+            hub_topic_remove(c->hub, t, c);
+            return;
+        }
+    }
+}
+
 bool hub_subscribed(const hub_client_t *c, const char *game_id)
 {
     for (int i = 0; i < c->nsubs; i++)

@@ -65,6 +65,8 @@ void hub_client_free(hub_client_t *c);
 void hub_client_set_who(hub_client_t *c, const auth_who_t *who);
 /* Subscribes to a game. 0, or -1 when the client already has HUB_MAX_SUBS. */
 int hub_subscribe(hub_client_t *c, const char *game_id);
+/* Drops a subscription (no-op when not subscribed). */
+void hub_unsubscribe(hub_client_t *c, const char *game_id);
 /* True when the client is subscribed to the game. */
 bool hub_subscribed(const hub_client_t *c, const char *game_id);
 /* The view a client has of a game. */

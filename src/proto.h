@@ -10,6 +10,7 @@
 #include "app.h"
 #include "buf.h"
 #include "hub.h"
+#include "json.h"
 
 typedef enum {
     PROTO_E_BAD_JSON = 0,
@@ -28,6 +29,25 @@ typedef enum {
 
 /* Wire names of the error codes, indexed by proto_err_t. */
 extern const char *const proto_error_names[];
+
+/* The outcome of a change request, for the WebSocket and REST edges alike. */
+typedef struct {
+    proto_err_t err;
+    char message[200];
+    int64_t version; /* new version when accepted; the current one for conflict */
+    char game_id[48]; /* the game a replace created or replaced */
+} proto_result_t;
+
+/* Decodes and applies a section 5 change (game_setup ... undo) from who. On
+ * success returns 0 with res->version; the ack goes to reply_to (if it has a
+ * ref) after the commit. Otherwise -1 with res->err and res->message. */
+int proto_change(app_t *app, const auth_who_t *who, const char *type, const char *game_id, const json_doc_t *d, int data,
+                 hub_client_t *reply_to, const char *ref, proto_result_t *res);
+/* The host's full game_state: creates or replaces the game. Same contract. */
+int proto_replace(app_t *app, const auth_who_t *who, const char *game_id, const json_doc_t *d, int data,
+                  hub_client_t *reply_to, const char *ref, proto_result_t *res);
+/* Resolves a token (host token or session) to who it is. 0, or -1 if unknown. */
+int proto_who_from_token(app_t *app, const char *token, auth_who_t *who);
 
 /* Handles one text message from a client. */
 void proto_handle(app_t *app, hub_client_t *c, const char *msg, size_t len);

@@ -1,6 +1,7 @@
 #include "server.h"
 #include "app.h"
 #include "assets.h"
+#include "core.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
@@ -9,6 +10,7 @@
 #include "net.h"
 #include "now.h"
 #include "proto.h"
+#include "store.h"
 #include "ws.h"
 
 #include <h2o/http1.h>
@@ -27,6 +29,8 @@
 #define SERVER_UNAUTH_TIMEOUT_MS 20000
 #define SERVER_TICK_MS 1000
 #define SERVER_EXTRA_SOCKETS 64 /* plain HTTP requests allowed beyond --max-connections */
+#define SERVER_JOIN_BURST 10        /* failed join codes an address may try at once ... */
+#define SERVER_JOIN_REFILL_MS 6000  /* ... then one more every 6 s (10 a minute) */
 
 typedef struct {
     app_t app;
@@ -69,6 +73,7 @@ static void server_ws_close(wsconn_t *ws, uint16_t code, void *user)
     (void)ws;
     hub_client_t *c = user;
     log_debug("websocket %s (%s) closed with %u", c->client_id, auth_role_name(c->who.role), code);
+    core_client_gone(server_app->core, c);
     hub_client_free(c);
 }
 
@@ -90,19 +95,6 @@ static void server_on_upgrade(void *data, h2o_socket_t *sock, size_t reqsize)
         wsconn_close(ws, WS_CLOSE_POLICY, "invalid token");
     }
     free(u);
-}
-
-/* Resolves a token to a role. Returns 0 and fills who, or -1 when unknown. */
-static int server_who_from_token(app_t *app, const char *token, auth_who_t *who)
-{
-    memset(who, 0, sizeof(*who));
-    char hash[AUTH_HASH_LEN + 1];
-    auth_hash(token, strlen(token), hash);
-    if (auth_equal(hash, app->host_hash, AUTH_HASH_LEN)) {
-        who->role = AUTH_HOST;
-        return 0;
-    }
-    return -1;
 }
 
 static int server_upgrade(server_t *srv, h2o_req_t *req)
@@ -134,7 +126,7 @@ static int server_upgrade(server_t *srv, h2o_req_t *req)
     char token[160];
     int tl = http_query(req, "token", token, sizeof(token));
     if (tl > 0) {
-        if (server_who_from_token(app, token, &who) != 0)
+        if (proto_who_from_token(app, token, &who) != 0)
             bad_token = true;
     } else if (loopback && app->cfg.trust_loopback) {
         who.role = AUTH_HOST;
@@ -226,11 +218,13 @@ static void server_healthz(server_t *srv, h2o_req_t *req)
 {
     buf_t b;
     buf_init(&b);
-    buf_puts(&b, "{\"status\":\"ok\",\"version\":");
+    bool ok = store_ok(srv->app.store);
+    buf_puts(&b, ok ? "{\"status\":\"ok\",\"version\":" : "{\"status\":\"unavailable\",\"version\":");
     json_put_cstr(&b, STATE_VERSION);
-    buf_printf(&b, ",\"protocol\":1,\"uptime_ms\":%lld,\"connections\":%zu}",
-               (long long)(now_mono_ms() - srv->app.started_mono_ms), hub_count(srv->app.hub));
-    http_send_json(req, 200, b.data, b.len);
+    buf_printf(&b, ",\"protocol\":1,\"uptime_ms\":%lld,\"connections\":%zu,\"games\":%zu,\"schema\":%d,\"durability\":\"%s\"}",
+               (long long)(now_mono_ms() - srv->app.started_mono_ms), hub_count(srv->app.hub), core_count(srv->app.core),
+               store_schema_version(srv->app.store), srv->app.cfg.durability == CONFIG_DURABILITY_FULL ? "full" : "normal");
+    http_send_json(req, ok ? 200 : 503, b.data, b.len);
     buf_free(&b);
 }
 
@@ -364,6 +358,40 @@ static void server_banner(server_t *srv, int port, const char *new_token)
     fflush(stdout);
 }
 
+static void server_on_presence(void *ctx, const char *game_id)
+{
+    app_t *app = ctx;
+    core_presence(app->core, game_id);
+}
+
+/* The host token: --host-token replaces the stored one; otherwise the stored hash
+ * is used; on first start a new token is made, stored hashed, and shown once. */
+static int server_host_token(app_t *app, char new_token[AUTH_TOKEN_LEN + 1], const char **shown)
+{
+    const config_t *cfg = &app->cfg;
+    *shown = NULL;
+    if (cfg->host_token[0]) {
+        auth_hash(cfg->host_token, strlen(cfg->host_token), app->host_hash);
+    } else if (store_secret_get(app->store, "host_token_hash", app->host_hash, sizeof(app->host_hash)) == 0 &&
+               strlen(app->host_hash) == AUTH_HASH_LEN) {
+        return 0;
+    } else {
+        if (auth_new_token(new_token) != 0) {
+            log_error("cannot read the system's random source");
+            return -1;
+        }
+        auth_hash(new_token, strlen(new_token), app->host_hash);
+        *shown = new_token;
+    }
+    if (store_begin(app->store) != 0 || store_secret_put(app->store, "host_token_hash", app->host_hash) != 0 ||
+        store_commit(app->store) != 0) {
+        store_rollback(app->store);
+        log_error("cannot store the host token in %s", cfg->db);
+        return -1;
+    }
+    return 0;
+}
+
 int server_main(const config_t *cfg)
 {
     static server_t srv;
@@ -377,19 +405,17 @@ int server_main(const config_t *cfg)
     setvbuf(stdout, NULL, _IOLBF, 0);
     signal(SIGPIPE, SIG_IGN);
 
+    app->store = store_open(cfg->db, cfg->durability == CONFIG_DURABILITY_FULL, err, sizeof(err));
+    if (app->store == NULL) {
+        log_error("%s", err);
+        return 1;
+    }
     char new_token[AUTH_TOKEN_LEN + 1];
     const char *shown_token = NULL;
-    if (cfg->host_token[0]) {
-        auth_hash(cfg->host_token, strlen(cfg->host_token), app->host_hash);
-    } else {
-        if (auth_new_token(new_token) != 0) {
-            log_error("cannot read the system's random source");
-            return 1;
-        }
-        auth_hash(new_token, strlen(new_token), app->host_hash);
-        shown_token = new_token;
+    if (server_host_token(app, new_token, &shown_token) != 0) {
+        store_close(app->store);
+        return 1;
     }
-
     int port = 0;
     int fd = net_listen(cfg->bind, cfg->port, &port, err, sizeof(err));
     if (fd < 0) {
@@ -431,7 +457,13 @@ int server_main(const config_t *cfg)
     srv.wscfg.ping_interval_ms = (int64_t)cfg->ping_interval_s * 1000;
     srv.wscfg.ping_timeout_ms = (int64_t)cfg->ping_timeout_s * 1000;
     srv.wscfg.max_queue_bytes = 1024 * 1024;
-    app->hub = hub_new(SERVER_UNAUTH_TIMEOUT_MS, NULL, NULL);
+    app->hub = hub_new(SERVER_UNAUTH_TIMEOUT_MS, server_on_presence, app);
+    app->core = core_new(app);
+    app->join_limiter = auth_limiter_new(SERVER_JOIN_BURST, SERVER_JOIN_REFILL_MS);
+    if (core_load(app->core, err, sizeof(err)) != 0) {
+        log_error("%s", err);
+        return 1;
+    }
 
     srv.listener = h2o_evloop_socket_create(app->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
     srv.listener->data = &srv;
@@ -450,12 +482,25 @@ int server_main(const config_t *cfg)
     int64_t next_tick = now_mono_ms() + SERVER_TICK_MS;
     while (!server_stop) {
         int64_t now = now_mono_ms();
-        int64_t wait = next_tick - now;
-        if (wait < 0)
+        int64_t wake = next_tick;
+        int64_t clock_event = core_next_event(app->core);
+        if (clock_event < wake)
+            wake = clock_event;
+        int64_t wait = wake - now;
+        /* h2o runs write-completion callbacks only after its next poll: do not
+         * sleep while some are pending, or queued frames wait for the timeout. */
+        if (wait < 0 || app->loop->_pending_as_server != NULL || app->loop->_pending_as_client != NULL ||
+            app->loop->_statechanged.head != NULL)
             wait = 0;
         h2o_evloop_run(app->loop, (int32_t)wait);
         now = now_mono_ms();
-        if (now >= next_tick) {
+        bool second = now >= next_tick;
+        if (second || core_next_event(app->core) <= now)
+            core_tick(app->core, now, second);
+        /* Everything this turn produced shares one commit; only then do acks and
+         * broadcasts leave. */
+        core_flush(app->core);
+        if (second) {
             hub_tick(app->hub, now);
             next_tick = now + SERVER_TICK_MS;
         }
@@ -470,6 +515,11 @@ int server_main(const config_t *cfg)
         h2o_evloop_run(app->loop, 50);
         hub_tick(app->hub, now_mono_ms());
     }
+    core_flush(app->core);
+    core_free(app->core);
+    hub_free(app->hub);
+    auth_limiter_free(app->join_limiter);
+    store_close(app->store);
     log_info("stopped");
     return 0;
 }

@@ -1,0 +1,517 @@
+#include "core.h"
+#include "log.h"
+#include "map.h"
+#include "mem.h"
+#include "metrics.h"
+#include "now.h"
+#include "proto.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    game_t g;
+    char created[32];
+    char updated[32];
+    game_t *backup;     /* committed state, kept while the batch holds changes to it */
+    bool created_in_tx; /* the batch created it: abort removes it */
+    bool dirty;         /* broadcast at the next flush */
+} core_game_t;
+
+typedef struct {
+    hub_client_t *client; /* NULL once the client went away */
+    char ref[260];
+    int64_t version;
+} core_reply_t;
+
+struct core {
+    app_t *app;
+    map_t games; /* game_id -> core_game_t */
+    core_reply_t *replies;
+    size_t nreplies, capreplies;
+    core_game_t **touched; /* games with a backup or created in the batch */
+    size_t ntouched, captouched;
+    game_t scratch;
+    game_t scratch2;
+    int64_t next_event;
+    bool next_event_stale;
+};
+
+core_t *core_new(app_t *app)
+{
+    core_t *c = mem_zalloc(sizeof(*c));
+    c->app = app;
+    map_init(&c->games);
+    c->next_event = INT64_MAX;
+    c->next_event_stale = true;
+    return c;
+}
+
+void core_free(core_t *c)
+{
+    if (!c)
+        return;
+    const char *k;
+    void *v;
+    for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
+        core_game_t *cg = v;
+        free(cg->backup);
+        free(cg);
+    }
+    map_free(&c->games);
+    free(c->replies);
+    free(c->touched);
+    free(c);
+}
+
+static void core_iso_now(char out[32])
+{
+    now_iso8601(now_wall_ms(), out);
+}
+
+typedef struct {
+    core_t *core;
+    int64_t now;
+    int recovered;
+    int failed;
+} core_load_ctx_t;
+
+static void core_on_loaded(void *ctx, game_t *g, const char *created_at, const char *updated_at)
+{
+    core_load_ctx_t *lc = ctx;
+    core_t *c = lc->core;
+    core_game_t *cg = mem_zalloc(sizeof(*cg));
+    cg->g = *g;
+    snprintf(cg->created, sizeof(cg->created), "%s", created_at);
+    snprintf(cg->updated, sizeof(cg->updated), "%s", updated_at);
+    if (game_recover(&cg->g)) {
+        /* A restart is a change clients must see: new version, logged, but not
+         * undoable (undoing it would charge the downtime). */
+        cg->g.version++;
+        core_iso_now(cg->updated);
+        store_action_t a = {cg->g.id, cg->g.version, cg->updated, lc->now, "server", "server_restart",
+                            "{\"status\":\"paused\"}", NULL};
+        if (store_begin(c->app->store) != 0 || store_save_game(c->app->store, &cg->g, cg->created, cg->updated) != 0 ||
+            store_log_action(c->app->store, &a) != 0)
+            lc->failed++;
+        lc->recovered++;
+    }
+    map_put(&c->games, cg->g.id, cg);
+}
+
+int core_load(core_t *c, char *err, size_t errlen)
+{
+    core_load_ctx_t lc = {c, now_mono_ms(), 0, 0};
+    if (store_load_games(c->app->store, lc.now, core_on_loaded, &lc) != 0 || lc.failed) {
+        store_rollback(c->app->store);
+        snprintf(err, errlen, "cannot load the games from the database");
+        return CORE_E_IO;
+    }
+    if (store_commit(c->app->store) != 0) {
+        snprintf(err, errlen, "cannot record the recovery of interrupted games");
+        return CORE_E_IO;
+    }
+    metrics.games = (int64_t)c->games.len;
+    if (lc.recovered)
+        log_info("%d interrupted game(s) came back paused; no clock was charged for the downtime", lc.recovered);
+    return 0;
+}
+
+const game_t *core_game(core_t *c, const char *game_id)
+{
+    core_game_t *cg = map_get(&c->games, game_id);
+    return cg ? &cg->g : NULL;
+}
+
+size_t core_count(core_t *c)
+{
+    return c->games.len;
+}
+
+static int core_cmp_updated(const void *a, const void *b)
+{
+    const core_game_t *x = *(core_game_t *const *)a, *y = *(core_game_t *const *)b;
+    return -strcmp(x->updated, y->updated); /* newest first */
+}
+
+void core_list(core_t *c, buf_t *out)
+{
+    core_game_t **all = mem_alloc((c->games.len + 1) * sizeof(*all));
+    size_t n = 0;
+    const char *k;
+    void *v;
+    for (size_t i = 0; map_next(&c->games, &i, &k, &v);)
+        all[n++] = v;
+    qsort(all, n, sizeof(*all), core_cmp_updated);
+    buf_putc(out, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(out, ',');
+        view_summary(out, &all[i]->g, all[i]->updated);
+    }
+    buf_putc(out, ']');
+    free(all);
+}
+
+view_t core_view_of(hub_view_t v)
+{
+    switch (v) {
+    case HUB_VIEW_HOST: return VIEW_HOST;
+    case HUB_VIEW_P1: return VIEW_P1;
+    case HUB_VIEW_P2: return VIEW_P2;
+    default: return VIEW_OBSERVER;
+    }
+}
+
+static void core_render_game(core_t *c, core_game_t *cg, view_t v, buf_t *out)
+{
+    view_meta_t m = {cg->created, cg->updated, {false, false}, now_mono_ms(), now_wall_ms()};
+    m.connected[0] = hub_player_connections(c->app->hub, cg->g.id, 1) > 0;
+    m.connected[1] = hub_player_connections(c->app->hub, cg->g.id, 2) > 0;
+    view_render(out, &cg->g, v, &m);
+}
+
+void core_render(core_t *c, const char *game_id, view_t v, buf_t *out)
+{
+    core_game_t *cg = map_get(&c->games, game_id);
+    if (cg)
+        core_render_game(c, cg, v, out);
+}
+
+game_actor_t core_actor(const auth_who_t *who)
+{
+    if (who->role == AUTH_HOST)
+        return GAME_ACTOR_HOST;
+    if (who->role == AUTH_PLAYER)
+        return who->player == 1 ? GAME_ACTOR_P1 : who->player == 2 ? GAME_ACTOR_P2 : GAME_ACTOR_NONE;
+    return GAME_ACTOR_NONE;
+}
+
+static game_actor_t core_actor_parse(const char *name)
+{
+    for (int a = GAME_ACTOR_P1; a <= GAME_ACTOR_SERVER; a++) {
+        const char *n = game_actor_name((game_actor_t)a);
+        if (n && strcmp(n, name) == 0)
+            return (game_actor_t)a;
+    }
+    return GAME_ACTOR_NONE;
+}
+
+/* Remembers a game's committed state before the batch first changes it. */
+static void core_touch(core_t *c, core_game_t *cg)
+{
+    if (cg->backup || cg->created_in_tx)
+        return;
+    cg->backup = mem_alloc(sizeof(game_t));
+    *cg->backup = cg->g;
+    if (c->ntouched == c->captouched) {
+        c->captouched = c->captouched ? c->captouched * 2 : 16;
+        c->touched = mem_realloc(c->touched, c->captouched * sizeof(*c->touched));
+    }
+    c->touched[c->ntouched++] = cg;
+}
+
+static void core_touch_created(core_t *c, core_game_t *cg)
+{
+    cg->created_in_tx = true;
+    if (c->ntouched == c->captouched) {
+        c->captouched = c->captouched ? c->captouched * 2 : 16;
+        c->touched = mem_realloc(c->touched, c->captouched * sizeof(*c->touched));
+    }
+    c->touched[c->ntouched++] = cg;
+}
+
+static void core_send_reply(core_reply_t *r, bool ok)
+{
+    if (r->client == NULL)
+        return;
+    buf_t b;
+    buf_init(&b);
+    if (ok) {
+        proto_envelope(&b, "ack", NULL);
+        buf_puts(&b, "{\"ref\":");
+        json_put_cstr(&b, r->ref);
+        buf_printf(&b, ",\"version\":%lld}}", (long long)r->version);
+        hub_send(r->client, b.data, b.len);
+    } else {
+        proto_error(r->client, PROTO_E_INTERNAL, "the change could not be saved", r->ref, -1);
+    }
+    buf_free(&b);
+}
+
+/* The transaction failed: every change of the batch is gone from disk, so it goes
+ * from memory too, and its senders learn it was not saved. */
+static void core_abort_batch(core_t *c)
+{
+    store_rollback(c->app->store);
+    metrics.commit_failures++;
+    for (size_t i = 0; i < c->ntouched; i++) {
+        core_game_t *cg = c->touched[i];
+        if (cg->created_in_tx) {
+            map_del(&c->games, cg->g.id);
+            free(cg);
+            continue;
+        }
+        cg->g = *cg->backup;
+        free(cg->backup);
+        cg->backup = NULL;
+        cg->dirty = false;
+    }
+    c->ntouched = 0;
+    for (size_t i = 0; i < c->nreplies; i++)
+        core_send_reply(&c->replies[i], false);
+    c->nreplies = 0;
+    c->next_event_stale = true;
+    metrics.games = (int64_t)c->games.len;
+}
+
+/* Writes one accepted change (the new state and its log entry) into the batch. */
+static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const game_t *after, game_actor_t actor,
+                        const char *type, const char *data, int64_t now)
+{
+    store_t *s = c->app->store;
+    char at[32];
+    core_iso_now(at);
+    buf_t bj;
+    buf_init(&bj);
+    if (before) {
+        view_meta_t m = {NULL, NULL, {false, false}, now, 0};
+        view_render(&bj, before, VIEW_FULL, &m);
+    }
+    store_action_t a = {after->id, after->version, at, now, game_actor_name(actor), type, data, before ? bj.data : NULL};
+    int rc = 0;
+    if (store_begin(s) != 0 || store_save_game(s, after, cg ? cg->created : at, at) != 0 || store_log_action(s, &a) != 0)
+        rc = CORE_E_IO;
+    buf_free(&bj);
+    return rc;
+}
+
+static core_game_t *core_install(core_t *c, core_game_t *cg, const game_t *g)
+{
+    char at[32];
+    core_iso_now(at);
+    if (cg == NULL) {
+        cg = mem_zalloc(sizeof(*cg));
+        cg->g = *g;
+        snprintf(cg->created, sizeof(cg->created), "%s", at);
+        map_put(&c->games, cg->g.id, cg);
+        core_touch_created(c, cg);
+        metrics.games = (int64_t)c->games.len;
+    } else {
+        core_touch(c, cg);
+        cg->g = *g;
+    }
+    snprintf(cg->updated, sizeof(cg->updated), "%s", at);
+    cg->dirty = true;
+    c->next_event_stale = true;
+    return cg;
+}
+
+int core_change(core_t *c, const char *game_id, game_action_t *a, const char *data, hub_client_t *reply_to, const char *ref,
+                const char **bad_field, int64_t *version)
+{
+    *bad_field = NULL;
+    core_game_t *cg = map_get(&c->games, game_id);
+    if (cg == NULL && a->type != GAME_A_STATE)
+        return CORE_E_NOT_FOUND;
+    int64_t now = now_mono_ms();
+    store_undo_t ut = {0};
+    bool have_ut = false;
+    int64_t undone_version = 0;
+    if (a->type == GAME_A_UNDO) {
+        int rc = store_undo_target(c->app->store, game_id, &ut);
+        if (rc == STORE_E_IO)
+            return CORE_E_IO;
+        a->undo.before = NULL;
+        if (rc == 0) {
+            have_ut = true;
+            jsmntok_t toks[512];
+            json_doc_t d;
+            int64_t at_ms = ut.mono_ms >= 0 ? ut.mono_ms : now;
+            const char *bf;
+            if (json_parse(&d, ut.before.data, ut.before.len, toks, 512) != 0 ||
+                view_parse(&d, 0, game_id, at_ms, &c->scratch2, &bf) != 0) {
+                log_error("game %s: the log entry of version %lld cannot be read back for undo", game_id, (long long)ut.version);
+                buf_free(&ut.before);
+                return CORE_E_IO;
+            }
+            a->undo.before = &c->scratch2;
+            a->undo.at_ms = at_ms;
+            a->undo.by = core_actor_parse(ut.actor);
+            undone_version = ut.version;
+        }
+    }
+    if (have_ut)
+        buf_free(&ut.before);
+    int rc = game_apply(cg ? &cg->g : NULL, a, now, &c->scratch, bad_field);
+    if (rc != GAME_OK)
+        return rc;
+    const game_t *before = NULL;
+    game_t *settled = NULL;
+    if (cg) {
+        settled = mem_alloc(sizeof(*settled));
+        *settled = cg->g;
+        game_settle(settled, now);
+        before = settled;
+    }
+    rc = core_persist(c, cg, before, &c->scratch, a->actor, game_type_name(a->type), data, now);
+    free(settled);
+    if (rc == 0 && a->type == GAME_A_UNDO && undone_version)
+        rc = store_mark_undone(c->app->store, game_id, undone_version, c->scratch.version) == 0 ? 0 : CORE_E_IO;
+    if (rc != 0) {
+        core_abort_batch(c);
+        return CORE_E_IO;
+    }
+    core_install(c, cg, &c->scratch);
+    *version = c->scratch.version;
+    if (reply_to && ref) {
+        if (c->nreplies == c->capreplies) {
+            c->capreplies = c->capreplies ? c->capreplies * 2 : 16;
+            c->replies = mem_realloc(c->replies, c->capreplies * sizeof(*c->replies));
+        }
+        core_reply_t *r = &c->replies[c->nreplies++];
+        r->client = reply_to;
+        snprintf(r->ref, sizeof(r->ref), "%s", ref);
+        r->version = *version;
+    }
+    return 0;
+}
+
+int core_delete(core_t *c, const char *game_id)
+{
+    if (core_flush(c) != 0)
+        return CORE_E_IO;
+    core_game_t *cg = map_get(&c->games, game_id);
+    if (cg == NULL)
+        return CORE_E_NOT_FOUND;
+    store_t *s = c->app->store;
+    if (store_begin(s) != 0 || store_delete_game(s, game_id) != 0 || store_commit(s) != 0) {
+        store_rollback(s);
+        return CORE_E_IO;
+    }
+    map_del(&c->games, game_id);
+    hub_forget_game(c->app->hub, game_id);
+    free(cg);
+    metrics.games = (int64_t)c->games.len;
+    c->next_event_stale = true;
+    return 0;
+}
+
+typedef struct {
+    core_t *core;
+    core_game_t *cg;
+} core_pub_t;
+
+static void core_render_msg(void *ctx, hub_view_t v, buf_t *out)
+{
+    core_pub_t *p = ctx;
+    proto_envelope(out, "game_state", p->cg->g.id);
+    core_render_game(p->core, p->cg, core_view_of(v), out);
+    buf_putc(out, '}');
+}
+
+int core_flush(core_t *c)
+{
+    store_t *s = c->app->store;
+    if (store_in_tx(s)) {
+        struct timespec ts0;
+        clock_gettime(CLOCK_MONOTONIC, &ts0);
+        int rc = store_commit(s);
+        struct timespec ts1;
+        clock_gettime(CLOCK_MONOTONIC, &ts1);
+        metrics_commit_time((ts1.tv_sec - ts0.tv_sec) * 1000000 + (ts1.tv_nsec - ts0.tv_nsec) / 1000);
+        if (rc != 0) {
+            log_error("commit failed: %zu change(s) were not saved and were refused", c->nreplies);
+            core_abort_batch(c);
+            return CORE_E_IO;
+        }
+    }
+    for (size_t i = 0; i < c->ntouched; i++) {
+        core_game_t *cg = c->touched[i];
+        free(cg->backup);
+        cg->backup = NULL;
+        cg->created_in_tx = false;
+    }
+    c->ntouched = 0;
+    for (size_t i = 0; i < c->nreplies; i++)
+        core_send_reply(&c->replies[i], true);
+    c->nreplies = 0;
+    const char *k;
+    void *v;
+    for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
+        core_game_t *cg = v;
+        if (!cg->dirty)
+            continue;
+        cg->dirty = false;
+        core_pub_t p = {c, cg};
+        hub_publish(c->app->hub, cg->g.id, core_render_msg, &p);
+    }
+    return 0;
+}
+
+void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
+{
+    const char *k;
+    void *v;
+    for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
+        core_game_t *cg = v;
+        game_t *g = &cg->g;
+        if (game_next_event_ms(g) <= now_ms && game_tick(g, now_ms, &c->scratch) == GAME_OK) {
+            bool f1 = c->scratch.players[0].clock.flagged && !g->players[0].clock.flagged;
+            bool f2 = c->scratch.players[1].clock.flagged && !g->players[1].clock.flagged;
+            const char *data = f1 && f2 ? "{\"flagged\":[1,2]}" : f1 ? "{\"flagged\":[1]}" : "{\"flagged\":[2]}";
+            game_t *settled = mem_alloc(sizeof(*settled));
+            *settled = *g;
+            game_settle(settled, now_ms);
+            int rc = core_persist(c, cg, settled, &c->scratch, GAME_ACTOR_SERVER, "clock_tick", data, now_ms);
+            free(settled);
+            if (rc != 0) {
+                core_abort_batch(c);
+                return;
+            }
+            core_install(c, cg, &c->scratch);
+            continue;
+        }
+        if (checkpoint && (g->players[0].clock.running || g->players[1].clock.running || g->game_time.running)) {
+            /* Persist where the clocks are, so a crash costs at most about a second. */
+            core_touch(c, cg);
+            game_settle(g, now_ms);
+            if (store_begin(c->app->store) != 0 || store_save_game(c->app->store, g, cg->created, cg->updated) != 0) {
+                core_abort_batch(c);
+                return;
+            }
+        }
+    }
+}
+
+int64_t core_next_event(core_t *c)
+{
+    if (!c->next_event_stale)
+        return c->next_event;
+    int64_t next = INT64_MAX;
+    const char *k;
+    void *v;
+    for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
+        int64_t e = game_next_event_ms(&((core_game_t *)v)->g);
+        if (e < next)
+            next = e;
+    }
+    c->next_event = next;
+    c->next_event_stale = false;
+    return next;
+}
+
+void core_presence(core_t *c, const char *game_id)
+{
+    core_game_t *cg = map_get(&c->games, game_id);
+    if (cg)
+        cg->dirty = true;
+}
+
+void core_client_gone(core_t *c, hub_client_t *client)
+{
+    for (size_t i = 0; i < c->nreplies; i++)
+        if (c->replies[i].client == client)
+            c->replies[i].client = NULL;
+}

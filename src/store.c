@@ -1,0 +1,666 @@
+#include "store.h"
+#include "assets.h"
+#include "log.h"
+#include "json.h"
+#include "mem.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum {
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+    Q_GAME_UPSERT, Q_SCORE_UPSERT, Q_TIMER_UPSERT, Q_SETTINGS_DEL, Q_SETTING_INS, Q_GAME_DEL,
+    Q_ACTION_INS, Q_UNDO_TARGET, Q_MARK_UNDONE, Q_HISTORY,
+    Q_INVITE_INS, Q_INVITE_FIND, Q_INVITE_REVOKE, Q_INVITES_LIST,
+    Q_SESSION_INS, Q_SESSION_FIND, Q_SESSIONS_OF,
+    Q_SECRET_GET, Q_SECRET_PUT, Q_SETTINGS_ALL, Q_SETTING_PUT, Q_SETTING_DEL,
+    Q_GAMES, Q_SCORES, Q_TIMERS, Q_GSETTINGS, Q_PING,
+    Q_COUNT
+};
+
+static const char *const store_sql[Q_COUNT] = {
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_GAME_UPSERT] = "INSERT INTO game_state (game_id, version, status, round, current_turn, created_at, updated_at,"
+                      " first_player, attacker, winner, draw, game_time_ms, game_time_running)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                      " ON CONFLICT (game_id) DO UPDATE SET version = ?2, status = ?3, round = ?4, current_turn = ?5,"
+                      " updated_at = ?7, first_player = ?8, attacker = ?9, winner = ?10, draw = ?11,"
+                      " game_time_ms = ?12, game_time_running = ?13",
+    [Q_SCORE_UPSERT] = "INSERT OR REPLACE INTO scores (game_id, player_number, name, faction, primary_vp, secondary_vp, cp,"
+                       " private_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    [Q_TIMER_UPSERT] = "INSERT OR REPLACE INTO timers (game_id, player_number, remaining_ms, used_ms, running, flagged)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+    [Q_SETTINGS_DEL] = "DELETE FROM game_settings WHERE game_id = ?",
+    [Q_SETTING_INS] = "INSERT INTO game_settings (game_id, position, key, value, type) VALUES (?, ?, ?, ?, ?)",
+    [Q_GAME_DEL] = "DELETE FROM game_state WHERE game_id = ?",
+    [Q_ACTION_INS] = "INSERT INTO actions (game_id, version, at, mono_ms, boot, actor, type, data, before_state)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [Q_UNDO_TARGET] = "SELECT version, actor, mono_ms, boot, before_state FROM actions WHERE game_id = ?"
+                      " AND undone_by IS NULL AND type <> 'undo' AND before_state IS NOT NULL"
+                      " ORDER BY version DESC LIMIT 1",
+    [Q_MARK_UNDONE] = "UPDATE actions SET undone_by = ? WHERE game_id = ? AND version = ?",
+    [Q_HISTORY] = "SELECT version, at, actor, type, data, undone_by FROM actions WHERE game_id = ? ORDER BY version",
+    [Q_INVITE_INS] = "INSERT INTO invites (code, game_id, role, player_number, created_at) VALUES (?, ?, ?, ?, ?)",
+    [Q_INVITE_FIND] = "SELECT game_id, role, player_number FROM invites WHERE code = ? AND revoked_at IS NULL",
+    [Q_INVITE_REVOKE] = "UPDATE invites SET revoked_at = ? WHERE code = ? AND game_id = ? AND revoked_at IS NULL",
+    [Q_INVITES_LIST] = "SELECT code, role, player_number, created_at FROM invites WHERE game_id = ? AND revoked_at IS NULL"
+                       " ORDER BY created_at, code",
+    [Q_SESSION_INS] = "INSERT INTO sessions (token_hash, invite_code, created_at) VALUES (?, ?, ?)",
+    [Q_SESSION_FIND] = "SELECT s.id, i.game_id, i.role, i.player_number FROM sessions s JOIN invites i ON i.code = s.invite_code"
+                       " WHERE s.token_hash = ? AND i.revoked_at IS NULL",
+    [Q_SESSIONS_OF] = "SELECT id FROM sessions WHERE invite_code = ?",
+    [Q_SECRET_GET] = "SELECT value FROM secrets WHERE name = ?",
+    [Q_SECRET_PUT] = "INSERT OR REPLACE INTO secrets (name, value) VALUES (?, ?)",
+    [Q_SETTINGS_ALL] = "SELECT key, value FROM settings ORDER BY key",
+    [Q_SETTING_PUT] = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+    [Q_SETTING_DEL] = "DELETE FROM settings WHERE key = ?",
+    [Q_GAMES] = "SELECT game_id, version, status, round, current_turn, created_at, updated_at, first_player, attacker, winner,"
+                " draw, game_time_ms, game_time_running FROM game_state ORDER BY created_at, game_id",
+    [Q_SCORES] = "SELECT player_number, name, faction, primary_vp, secondary_vp, cp, private_json FROM scores WHERE game_id = ?",
+    [Q_TIMERS] = "SELECT player_number, remaining_ms, used_ms, running, flagged FROM timers WHERE game_id = ?",
+    [Q_GSETTINGS] = "SELECT key, value, type FROM game_settings WHERE game_id = ? ORDER BY position",
+    [Q_PING] = "SELECT 1",
+};
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    bool in_tx;
+    char boot[17];
+};
+
+static int store_fail(store_t *s, const char *what)
+{
+    log_error("database: %s: %s", what, sqlite3_errmsg(s->db));
+    return STORE_E_IO;
+}
+
+/* Resets a statement for reuse and returns it. */
+static sqlite3_stmt *store_q(store_t *s, int q)
+{
+    sqlite3_stmt *st = s->q[q];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Runs a statement that returns no rows. */
+static int store_exec(store_t *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return store_fail(s, what);
+    return 0;
+}
+
+static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen, const char *what)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", what, msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_schema_latest(void)
+{
+    return (int)assets_nschema;
+}
+
+/* Reads-only checks that decide whether we may touch the file at all. */
+static int store_check(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+    int version;
+    if (pragma_int(db, "PRAGMA user_version", &version) != 0) {
+        snprintf(err, errlen, "cannot read database %.300s: %.200s", path, sqlite3_errmsg(db));
+        return -1;
+    }
+    if (version > store_schema_latest()) {
+        snprintf(err, errlen, "database %.300s has schema version %d, newer than this binary's %d: use a newer state-server", path,
+                 version, store_schema_latest());
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot check database %.300s: %.200s", path, sqlite3_errmsg(db));
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    const char *res = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    if (res == NULL || strcmp(res, "ok") != 0) {
+        snprintf(err, errlen, "database %.300s failed its integrity check (%.200s); it was not modified", path,
+                 res ? res : sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int store_migrate(sqlite3 *db, char *err, size_t errlen)
+{
+    int version;
+    if (pragma_int(db, "PRAGMA user_version", &version) != 0)
+        return -1;
+    if (version == store_schema_latest())
+        return 0;
+    if (exec_sql(db, "BEGIN IMMEDIATE", err, errlen, "cannot start the migration") != 0)
+        return -1;
+    for (size_t i = (size_t)version; i < assets_nschema; i++) {
+        char what[128];
+        snprintf(what, sizeof(what), "migration %.60s failed", assets_schema[i].name);
+        char setv[64];
+        snprintf(setv, sizeof(setv), "PRAGMA user_version = %zu", i + 1);
+        if (exec_sql(db, assets_schema[i].sql, err, errlen, what) != 0 || exec_sql(db, setv, err, errlen, what) != 0) {
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+    }
+    if (exec_sql(db, "COMMIT", err, errlen, "cannot commit the migration") != 0)
+        return -1;
+    if (version > 0)
+        log_info("database upgraded from schema version %d to %d", version, store_schema_latest());
+    return 0;
+}
+
+store_t *store_open(const char *path, bool sync_full, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    struct stat stbuf;
+    bool existed = stat(path, &stbuf) == 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open database %.300s: %.200s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 2000);
+    if (existed && store_check(db, path, err, errlen) != 0) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    char sync_sql[64];
+    snprintf(sync_sql, sizeof(sync_sql), "PRAGMA synchronous = %s", sync_full ? "FULL" : "NORMAL");
+    if (exec_sql(db, "PRAGMA journal_mode = WAL", err, errlen, "cannot use WAL mode") != 0 ||
+        exec_sql(db, sync_sql, err, errlen, "cannot set synchronous") != 0 ||
+        exec_sql(db, "PRAGMA foreign_keys = ON", err, errlen, "cannot enable foreign keys") != 0 ||
+        store_migrate(db, err, errlen) != 0) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    store_t *s = mem_zalloc(sizeof(*s));
+    s->db = db;
+    for (int i = 0; i < Q_COUNT; i++) {
+        if (sqlite3_prepare_v3(db, store_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "cannot prepare statement %d: %.200s", i, sqlite3_errmsg(db));
+            store_close(s);
+            return NULL;
+        }
+    }
+    unsigned char raw[8];
+    auth_random(raw, sizeof(raw));
+    for (int i = 0; i < 8; i++)
+        snprintf(s->boot + 2 * i, 3, "%02x", raw[i]);
+    return s;
+}
+
+void store_close(store_t *s)
+{
+    if (!s)
+        return;
+    if (s->in_tx)
+        store_rollback(s);
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->q[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+int store_schema_version(store_t *s)
+{
+    int v = -1;
+    pragma_int(s->db, "PRAGMA user_version", &v);
+    return v;
+}
+
+bool store_ok(store_t *s)
+{
+    sqlite3_stmt *st = store_q(s, Q_PING);
+    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return ok;
+}
+
+int store_begin(store_t *s)
+{
+    if (s->in_tx)
+        return 0;
+    if (store_exec(s, store_q(s, Q_BEGIN), "begin") != 0)
+        return STORE_E_IO;
+    s->in_tx = true;
+    return 0;
+}
+
+bool store_in_tx(store_t *s)
+{
+    return s->in_tx;
+}
+
+int store_commit(store_t *s)
+{
+    if (!s->in_tx)
+        return 0;
+    int rc = store_exec(s, store_q(s, Q_COMMIT), "commit");
+    if (rc != 0) {
+        store_rollback(s);
+        return rc;
+    }
+    s->in_tx = false;
+    return 0;
+}
+
+void store_rollback(store_t *s)
+{
+    if (!s->in_tx)
+        return;
+    /* A failed COMMIT may already have rolled back; ROLLBACK then fails harmlessly. */
+    sqlite3_stmt *st = store_q(s, Q_ROLLBACK);
+    sqlite3_step(st);
+    sqlite3_reset(st);
+    s->in_tx = false;
+}
+
+int store_save_game(store_t *s, const game_t *g, const char *created_at, const char *updated_at)
+{
+    sqlite3_stmt *st = store_q(s, Q_GAME_UPSERT);
+    bind_text(st, 1, g->id);
+    sqlite3_bind_int64(st, 2, g->version);
+    bind_text(st, 3, game_status_name(g->status));
+    sqlite3_bind_int(st, 4, g->round);
+    sqlite3_bind_int(st, 5, g->current_turn);
+    bind_text(st, 6, created_at);
+    bind_text(st, 7, updated_at);
+    sqlite3_bind_int(st, 8, g->first_player);
+    sqlite3_bind_int(st, 9, g->attacker);
+    sqlite3_bind_int(st, 10, g->winner);
+    sqlite3_bind_int(st, 11, g->draw);
+    sqlite3_bind_int64(st, 12, g->game_time.ms);
+    sqlite3_bind_int(st, 13, g->game_time.running);
+    if (store_exec(s, st, "save game") != 0)
+        return STORE_E_IO;
+    for (int n = 0; n < 2; n++) {
+        const game_player_t *p = &g->players[n];
+        st = store_q(s, Q_SCORE_UPSERT);
+        bind_text(st, 1, g->id);
+        sqlite3_bind_int(st, 2, n + 1);
+        bind_text(st, 3, p->name);
+        bind_text(st, 4, p->faction);
+        sqlite3_bind_int(st, 5, p->primary);
+        sqlite3_bind_int(st, 6, p->secondary);
+        sqlite3_bind_int(st, 7, p->cp);
+        bind_text(st, 8, p->private_json[0] ? p->private_json : "{}");
+        if (store_exec(s, st, "save scores") != 0)
+            return STORE_E_IO;
+        st = store_q(s, Q_TIMER_UPSERT);
+        bind_text(st, 1, g->id);
+        sqlite3_bind_int(st, 2, n + 1);
+        sqlite3_bind_int64(st, 3, p->clock.remaining_ms);
+        sqlite3_bind_int64(st, 4, p->clock.used_ms);
+        sqlite3_bind_int(st, 5, p->clock.running);
+        sqlite3_bind_int(st, 6, p->clock.flagged);
+        if (store_exec(s, st, "save timers") != 0)
+            return STORE_E_IO;
+    }
+    st = store_q(s, Q_SETTINGS_DEL);
+    bind_text(st, 1, g->id);
+    if (store_exec(s, st, "save settings") != 0)
+        return STORE_E_IO;
+    for (size_t i = 0; i < g->nsettings; i++) {
+        st = store_q(s, Q_SETTING_INS);
+        bind_text(st, 1, g->id);
+        sqlite3_bind_int(st, 2, (int)i);
+        bind_text(st, 3, g->settings[i].key);
+        bind_text(st, 4, g->settings[i].value);
+        sqlite3_bind_int(st, 5, g->settings[i].type);
+        if (store_exec(s, st, "save settings") != 0)
+            return STORE_E_IO;
+    }
+    return 0;
+}
+
+static void col_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
+{
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    snprintf(out, cap, "%s", v ? v : "");
+}
+
+int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
+{
+    sqlite3_stmt *games = store_q(s, Q_GAMES);
+    game_t *g = mem_alloc(sizeof(*g));
+    int rc;
+    while ((rc = sqlite3_step(games)) == SQLITE_ROW) {
+        char id[GAME_ID_MAX + 1], created[40], updated[40];
+        col_copy(games, 0, id, sizeof(id));
+        if (game_init(g, id) != GAME_OK) {
+            log_error("database: skipping game with a malformed id");
+            continue;
+        }
+        g->version = sqlite3_column_int64(games, 1);
+        const char *status = (const char *)sqlite3_column_text(games, 2);
+        int stv = status ? game_status_parse(status, strlen(status)) : -1;
+        g->status = stv < 0 ? GAME_PAUSED : (game_status_t)stv;
+        g->round = sqlite3_column_int(games, 3);
+        g->current_turn = sqlite3_column_int(games, 4);
+        col_copy(games, 5, created, sizeof(created));
+        col_copy(games, 6, updated, sizeof(updated));
+        g->first_player = sqlite3_column_int(games, 7);
+        g->attacker = sqlite3_column_int(games, 8);
+        g->winner = sqlite3_column_int(games, 9);
+        g->draw = sqlite3_column_int(games, 10);
+        g->game_time.ms = sqlite3_column_int64(games, 11);
+        g->game_time.running = sqlite3_column_int(games, 12);
+        g->game_time.since_ms = now_ms;
+
+        sqlite3_stmt *st = store_q(s, Q_SCORES);
+        bind_text(st, 1, id);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            int n = sqlite3_column_int(st, 0);
+            if (n < 1 || n > 2)
+                continue;
+            game_player_t *p = &g->players[n - 1];
+            col_copy(st, 1, p->name, sizeof(p->name));
+            col_copy(st, 2, p->faction, sizeof(p->faction));
+            p->primary = sqlite3_column_int(st, 3);
+            p->secondary = sqlite3_column_int(st, 4);
+            p->cp = sqlite3_column_int(st, 5);
+            col_copy(st, 6, p->private_json, sizeof(p->private_json));
+        }
+        sqlite3_reset(st);
+        st = store_q(s, Q_TIMERS);
+        bind_text(st, 1, id);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            int n = sqlite3_column_int(st, 0);
+            if (n < 1 || n > 2)
+                continue;
+            game_clock_t *c = &g->players[n - 1].clock;
+            c->remaining_ms = sqlite3_column_int64(st, 1);
+            c->used_ms = sqlite3_column_int64(st, 2);
+            c->running = sqlite3_column_int(st, 3);
+            c->flagged = sqlite3_column_int(st, 4);
+            c->since_ms = now_ms;
+        }
+        sqlite3_reset(st);
+        st = store_q(s, Q_GSETTINGS);
+        bind_text(st, 1, id);
+        bool had_settings = false;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (!had_settings) {
+                g->nsettings = 0; /* stored settings replace game_init's defaults */
+                had_settings = true;
+            }
+            if (g->nsettings >= GAME_SETTINGS_MAX)
+                break;
+            game_setting_t *gs = &g->settings[g->nsettings++];
+            col_copy(st, 0, gs->key, sizeof(gs->key));
+            col_copy(st, 1, gs->value, sizeof(gs->value));
+            gs->type = (game_vtype_t)sqlite3_column_int(st, 2);
+        }
+        sqlite3_reset(st);
+        const char *bad = NULL;
+        if (game_check(g, &bad) != GAME_OK) {
+            log_error("database: game %s fails its checks (%s); not loaded", id, bad ? bad : "?");
+            continue;
+        }
+        fn(ctx, g, created, updated);
+    }
+    free(g);
+    sqlite3_reset(games);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, "load games");
+}
+
+int store_delete_game(store_t *s, const char *game_id)
+{
+    sqlite3_stmt *st = store_q(s, Q_GAME_DEL);
+    bind_text(st, 1, game_id);
+    if (store_exec(s, st, "delete game") != 0)
+        return STORE_E_IO;
+    return sqlite3_changes(s->db) ? 0 : STORE_E_NOT_FOUND;
+}
+
+int store_log_action(store_t *s, const store_action_t *a)
+{
+    sqlite3_stmt *st = store_q(s, Q_ACTION_INS);
+    bind_text(st, 1, a->game_id);
+    sqlite3_bind_int64(st, 2, a->version);
+    bind_text(st, 3, a->at);
+    sqlite3_bind_int64(st, 4, a->mono_ms);
+    bind_text(st, 5, s->boot);
+    bind_text(st, 6, a->actor);
+    bind_text(st, 7, a->type);
+    bind_text(st, 8, a->data ? a->data : "{}");
+    bind_text(st, 9, a->before);
+    return store_exec(s, st, "log action");
+}
+
+int store_undo_target(store_t *s, const char *game_id, store_undo_t *out)
+{
+    sqlite3_stmt *st = store_q(s, Q_UNDO_TARGET);
+    bind_text(st, 1, game_id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? STORE_E_NOT_FOUND : store_fail(s, "find undo target");
+    }
+    out->version = sqlite3_column_int64(st, 0);
+    col_copy(st, 1, out->actor, sizeof(out->actor));
+    const char *boot = (const char *)sqlite3_column_text(st, 3);
+    out->mono_ms = boot && strcmp(boot, s->boot) == 0 ? sqlite3_column_int64(st, 2) : -1;
+    buf_init(&out->before);
+    const char *before = (const char *)sqlite3_column_text(st, 4);
+    buf_puts(&out->before, before ? before : "");
+    sqlite3_reset(st);
+    return 0;
+}
+
+int store_mark_undone(store_t *s, const char *game_id, int64_t version, int64_t undo_version)
+{
+    sqlite3_stmt *st = store_q(s, Q_MARK_UNDONE);
+    sqlite3_bind_int64(st, 1, undo_version);
+    bind_text(st, 2, game_id);
+    sqlite3_bind_int64(st, 3, version);
+    return store_exec(s, st, "mark undone");
+}
+
+int store_history(store_t *s, const char *game_id, store_history_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = store_q(s, Q_HISTORY);
+    bind_text(st, 1, game_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+           (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4), sqlite3_column_int64(st, 5));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, "history");
+}
+
+int store_invite_create(store_t *s, const char *code, const char *game_id, auth_role_t role, int player, const char *at)
+{
+    sqlite3_stmt *st = store_q(s, Q_INVITE_INS);
+    bind_text(st, 1, code);
+    bind_text(st, 2, game_id);
+    bind_text(st, 3, auth_role_name(role));
+    sqlite3_bind_int(st, 4, player);
+    bind_text(st, 5, at);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT)
+        return STORE_E_EXISTS;
+    return rc == SQLITE_DONE ? 0 : store_fail(s, "create invite");
+}
+
+int store_invite_find(store_t *s, const char *code, auth_who_t *who)
+{
+    sqlite3_stmt *st = store_q(s, Q_INVITE_FIND);
+    bind_text(st, 1, code);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(who, 0, sizeof(*who));
+        col_copy(st, 0, who->game_id, sizeof(who->game_id));
+        const char *role = (const char *)sqlite3_column_text(st, 1);
+        if (role == NULL || auth_role_parse(role, &who->role) != 0)
+            who->role = AUTH_NONE;
+        who->player = sqlite3_column_int(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return who->role == AUTH_NONE ? STORE_E_NOT_FOUND : 0;
+    return rc == SQLITE_DONE ? STORE_E_NOT_FOUND : store_fail(s, "find invite");
+}
+
+int store_invite_revoke(store_t *s, const char *game_id, const char *code, const char *at)
+{
+    sqlite3_stmt *st = store_q(s, Q_INVITE_REVOKE);
+    bind_text(st, 1, at);
+    bind_text(st, 2, code);
+    bind_text(st, 3, game_id);
+    if (store_exec(s, st, "revoke invite") != 0)
+        return STORE_E_IO;
+    return sqlite3_changes(s->db) ? 0 : STORE_E_NOT_FOUND;
+}
+
+int store_invites_list(store_t *s, const char *game_id, store_invite_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = store_q(s, Q_INVITES_LIST);
+    bind_text(st, 1, game_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        auth_role_t role = AUTH_NONE;
+        const char *r = (const char *)sqlite3_column_text(st, 1);
+        if (r)
+            auth_role_parse(r, &role);
+        fn(ctx, (const char *)sqlite3_column_text(st, 0), role, sqlite3_column_int(st, 2), (const char *)sqlite3_column_text(st, 3));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, "list invites");
+}
+
+int store_session_create(store_t *s, const char *token_hash, const char *code, const char *at, int64_t *id)
+{
+    sqlite3_stmt *st = store_q(s, Q_SESSION_INS);
+    bind_text(st, 1, token_hash);
+    bind_text(st, 2, code);
+    bind_text(st, 3, at);
+    if (store_exec(s, st, "create session") != 0)
+        return STORE_E_IO;
+    *id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int store_session_find(store_t *s, const char *token_hash, auth_who_t *who)
+{
+    sqlite3_stmt *st = store_q(s, Q_SESSION_FIND);
+    bind_text(st, 1, token_hash);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(who, 0, sizeof(*who));
+        who->session_id = sqlite3_column_int64(st, 0);
+        col_copy(st, 1, who->game_id, sizeof(who->game_id));
+        const char *role = (const char *)sqlite3_column_text(st, 2);
+        if (role == NULL || auth_role_parse(role, &who->role) != 0)
+            who->role = AUTH_NONE;
+        who->player = sqlite3_column_int(st, 3);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return who->role == AUTH_NONE ? STORE_E_NOT_FOUND : 0;
+    return rc == SQLITE_DONE ? STORE_E_NOT_FOUND : store_fail(s, "find session");
+}
+
+int store_sessions_of_invite(store_t *s, const char *code, int64_t *ids, int max, int *n)
+{
+    sqlite3_stmt *st = store_q(s, Q_SESSIONS_OF);
+    bind_text(st, 1, code);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (*n < max)
+            ids[(*n)++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, "list sessions");
+}
+
+int store_secret_get(store_t *s, const char *name, char *out, size_t cap)
+{
+    sqlite3_stmt *st = store_q(s, Q_SECRET_GET);
+    bind_text(st, 1, name);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        col_copy(st, 0, out, cap);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    return rc == SQLITE_DONE ? STORE_E_NOT_FOUND : store_fail(s, "read secret");
+}
+
+int store_secret_put(store_t *s, const char *name, const char *value)
+{
+    sqlite3_stmt *st = store_q(s, Q_SECRET_PUT);
+    bind_text(st, 1, name);
+    bind_text(st, 2, value);
+    return store_exec(s, st, "write secret");
+}
+
+int store_settings_json(store_t *s, buf_t *out)
+{
+    sqlite3_stmt *st = store_q(s, Q_SETTINGS_ALL);
+    int rc;
+    bool first = true;
+    buf_putc(out, '{');
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        json_put_key(out, k ? k : "", first);
+        json_put_cstr(out, v ? v : "");
+        first = false;
+    }
+    buf_putc(out, '}');
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, "read settings");
+}
+
+int store_setting_put(store_t *s, const char *key, const char *value)
+{
+    sqlite3_stmt *st = store_q(s, value ? Q_SETTING_PUT : Q_SETTING_DEL);
+    bind_text(st, 1, key);
+    if (value)
+        bind_text(st, 2, value);
+    return store_exec(s, st, "write setting");
+}

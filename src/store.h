@@ -1,0 +1,114 @@
+/* The durable store: SQLite with the embedded migrations of schema/.
+ *
+ * Durability contract: the server acknowledges a change only after the
+ * transaction holding it has committed (store_commit), and with the default
+ * synchronous=FULL in WAL mode a commit is on disk when it returns. Changes that
+ * arrive in one turn of the event loop share one transaction (the caller opens it
+ * lazily with store_begin and commits once), so one fsync covers them all.
+ *
+ * Every function returns 0 or a negative STORE_E_* code; SQLite's own message
+ * goes to the log. Statements are prepared once at open and reused. */
+#ifndef STATE_STORE_H
+#define STATE_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "game.h"
+
+#define STORE_E_IO (-1)        /* SQLite failed (disk, corruption, ...) */
+#define STORE_E_NOT_FOUND (-2)
+#define STORE_E_EXISTS (-3)
+
+typedef struct store store_t;
+
+/* Opens (creating if needed) and migrates the database. Refuses, without writing
+ * anything, a database that fails PRAGMA integrity_check or whose schema is newer
+ * than this binary. Returns NULL with a one-line message in err. */
+store_t *store_open(const char *path, bool sync_full, char *err, size_t errlen);
+/* Closes the database (checkpointing the WAL). */
+void store_close(store_t *s);
+/* The schema version of the database (PRAGMA user_version). */
+int store_schema_version(store_t *s);
+/* Number of migrations compiled into this binary. */
+int store_schema_latest(void);
+/* True when the database answers a trivial query (for /healthz). */
+bool store_ok(store_t *s);
+
+/* Opens the group transaction if none is open. */
+int store_begin(store_t *s);
+/* True while a transaction is open. */
+bool store_in_tx(store_t *s);
+/* Commits the open transaction (the fsync). Returns 0 if none was open. */
+int store_commit(store_t *s);
+/* Rolls back the open transaction. */
+void store_rollback(store_t *s);
+
+/* Called by store_load_games for each stored game. */
+typedef void (*store_game_fn)(void *ctx, game_t *g, const char *created_at, const char *updated_at);
+/* Loads every game. Running clocks come back running since now_ms. */
+int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx);
+/* Writes a game's rows (insert or replace). */
+int store_save_game(store_t *s, const game_t *g, const char *created_at, const char *updated_at);
+/* Deletes a game with its log, invites and sessions. */
+int store_delete_game(store_t *s, const char *game_id);
+
+typedef struct {
+    const char *game_id;
+    int64_t version;
+    const char *at;         /* ISO 8601 wall clock */
+    int64_t mono_ms;
+    const char *actor;      /* game_actor_name() */
+    const char *type;
+    const char *data;       /* JSON */
+    const char *before;     /* JSON of the full state before, or NULL */
+} store_action_t;
+
+/* Appends one entry to a game's action log. */
+int store_log_action(store_t *s, const store_action_t *a);
+
+typedef struct {
+    int64_t version;
+    char actor[16];
+    int64_t mono_ms;  /* already mapped: the logging time if it was this process, else -1 */
+    buf_t before;     /* JSON; the caller frees it with buf_free */
+} store_undo_t;
+
+/* Finds the newest change still standing that undo may revert (not an undo, not
+ * the game's creation, not already undone). STORE_E_NOT_FOUND if none. */
+int store_undo_target(store_t *s, const char *game_id, store_undo_t *out);
+/* Marks the change at version as undone by the undo at undo_version. */
+int store_mark_undone(store_t *s, const char *game_id, int64_t version, int64_t undo_version);
+
+/* Called for each log entry, oldest first. data is JSON; undone_by is 0 if standing. */
+typedef void (*store_history_fn)(void *ctx, int64_t version, const char *at, const char *actor, const char *type,
+                                 const char *data, int64_t undone_by);
+int store_history(store_t *s, const char *game_id, store_history_fn fn, void *ctx);
+
+/* Invites and sessions. */
+int store_invite_create(store_t *s, const char *code, const char *game_id, auth_role_t role, int player, const char *at);
+/* Looks up a live (not revoked) invite; fills who (role, game, player). */
+int store_invite_find(store_t *s, const char *code, auth_who_t *who);
+/* Revokes an invite of a game. STORE_E_NOT_FOUND if no live invite has that code. */
+int store_invite_revoke(store_t *s, const char *game_id, const char *code, const char *at);
+/* Called for each live invite of a game. */
+typedef void (*store_invite_fn)(void *ctx, const char *code, auth_role_t role, int player, const char *created_at);
+int store_invites_list(store_t *s, const char *game_id, store_invite_fn fn, void *ctx);
+/* Creates a session for an invite; *id gets its row id. */
+int store_session_create(store_t *s, const char *token_hash, const char *code, const char *at, int64_t *id);
+/* Resolves a session token hash to its identity (only while its invite is live). */
+int store_session_find(store_t *s, const char *token_hash, auth_who_t *who);
+/* Row ids of the sessions made from an invite (to close their connections). */
+int store_sessions_of_invite(store_t *s, const char *code, int64_t *ids, int max, int *n);
+
+/* Secrets (the host token hash) and server settings. */
+int store_secret_get(store_t *s, const char *name, char *out, size_t cap);
+int store_secret_put(store_t *s, const char *name, const char *value);
+/* Appends the settings table as a JSON object of strings. */
+int store_settings_json(store_t *s, buf_t *out);
+/* Sets (value != NULL) or removes (NULL) one server setting. */
+int store_setting_put(store_t *s, const char *key, const char *value);
+
+#endif

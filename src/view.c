@@ -1,0 +1,328 @@
+#include "view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void put_int_or_null(buf_t *b, const char *key, int v)
+{
+    json_put_key(b, key, false);
+    if (v)
+        buf_put_i64(b, v);
+    else
+        buf_puts(b, "null");
+}
+
+static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_meta_t *m)
+{
+    const game_player_t *p = &g->players[n - 1];
+    buf_puts(b, "{\"player_number\":");
+    buf_put_i64(b, n);
+    json_put_key(b, "name", false);
+    json_put_cstr(b, p->name);
+    json_put_key(b, "faction", false);
+    json_put_cstr(b, p->faction);
+    buf_printf(b, ",\"primary\":%d,\"secondary\":%d,\"score\":%d,\"cp\":%d", p->primary, p->secondary, game_score(g, n), p->cp);
+    buf_printf(b, ",\"time_remaining\":%lld,\"time_used\":%lld", (long long)game_clock_remaining(g, n, m->now_mono_ms),
+               (long long)game_clock_used(g, n, m->now_mono_ms));
+    /* A clock that ran out is reported stopped even before the tick flags it. */
+    bool running = p->clock.running && game_clock_remaining(g, n, m->now_mono_ms) > 0;
+    buf_printf(b, ",\"is_running\":%s,\"flagged\":%s", running ? "true" : "false",
+               p->clock.flagged || (p->clock.running && !running) ? "true" : "false");
+    if (v != VIEW_FULL)
+        buf_printf(b, ",\"connected\":%s", m->connected[n - 1] ? "true" : "false");
+    bool sees_private = v == VIEW_HOST || v == VIEW_FULL || (v == VIEW_P1 && n == 1) || (v == VIEW_P2 && n == 2);
+    if (sees_private) {
+        json_put_key(b, "private", false);
+        buf_puts(b, p->private_json[0] ? p->private_json : "{}");
+    }
+    buf_putc(b, '}');
+}
+
+void view_render(buf_t *b, const game_t *g, view_t v, const view_meta_t *m)
+{
+    buf_puts(b, "{\"game_id\":");
+    json_put_cstr(b, g->id);
+    buf_printf(b, ",\"version\":%lld,\"status\":\"%s\",\"round\":%d", (long long)g->version, game_status_name(g->status), g->round);
+    put_int_or_null(b, "current_turn", g->current_turn);
+    put_int_or_null(b, "first_player", g->first_player);
+    put_int_or_null(b, "winner", g->status == GAME_ENDED ? g->winner : 0);
+    buf_printf(b, ",\"draw\":%s", g->status == GAME_ENDED && g->draw ? "true" : "false");
+    buf_puts(b, ",\"players\":[");
+    view_player(b, g, 1, v, m);
+    buf_putc(b, ',');
+    view_player(b, g, 2, v, m);
+    buf_putc(b, ']');
+    put_int_or_null(b, "attacker", g->attacker);
+    buf_printf(b, ",\"game_time\":%lld", (long long)game_time_ms(g, m->now_mono_ms));
+    if (v == VIEW_FULL)
+        buf_printf(b, ",\"game_time_running\":%s", g->game_time.running ? "true" : "false");
+    buf_puts(b, ",\"settings\":{");
+    bool first = true;
+    for (size_t i = 0; i < g->nsettings; i++) {
+        const game_setting_t *s = &g->settings[i];
+        if (v != VIEW_HOST && v != VIEW_FULL && strncmp(s->key, "host.", 5) == 0)
+            continue;
+        json_put_key(b, s->key, first);
+        buf_puts(b, s->value);
+        first = false;
+    }
+    buf_putc(b, '}');
+    if (m->created_at) {
+        json_put_key(b, "created_at", false);
+        json_put_cstr(b, m->created_at);
+    }
+    if (m->updated_at) {
+        json_put_key(b, "updated_at", false);
+        json_put_cstr(b, m->updated_at);
+    }
+    if (v != VIEW_FULL)
+        buf_printf(b, ",\"server_time\":%lld", (long long)m->server_time_ms);
+    buf_putc(b, '}');
+}
+
+void view_summary(buf_t *b, const game_t *g, const char *updated_at)
+{
+    buf_puts(b, "{\"game_id\":");
+    json_put_cstr(b, g->id);
+    buf_printf(b, ",\"status\":\"%s\",\"version\":%lld,\"round\":%d", game_status_name(g->status), (long long)g->version, g->round);
+    buf_puts(b, ",\"players\":[");
+    for (int n = 1; n <= 2; n++) {
+        buf_puts(b, n == 1 ? "{\"name\":" : ",{\"name\":");
+        json_put_cstr(b, g->players[n - 1].name);
+        buf_printf(b, ",\"score\":%d}", game_score(g, n));
+    }
+    buf_puts(b, "],\"updated_at\":");
+    json_put_cstr(b, updated_at ? updated_at : "");
+    buf_putc(b, '}');
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+/* Reads an optional integer field within [lo, hi]; null counts as absent when
+ * null_ok. Returns 0 (and sets *set), or -1. */
+static int get_int(const json_doc_t *d, int obj, const char *key, int64_t lo, int64_t hi, bool null_ok, int64_t *out, bool *set)
+{
+    int t = json_get(d, obj, key);
+    *set = false;
+    if (t < 0)
+        return 0;
+    if (json_type(d, t) == JSON_NULL) {
+        if (!null_ok)
+            return -1;
+        *out = 0;
+        *set = true;
+        return 0;
+    }
+    int64_t v;
+    if (json_int(d, t, &v) != 0 || v < lo || v > hi)
+        return -1;
+    *out = v;
+    *set = true;
+    return 0;
+}
+
+static int get_bool(const json_doc_t *d, int obj, const char *key, bool *out)
+{
+    int t = json_get(d, obj, key);
+    if (t < 0)
+        return 0;
+    return json_bool(d, t, out);
+}
+
+static int get_str(const json_doc_t *d, int obj, const char *key, char *out, size_t cap)
+{
+    int t = json_get(d, obj, key);
+    if (t < 0)
+        return 0;
+    return json_str(d, t, out, cap) < 0 ? -1 : 0;
+}
+
+#define FAIL(field)                                                                                                            \
+    do {                                                                                                                       \
+        *bad_field = (field);                                                                                                  \
+        return GAME_E_BAD;                                                                                                     \
+    } while (0)
+
+static int parse_player(const json_doc_t *d, int p, game_t *g, int64_t since_ms, const char **bad_field)
+{
+    static const char *const fields[2][9] = {
+        {"players[0].player_number", "players[0].name", "players[0].faction", "players[0].primary", "players[0].secondary",
+         "players[0].cp", "players[0].time_remaining", "players[0].private", "players[0].time_used"},
+        {"players[1].player_number", "players[1].name", "players[1].faction", "players[1].primary", "players[1].secondary",
+         "players[1].cp", "players[1].time_remaining", "players[1].private", "players[1].time_used"},
+    };
+    if (json_type(d, p) != JSON_OBJECT)
+        FAIL("players");
+    int64_t v;
+    bool set;
+    if (get_int(d, p, "player_number", 1, 2, false, &v, &set) != 0)
+        FAIL("players[].player_number");
+    int idx = set ? (int)v - 1 : -1;
+    if (idx < 0)
+        FAIL("players[].player_number");
+    const char *const *f = fields[idx];
+    game_player_t *pl = &g->players[idx];
+    if (get_str(d, p, "name", pl->name, sizeof(pl->name)) != 0)
+        FAIL(f[1]);
+    if (get_str(d, p, "faction", pl->faction, sizeof(pl->faction)) != 0)
+        FAIL(f[2]);
+    if (get_int(d, p, "primary", 0, GAME_SCORE_MAX, false, &v, &set) != 0)
+        FAIL(f[3]);
+    if (set)
+        pl->primary = (int)v;
+    if (get_int(d, p, "secondary", 0, GAME_SCORE_MAX, false, &v, &set) != 0)
+        FAIL(f[4]);
+    if (set)
+        pl->secondary = (int)v;
+    if (get_int(d, p, "cp", 0, GAME_CP_MAX, false, &v, &set) != 0)
+        FAIL(f[5]);
+    if (set)
+        pl->cp = (int)v;
+    if (get_int(d, p, "time_remaining", 0, GAME_CLOCK_MS_MAX, false, &v, &set) != 0)
+        FAIL(f[6]);
+    if (set)
+        pl->clock.remaining_ms = v;
+    if (get_int(d, p, "time_used", 0, GAME_TIME_MAX, false, &v, &set) != 0)
+        FAIL(f[8]);
+    if (set)
+        pl->clock.used_ms = v;
+    bool b = false;
+    if (get_bool(d, p, "is_running", &b) != 0)
+        FAIL("players[].is_running");
+    pl->clock.running = b;
+    pl->clock.since_ms = since_ms;
+    b = false;
+    if (get_bool(d, p, "flagged", &b) != 0)
+        FAIL("players[].flagged");
+    pl->clock.flagged = b;
+    int t = json_get(d, p, "private");
+    if (t >= 0 && json_type(d, t) != JSON_NULL) {
+        size_t len;
+        const char *raw = json_raw(d, t, &len);
+        if (json_type(d, t) != JSON_OBJECT || len > GAME_PRIVATE_MAX)
+            FAIL(f[7]);
+        memcpy(pl->private_json, raw, len);
+        pl->private_json[len] = '\0';
+    }
+    return 0;
+}
+
+int view_parse(const json_doc_t *d, int obj, const char *id, int64_t since_ms, game_t *out, const char **bad_field)
+{
+    *bad_field = NULL;
+    if (obj < 0 || json_type(d, obj) != JSON_OBJECT)
+        FAIL("data");
+    char gid[GAME_ID_MAX + 1];
+    if (id) {
+        snprintf(gid, sizeof(gid), "%s", id);
+    } else if (get_str(d, obj, "game_id", gid, sizeof(gid)) != 0 || json_get(d, obj, "game_id") < 0) {
+        FAIL("game_id");
+    }
+    if (game_init(out, gid) != GAME_OK)
+        FAIL("game_id");
+    int64_t v;
+    bool set;
+    /* Settings first: clock_ms decides the default of the clocks below. */
+    int ts = json_get(d, obj, "settings");
+    if (ts >= 0 && json_type(d, ts) != JSON_NULL) {
+        if (json_type(d, ts) != JSON_OBJECT || json_size(d, ts) > GAME_SETTINGS_MAX)
+            FAIL("settings");
+        out->nsettings = 0;
+        int k = ts + 1;
+        for (int i = 0; i < json_size(d, ts); i++, k = json_next(d, k + 1)) {
+            game_setting_t *s = &out->settings[out->nsettings];
+            if (json_str(d, k, s->key, sizeof(s->key)) <= 0)
+                FAIL("settings");
+            size_t len;
+            const char *raw = json_raw(d, k + 1, &len);
+            json_type_t jt = json_type(d, k + 1);
+            if (jt == JSON_NULL)
+                continue;
+            if (len > GAME_VALUE_MAX || (jt != JSON_STRING && jt != JSON_NUMBER && jt != JSON_BOOL))
+                FAIL("settings");
+            memcpy(s->value, raw, len);
+            s->value[len] = '\0';
+            s->type = jt == JSON_STRING ? GAME_V_STRING : jt == JSON_NUMBER ? GAME_V_NUMBER : GAME_V_BOOL;
+            /* A key given twice: the later one wins, like in JSON readers. */
+            bool dup = false;
+            for (size_t j = 0; j < out->nsettings; j++) {
+                if (strcmp(out->settings[j].key, s->key) == 0) {
+                    out->settings[j] = *s;
+                    dup = true;
+                }
+            }
+            if (!dup)
+                out->nsettings++;
+        }
+        /* Known settings keep their defaults when the object leaves them out. */
+        static const char *const known[] = {"clock_ms", "rounds", "cp_per_turn"};
+        game_t defaults;
+        game_init(&defaults, "x");
+        for (size_t i = 0; i < 3; i++) {
+            if (game_setting_find(out, known[i]) == NULL && out->nsettings < GAME_SETTINGS_MAX) {
+                const game_setting_t *def = game_setting_find(&defaults, known[i]);
+                if (def)
+                    out->settings[out->nsettings++] = *def;
+            }
+        }
+    }
+    int64_t clock_ms = game_clock_ms(out);
+    out->players[0].clock.remaining_ms = clock_ms;
+    out->players[1].clock.remaining_ms = clock_ms;
+
+    char status[16] = "setup";
+    if (get_str(d, obj, "status", status, sizeof(status)) != 0)
+        FAIL("status");
+    int st = game_status_parse(status, strlen(status));
+    if (st < 0)
+        FAIL("status");
+    out->status = (game_status_t)st;
+    if (get_int(d, obj, "version", 0, INT64_MAX / 2, false, &v, &set) != 0)
+        FAIL("version");
+    if (set)
+        out->version = v;
+    if (get_int(d, obj, "round", 0, GAME_ROUNDS_MAX, false, &v, &set) != 0)
+        FAIL("round");
+    if (set)
+        out->round = (int)v;
+    if (get_int(d, obj, "current_turn", 1, 2, true, &v, &set) != 0)
+        FAIL("current_turn");
+    if (set)
+        out->current_turn = (int)v;
+    if (get_int(d, obj, "first_player", 1, 2, true, &v, &set) != 0)
+        FAIL("first_player");
+    if (set)
+        out->first_player = (int)v;
+    if (get_int(d, obj, "attacker", 1, 2, true, &v, &set) != 0)
+        FAIL("attacker");
+    if (set)
+        out->attacker = (int)v;
+    if (get_int(d, obj, "winner", 1, 2, true, &v, &set) != 0)
+        FAIL("winner");
+    if (set)
+        out->winner = (int)v;
+    bool draw = false;
+    if (get_bool(d, obj, "draw", &draw) != 0)
+        FAIL("draw");
+    out->draw = out->status == GAME_ENDED && out->winner == 0;
+    if (get_int(d, obj, "game_time", 0, GAME_TIME_MAX, false, &v, &set) != 0)
+        FAIL("game_time");
+    if (set)
+        out->game_time.ms = v;
+    bool gt_running = out->status == GAME_ACTIVE;
+    if (get_bool(d, obj, "game_time_running", &gt_running) != 0)
+        FAIL("game_time_running");
+    out->game_time.running = gt_running;
+    out->game_time.since_ms = since_ms;
+
+    int tp = json_get(d, obj, "players");
+    if (tp >= 0) {
+        if (json_type(d, tp) != JSON_ARRAY || json_size(d, tp) > 2)
+            FAIL("players");
+        int p = tp + 1;
+        for (int i = 0; i < json_size(d, tp); i++, p = json_next(d, p))
+            if (parse_player(d, p, out, since_ms, bad_field) != 0)
+                return GAME_E_BAD;
+    }
+    return game_check(out, bad_field);
+}
