@@ -780,8 +780,8 @@ static int do_settings(const game_t *in, game_t *w, const game_action_t *a, int6
 
 /*
  * undo: "as if the change had never happened". The before-state comes back whole, but
- * time is real: clocks running in it were running all along, so they are charged up to
- * the change (at_ms) and then on to now, and flagged if they ran out meanwhile.
+ * time is real: clocks running in it were running all along, so they are charged from
+ * their since_ms (at or before the change) up to now, and flagged if they ran out.
  */
 static int do_undo(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
 {
@@ -797,7 +797,6 @@ static int do_undo(const game_t *in, game_t *w, const game_action_t *a, int64_t 
         game_check(u->before, &ignored) != GAME_OK)
         return GAME_E_INVALID_STATE;
     memcpy(w, u->before, sizeof(*w));
-    advance(w, u->at_ms < now ? u->at_ms : now, true);
     advance(w, now, true);
     /* a before-state from another boot may hold times after now: count from now instead */
     for (int i = 0; i < 2; i++)

@@ -264,7 +264,9 @@ typedef struct {
         } settings;
         struct game_undo_args {
             const game_t *before; /* the log's state from just before the newest standing change; NULL: nothing to undo */
-            int64_t at_ms;        /* monotonic time of that change; pass now_ms for a change logged before a restart */
+            int64_t at_ms;        /* monotonic time of that change, for the record: the before-state's since_ms already
+                                     places its running clocks in time. For a change logged before a restart, run
+                                     game_recover() on a copy of the before-state first: old monotonic times mean nothing */
             game_actor_t by;      /* who made that change */
         } undo;
         struct game_state_args {

@@ -840,7 +840,7 @@ static void test_flag_and_tick(void **unused)
 
 static void test_settle_and_recover(void **unused)
 {
-    game_t g, h;
+    static game_t g, h, g2;
 
     (void)unused;
     prep(&g, P_ACTIVE);
@@ -865,8 +865,14 @@ static void test_settle_and_recover(void **unused)
     assert_int_equal(h.players[0].clock.remaining_ms, 0);
     assert_int_equal(game_check(&h, NULL), GAME_OK);
     assert_int_equal(game_next_event_ms(&h), T0 + CLOCK + 5);
+    memcpy(&g2, &h, sizeof(g2));
     assert_int_equal(game_tick(&h, T0 + CLOCK + 5, &h), GAME_OK);
     assert_true(h.players[0].clock.flagged);
+    /* a crash before that tick: the clock comes back stopped and flagged */
+    assert_true(game_recover(&g2));
+    assert_true(g2.players[0].clock.flagged);
+    assert_false(g2.players[0].clock.running);
+    assert_int_equal(game_check(&g2, NULL), GAME_OK);
 
     /* a crash after a checkpoint at +5 s: back paused, nothing charged for the downtime */
     game_settle(&g, T0 + 5000);
@@ -982,15 +988,26 @@ static void test_undo(void **unused)
     assert_true(g.players[0].clock.flagged);
     assert_int_equal(g.players[0].clock.remaining_ms, 0);
 
-    /* a before-state logged in an earlier boot: times after now count from now */
+    /* a before-state logged in an earlier boot: times after now count from now ... */
     prep(&g, P_ACTIVE);
     memcpy(&before, &g, sizeof(before));
     set_score(&g, 1, 5, 0, T0 + 1000);
     game_recover(&g);
-    a = undo_of(&before, 500, GAME_ACTOR_HOST, GAME_ACTOR_HOST);
+    a = undo_of(&before, T0 + 1000, GAME_ACTOR_HOST, GAME_ACTOR_HOST);
     ok_at(&g, &a, 700);
     assert_int_equal(game_clock_remaining(&g, 1, 700), CLOCK);
     assert_int_equal(game_clock_remaining(&g, 1, 1700), CLOCK - 1000);
+    /* ... and a recovered copy of it comes back paused with nothing charged */
+    prep(&g, P_ACTIVE);
+    memcpy(&before, &g, sizeof(before));
+    set_score(&g, 1, 5, 0, T0 + 1000);
+    game_recover(&g);
+    game_recover(&before);
+    a = undo_of(&before, T0 + 1000, GAME_ACTOR_HOST, GAME_ACTOR_HOST);
+    ok_at(&g, &a, 3 * T0);
+    assert_int_equal(g.status, GAME_PAUSED);
+    assert_int_equal(g.players[0].primary, 0);
+    assert_int_equal(game_clock_remaining(&g, 1, 4 * T0), CLOCK);
 
     /* broken before-states */
     prep(&g, P_ACTIVE);
