@@ -455,8 +455,7 @@ static int do_setup(const game_t *in, game_t *w, const game_action_t *a, int64_t
     int me = actor_player(a->actor), rc, who;
 
     (void)in, (void)now;
-    if (!s->player1_name.base && !s->player2_name.base && !s->name.base && !s->faction.base && !s->attacker &&
-        !s->first_player)
+    if (!s->player1_name.base && !s->player2_name.base && !s->name.base && !s->faction.base && !s->attacker && !s->first_player)
         return bad(bf, "data");
     if ((rc = check_names(s, bf)) != GAME_OK)
         return rc;
@@ -469,8 +468,8 @@ static int do_setup(const game_t *in, game_t *w, const game_action_t *a, int64_t
     who = s->player ? s->player : me;
     if ((s->name.base || s->faction.base) && who == 0)
         return bad(bf, "player_number");
-    if (me && (w->status != GAME_SETUP || who != me || s->attacker || s->first_player ||
-               (s->player1_name.base && me != 1) || (s->player2_name.base && me != 2)))
+    if (me && (w->status != GAME_SETUP || who != me || s->attacker || s->first_player || (s->player1_name.base && me != 1) ||
+               (s->player2_name.base && me != 2)))
         return GAME_E_FORBIDDEN;
     if (s->first_player && w->status != GAME_SETUP)
         return GAME_E_INVALID_STATE;
@@ -559,8 +558,8 @@ static int do_score(const game_t *in, game_t *w, const game_action_t *a, int64_t
     for (int i = 0; i < 3; i++)
         if ((rc = check_counter(&c[i], bf)) != GAME_OK)
             return rc;
-    if (!c[0].abs->set && !c[0].delta->set && !s->secondary.set && !s->secondary_delta.set && !s->cp.set &&
-        !s->cp_delta.set && !s->private_json.base)
+    if (!c[0].abs->set && !c[0].delta->set && !s->secondary.set && !s->secondary_delta.set && !s->cp.set && !s->cp_delta.set &&
+        !s->private_json.base)
         return bad(bf, "data");
     if (s->private_json.base && !valid_private(s->private_json.base, s->private_json.len))
         return bad(bf, "private");
@@ -837,9 +836,9 @@ static int do_tick(const game_t *in, game_t *w, const game_action_t *a, int64_t 
 }
 
 static const handler_t handlers[GAME_A_COUNT_] = {
-    [GAME_A_STATE] = do_state,   [GAME_A_SETUP] = do_setup,       [GAME_A_SCORE] = do_score, [GAME_A_TIMER] = do_timer,
-    [GAME_A_TURN] = do_turn,     [GAME_A_START] = do_start,       [GAME_A_PAUSE] = do_pause, [GAME_A_RESUME] = do_resume,
-    [GAME_A_END] = do_end,       [GAME_A_SETTINGS] = do_settings, [GAME_A_UNDO] = do_undo,   [GAME_A_CLOCK_TICK] = do_tick,
+    [GAME_A_STATE] = do_state, [GAME_A_SETUP] = do_setup,       [GAME_A_SCORE] = do_score, [GAME_A_TIMER] = do_timer,
+    [GAME_A_TURN] = do_turn,   [GAME_A_START] = do_start,       [GAME_A_PAUSE] = do_pause, [GAME_A_RESUME] = do_resume,
+    [GAME_A_END] = do_end,     [GAME_A_SETTINGS] = do_settings, [GAME_A_UNDO] = do_undo,   [GAME_A_CLOCK_TICK] = do_tick,
 };
 
 /* ---- public API ----------------------------------------------------------------- */
@@ -881,7 +880,8 @@ int game_apply(const game_t *in, const game_action_t *a, int64_t now_ms, game_t 
         return GAME_E_CONFLICT;
     if ((int)a->type <= GAME_A_NONE || (int)a->type >= GAME_A_COUNT_)
         return bad(bf, "type");
-    if ((int)a->actor < GAME_ACTOR_P1 || (int)a->actor > GAME_ACTOR_SERVER || (a->actor == GAME_ACTOR_SERVER) != (a->type == GAME_A_CLOCK_TICK))
+    if ((int)a->actor < GAME_ACTOR_P1 || (int)a->actor > GAME_ACTOR_SERVER ||
+        (a->actor == GAME_ACTOR_SERVER) != (a->type == GAME_A_CLOCK_TICK))
         return GAME_E_FORBIDDEN;
     if (in == NULL && a->type != GAME_A_STATE)
         return GAME_E_INVALID_STATE;
@@ -948,12 +948,15 @@ bool game_recover(game_t *g)
 }
 
 /* Per-player field names for game_check(), in the wire's players[i].field form. */
-#define PLAYER_FIELD(f) {"players[0]." f, "players[1]." f}
+#define PLAYER_FIELD(f)                                                                                                            \
+    {                                                                                                                              \
+        "players[0]." f, "players[1]." f                                                                                           \
+    }
 static const char *const f_name[2] = PLAYER_FIELD("name"), *const f_faction[2] = PLAYER_FIELD("faction"),
-                  *const f_primary[2] = PLAYER_FIELD("primary"), *const f_secondary[2] = PLAYER_FIELD("secondary"),
-                  *const f_cp[2] = PLAYER_FIELD("cp"), *const f_private[2] = PLAYER_FIELD("private"),
-                  *const f_remaining[2] = PLAYER_FIELD("time_remaining"), *const f_used[2] = PLAYER_FIELD("time_used"),
-                  *const f_running[2] = PLAYER_FIELD("is_running"), *const f_flagged[2] = PLAYER_FIELD("flagged");
+                         *const f_primary[2] = PLAYER_FIELD("primary"), *const f_secondary[2] = PLAYER_FIELD("secondary"),
+                         *const f_cp[2] = PLAYER_FIELD("cp"), *const f_private[2] = PLAYER_FIELD("private"),
+                         *const f_remaining[2] = PLAYER_FIELD("time_remaining"), *const f_used[2] = PLAYER_FIELD("time_used"),
+                         *const f_running[2] = PLAYER_FIELD("is_running"), *const f_flagged[2] = PLAYER_FIELD("flagged");
 
 static int check_player(const game_t *g, int i, const char **bf)
 {
@@ -1098,10 +1101,10 @@ int game_cp_per_turn(const game_t *g)
 
 static const char *const status_names[] = {"setup", "active", "paused", "ended"};
 static const char *const type_names[GAME_A_COUNT_] = {
-    [GAME_A_STATE] = "game_state",       [GAME_A_SETUP] = "game_setup",   [GAME_A_SCORE] = "score_update",
-    [GAME_A_TIMER] = "timer_update",     [GAME_A_TURN] = "turn_change",   [GAME_A_START] = "game_start",
-    [GAME_A_PAUSE] = "game_pause",       [GAME_A_RESUME] = "game_resume", [GAME_A_END] = "game_end",
-    [GAME_A_SETTINGS] = "settings_update", [GAME_A_UNDO] = "undo",        [GAME_A_CLOCK_TICK] = "clock_tick",
+    [GAME_A_STATE] = "game_state",         [GAME_A_SETUP] = "game_setup",   [GAME_A_SCORE] = "score_update",
+    [GAME_A_TIMER] = "timer_update",       [GAME_A_TURN] = "turn_change",   [GAME_A_START] = "game_start",
+    [GAME_A_PAUSE] = "game_pause",         [GAME_A_RESUME] = "game_resume", [GAME_A_END] = "game_end",
+    [GAME_A_SETTINGS] = "settings_update", [GAME_A_UNDO] = "undo",          [GAME_A_CLOCK_TICK] = "clock_tick",
 };
 static const char *const timer_names[] = {NULL, "start", "stop", "set"};
 static const char *const actor_names[] = {NULL, "player1", "player2", "host", "server"};

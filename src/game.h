@@ -70,16 +70,16 @@
 #include <stdint.h>
 
 /* Limits (PROTOCOL.md section 8 and the brief). Sizes named *_SIZE include the NUL. */
-#define GAME_ID_MAX 40          /* game_id: 1..40 bytes of [A-Za-z0-9._-] (it appears in URLs) */
-#define GAME_NAME_CHARS 40      /* names and factions: at most 40 characters (code points) ... */
-#define GAME_NAME_SIZE 161      /* ... of UTF-8, so at most 160 bytes */
-#define GAME_PRIVATE_MAX 1024   /* private notes: JSON object text, at most 1 KiB */
-#define GAME_SETTINGS_MAX 32    /* settings entries per game */
-#define GAME_KEY_MAX 40         /* setting key: 1..40 bytes of [A-Za-z0-9._-] */
-#define GAME_VALUE_CHARS 200    /* setting value: at most 200 characters (an escape counts as one) ... */
-#define GAME_VALUE_MAX 800      /* ... and at most 800 bytes of JSON text, quotes included */
-#define GAME_SCORE_MAX 999      /* primary and secondary: 0..999 each */
-#define GAME_CP_MAX 99          /* command points: 0..99; the per-turn gain is capped here */
+#define GAME_ID_MAX 40               /* game_id: 1..40 bytes of [A-Za-z0-9._-] (it appears in URLs) */
+#define GAME_NAME_CHARS 40           /* names and factions: at most 40 characters (code points) ... */
+#define GAME_NAME_SIZE 161           /* ... of UTF-8, so at most 160 bytes */
+#define GAME_PRIVATE_MAX 1024        /* private notes: JSON object text, at most 1 KiB */
+#define GAME_SETTINGS_MAX 32         /* settings entries per game */
+#define GAME_KEY_MAX 40              /* setting key: 1..40 bytes of [A-Za-z0-9._-] */
+#define GAME_VALUE_CHARS 200         /* setting value: at most 200 characters (an escape counts as one) ... */
+#define GAME_VALUE_MAX 800           /* ... and at most 800 bytes of JSON text, quotes included */
+#define GAME_SCORE_MAX 999           /* primary and secondary: 0..999 each */
+#define GAME_CP_MAX 99               /* command points: 0..99; the per-turn gain is capped here */
 #define GAME_TIME_MAX 864000000000LL /* cap on used_ms and game_time (10000 days): keeps sums far from overflow */
 
 /* Known settings, validated and read by the rules; all must be JSON integers. */
@@ -89,7 +89,7 @@
 #define GAME_ROUNDS_DEFAULT 5         /* rounds: 1..99 */
 #define GAME_ROUNDS_MIN 1
 #define GAME_ROUNDS_MAX 99
-#define GAME_CP_PER_TURN_DEFAULT 0    /* cp_per_turn: 0..10 CP for both players at each turn start */
+#define GAME_CP_PER_TURN_DEFAULT 0 /* cp_per_turn: 0..10 CP for both players at each turn start */
 #define GAME_CP_PER_TURN_MAX 10
 
 /* Return codes of game_apply() and friends; game_err_name() gives the protocol code. */
@@ -146,11 +146,11 @@ typedef struct {
 
 /** One player. players[0] is player 1. score = primary + secondary (game_score()). */
 typedef struct {
-    char name[GAME_NAME_SIZE];    /* UTF-8, no control characters, may be empty */
-    char faction[GAME_NAME_SIZE]; /* same rules as name */
-    int primary;                  /* 0..GAME_SCORE_MAX */
-    int secondary;                /* 0..GAME_SCORE_MAX */
-    int cp;                       /* 0..GAME_CP_MAX */
+    char name[GAME_NAME_SIZE];               /* UTF-8, no control characters, may be empty */
+    char faction[GAME_NAME_SIZE];            /* same rules as name */
+    int primary;                             /* 0..GAME_SCORE_MAX */
+    int secondary;                           /* 0..GAME_SCORE_MAX */
+    int cp;                                  /* 0..GAME_CP_MAX */
     char private_json[GAME_PRIVATE_MAX + 1]; /* JSON object text, "{}" by default; the edge validates the JSON */
     game_clock_t clock;
 } game_player_t;
@@ -172,14 +172,14 @@ typedef struct {
  */
 typedef struct {
     char id[GAME_ID_MAX + 1];
-    int64_t version;      /* 1 when created; +1 per accepted change, never goes back (not even on undo) */
+    int64_t version; /* 1 when created; +1 per accepted change, never goes back (not even on undo) */
     game_status_t status;
-    int round;            /* 0 in setup, then 1..GAME_ROUNDS_MAX */
-    int current_turn;     /* 0 in setup, then 1 or 2 */
-    int first_player;     /* 0 = not chosen yet (game_start then uses 1), 1 or 2; always 1 or 2 once started */
-    int attacker;         /* 0 = unset, 1 or 2 */
-    int winner;           /* 1 or 2 when ended with a winner, else 0 */
-    bool draw;            /* true when ended as a draw; the wire's winner:null when ended */
+    int round;        /* 0 in setup, then 1..GAME_ROUNDS_MAX */
+    int current_turn; /* 0 in setup, then 1 or 2 */
+    int first_player; /* 0 = not chosen yet (game_start then uses 1), 1 or 2; always 1 or 2 once started */
+    int attacker;     /* 0 = unset, 1 or 2 */
+    int winner;       /* 1 or 2 when ended with a winner, else 0 */
+    bool draw;        /* true when ended as a draw; the wire's winner:null when ended */
     game_player_t players[2];
     game_span_t game_time;
     size_t nsettings;
@@ -241,11 +241,11 @@ typedef struct {
             int first_player;         /* 0 = absent, 1 or 2 (host only, setup only) */
         } setup;
         struct game_score_args {
-            int player; /* wire: player_number; required */
+            int player;                                            /* wire: player_number; required */
             game_opt_t primary, primary_delta, score, score_delta; /* at most one of these four */
-            game_opt_t secondary, secondary_delta;                  /* at most one of these two */
-            game_opt_t cp, cp_delta;                                /* at most one of these two */
-            game_str_t private_json; /* JSON object text, the edge checked it is an object */
+            game_opt_t secondary, secondary_delta;                 /* at most one of these two */
+            game_opt_t cp, cp_delta;                               /* at most one of these two */
+            game_str_t private_json;                               /* JSON object text, the edge checked it is an object */
         } score;
         struct game_timer_args {
             int player; /* wire: player_number; required */
