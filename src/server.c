@@ -1,4 +1,5 @@
 #include "server.h"
+#include "api.h"
 #include "app.h"
 #include "assets.h"
 #include "core.h"
@@ -25,7 +26,7 @@
 #define STATE_VERSION "dev"
 #endif
 
-#define SERVER_MAX_BODY (16 * 1024)
+#define SERVER_MAX_BODY (64 * 1024) /* h2o refuses beyond this; the API answers 413 in JSON above 16 KiB */
 #define SERVER_UNAUTH_TIMEOUT_MS 20000
 #define SERVER_TICK_MS 1000
 #define SERVER_EXTRA_SOCKETS 64 /* plain HTTP requests allowed beyond --max-connections */
@@ -269,7 +270,7 @@ static int server_on_req(h2o_handler_t *self, h2o_req_t *req)
         return 0;
     }
     if (path.len >= 4 && memcmp(path.base, "/api", 4) == 0 && (path.len == 4 || path.base[4] == '/')) {
-        http_send_error(req, 404, "not_found", "no such API endpoint");
+        api_handle(&srv->app, req);
         return 0;
     }
     const assets_file_t *f = NULL;

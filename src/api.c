@@ -1,0 +1,833 @@
+#include "api.h"
+#include "core.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "metrics.h"
+#include "now.h"
+#include "proto.h"
+#include "qr.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define API_MAX_TOKENS 1024
+#define API_MAX_SEGMENTS 6
+
+static int api_status(proto_err_t e)
+{
+    switch (e) {
+    case PROTO_E_UNAUTHORIZED: return 401;
+    case PROTO_E_FORBIDDEN: return 403;
+    case PROTO_E_NOT_FOUND: return 404;
+    case PROTO_E_CONFLICT:
+    case PROTO_E_INVALID_STATE: return 409;
+    case PROTO_E_RATE_LIMITED: return 429;
+    case PROTO_E_TOO_LARGE: return 413;
+    case PROTO_E_INTERNAL: return 500;
+    case PROTO_E_SERVICE: return 503;
+    default: return 400;
+    }
+}
+
+/* Every API error leaves through here. */
+static void api_error(h2o_req_t *req, proto_err_t e, const char *message)
+{
+    metrics.errors[e]++;
+    http_send_error(req, api_status(e), proto_error_names[e], message);
+}
+
+static void api_json(h2o_req_t *req, int status, buf_t *b)
+{
+    http_send_json(req, status, b->data, b->len);
+}
+
+static void api_method_not_allowed(h2o_req_t *req, const char *allow)
+{
+    http_header(req, "allow", allow);
+    metrics.errors[PROTO_E_BAD_MESSAGE]++;
+    http_send_error(req, 405, "bad_message", "method not allowed");
+}
+
+static bool api_method(h2o_req_t *req, const char *m)
+{
+    return h2o_memis(req->method.base, req->method.len, m, strlen(m));
+}
+
+/* Who is calling: a bearer token, else loopback trust, else nobody. A token that
+ * is present but wrong is an error even from loopback. Returns false (and has
+ * responded) on a bad token. */
+static bool api_who(app_t *app, h2o_req_t *req, auth_who_t *who)
+{
+    memset(who, 0, sizeof(*who));
+    char token[160];
+    if (http_bearer(req, token, sizeof(token))) {
+        if (proto_who_from_token(app, token, who) != 0) {
+            api_error(req, PROTO_E_UNAUTHORIZED, "invalid or revoked token");
+            return false;
+        }
+        return true;
+    }
+    if (app->cfg.trust_loopback && http_is_loopback(req))
+        who->role = AUTH_HOST;
+    return true;
+}
+
+static bool api_require_host(h2o_req_t *req, const auth_who_t *who)
+{
+    if (who->role == AUTH_HOST)
+        return true;
+    api_error(req, who->role == AUTH_NONE ? PROTO_E_UNAUTHORIZED : PROTO_E_FORBIDDEN,
+              who->role == AUTH_NONE ? "host token required" : "only the host may do this");
+    return false;
+}
+
+static bool api_require_read(h2o_req_t *req, const auth_who_t *who, const char *game_id)
+{
+    if (who->role == AUTH_HOST)
+        return true;
+    if ((who->role == AUTH_PLAYER || who->role == AUTH_OBSERVER) && strcmp(who->game_id, game_id) == 0)
+        return true;
+    api_error(req, who->role == AUTH_NONE ? PROTO_E_UNAUTHORIZED : PROTO_E_FORBIDDEN,
+              who->role == AUTH_NONE ? "a token is required" : "this token belongs to another game");
+    return false;
+}
+
+/* Parses the request body as a JSON object. Responds and returns -1 if it is not. */
+static int api_body(h2o_req_t *req, json_doc_t *d, jsmntok_t *toks)
+{
+    if (req->entity.len > API_MAX_BODY) {
+        api_error(req, PROTO_E_TOO_LARGE, "request body over 16 KiB");
+        return -1;
+    }
+    const char *body = req->entity.base ? req->entity.base : "";
+    int rc = json_parse(d, body, req->entity.len, toks, API_MAX_TOKENS);
+    if (rc != 0) {
+        api_error(req, PROTO_E_BAD_JSON, req->entity.len == 0 ? "a JSON body is required" : "body is not valid JSON");
+        return -1;
+    }
+    if (json_type(d, 0) != JSON_OBJECT) {
+        api_error(req, PROTO_E_BAD_MESSAGE, "body must be a JSON object");
+        return -1;
+    }
+    return 0;
+}
+
+static void api_game_state(app_t *app, h2o_req_t *req, const auth_who_t *who, const char *game_id, int status)
+{
+    view_t v = VIEW_OBSERVER;
+    if (who->role == AUTH_HOST)
+        v = VIEW_HOST;
+    else if (who->role == AUTH_PLAYER)
+        v = who->player == 1 ? VIEW_P1 : VIEW_P2;
+    buf_t b;
+    buf_init(&b);
+    core_render(app->core, game_id, v, &b);
+    api_json(req, status, &b);
+    buf_free(&b);
+}
+
+/* Commits what a handler changed; on failure answers internal and returns -1. */
+static int api_commit(app_t *app, h2o_req_t *req)
+{
+    if (core_flush(app->core) != 0) {
+        api_error(req, PROTO_E_INTERNAL, "the change could not be saved");
+        return -1;
+    }
+    return 0;
+}
+
+/* POST /api/games {player1_name, player2_name, settings?, game_id?} */
+static void api_create_game(app_t *app, h2o_req_t *req, const auth_who_t *who)
+{
+    if (!api_require_host(req, who))
+        return;
+    jsmntok_t toks[API_MAX_TOKENS];
+    json_doc_t d;
+    if (api_body(req, &d, toks) != 0)
+        return;
+    char id[GAME_ID_MAX + 1];
+    int t = json_get(&d, 0, "game_id");
+    if (t >= 0) {
+        if (json_str(&d, t, id, sizeof(id)) <= 0) {
+            api_error(req, PROTO_E_BAD_MESSAGE, "game_id: 1 to 40 characters of A-Z a-z 0-9 . _ -");
+            return;
+        }
+        if (core_game(app->core, id) != NULL) {
+            api_error(req, PROTO_E_CONFLICT, "a game with this game_id exists");
+            return;
+        }
+    } else {
+        unsigned char r[4];
+        do {
+            auth_random(r, sizeof(r));
+            snprintf(id, sizeof(id), "g-%02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
+        } while (core_game(app->core, id) != NULL);
+    }
+    /* The body is a small game state: names become players[], the rest as is. */
+    buf_t state;
+    buf_init(&state);
+    buf_puts(&state, "{\"players\":[{\"player_number\":1");
+    static const char *const keys[2] = {"player1_name", "player2_name"};
+    for (int n = 0; n < 2; n++) {
+        if (n == 1)
+            buf_puts(&state, "},{\"player_number\":2");
+        int tn = json_get(&d, 0, keys[n]);
+        if (tn >= 0) {
+            if (json_type(&d, tn) != JSON_STRING) {
+                buf_free(&state);
+                char msg[64];
+                snprintf(msg, sizeof(msg), "%s: must be a string", keys[n]);
+                api_error(req, PROTO_E_BAD_MESSAGE, msg);
+                return;
+            }
+            size_t len;
+            const char *raw = json_raw(&d, tn, &len);
+            buf_puts(&state, ",\"name\":");
+            buf_append(&state, raw, len);
+        }
+    }
+    buf_puts(&state, "}]");
+    int ts = json_get(&d, 0, "settings");
+    if (ts >= 0) {
+        size_t len;
+        const char *raw = json_raw(&d, ts, &len);
+        buf_puts(&state, ",\"settings\":");
+        buf_append(&state, raw, len);
+    }
+    buf_putc(&state, '}');
+    jsmntok_t stoks[API_MAX_TOKENS];
+    json_doc_t sd;
+    proto_result_t res;
+    if (json_parse(&sd, state.data, state.len, stoks, API_MAX_TOKENS) != 0) {
+        buf_free(&state);
+        api_error(req, PROTO_E_BAD_MESSAGE, "settings: must be an object");
+        return;
+    }
+    int rc = proto_replace(app, who, id, &sd, 0, NULL, NULL, &res);
+    buf_free(&state);
+    if (rc != 0) {
+        /* Field names of the built state map back to the body's. */
+        if (strncmp(res.message, "players[0].name", 15) == 0)
+            snprintf(res.message, sizeof(res.message), "player1_name: at most 40 characters, no control characters");
+        else if (strncmp(res.message, "players[1].name", 15) == 0)
+            snprintf(res.message, sizeof(res.message), "player2_name: at most 40 characters, no control characters");
+        api_error(req, res.err, res.message);
+        return;
+    }
+    if (api_commit(app, req) != 0)
+        return;
+    log_info("game %s created", id);
+    char loc[96];
+    snprintf(loc, sizeof(loc), "/api/games/%s", id);
+    http_header(req, "location", loc);
+    api_game_state(app, req, who, id, 201);
+}
+
+/* POST /api/games/{id}/actions: a section 5 envelope; answers with the ack or error data. */
+static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const char *game_id)
+{
+    jsmntok_t toks[API_MAX_TOKENS];
+    json_doc_t d;
+    if (api_body(req, &d, toks) != 0)
+        return;
+    char type[32];
+    int tt = json_get(&d, 0, "type");
+    if (tt < 0 || json_str(&d, tt, type, sizeof(type)) < 0) {
+        api_error(req, PROTO_E_BAD_MESSAGE, "type: required string");
+        return;
+    }
+    char ref[260];
+    const char *refp = NULL;
+    int ti = json_get(&d, 0, "id");
+    if (ti >= 0 && json_type(&d, ti) != JSON_NULL) {
+        int n = json_str(&d, ti, ref, sizeof(ref));
+        if (n < 0 || json_utf8_len(ref, (size_t)n) > 64) {
+            api_error(req, PROTO_E_BAD_MESSAGE, "id: must be a string of at most 64 characters");
+            return;
+        }
+        refp = ref;
+    }
+    char envgid[64];
+    int tg = json_get(&d, 0, "game_id");
+    if (tg >= 0 && (json_str(&d, tg, envgid, sizeof(envgid)) < 0 || strcmp(envgid, game_id) != 0)) {
+        api_error(req, PROTO_E_BAD_MESSAGE, "game_id: differs from the URL");
+        return;
+    }
+    int data = json_get(&d, 0, "data");
+    if (data >= 0 && json_type(&d, data) != JSON_OBJECT && json_type(&d, data) != JSON_NULL) {
+        api_error(req, PROTO_E_BAD_MESSAGE, "data: must be an object");
+        return;
+    }
+    if (who->role == AUTH_NONE) {
+        api_error(req, PROTO_E_UNAUTHORIZED, "a token is required");
+        return;
+    }
+    proto_result_t res;
+    int rc;
+    if (strcmp(type, "game_state") == 0) {
+        if (data < 0 || json_type(&d, data) != JSON_OBJECT || json_size(&d, data) == 0) {
+            if (api_require_read(req, who, game_id)) {
+                if (core_game(app->core, game_id) == NULL)
+                    api_error(req, PROTO_E_NOT_FOUND, "no such game");
+                else
+                    api_game_state(app, req, who, game_id, 200);
+            }
+            return;
+        }
+        rc = proto_replace(app, who, game_id, &d, data, NULL, NULL, &res);
+    } else {
+        rc = proto_change(app, who, type, game_id, &d, data, NULL, NULL, &res);
+    }
+    if (rc != 0) {
+        metrics.errors[res.err]++;
+        buf_t b;
+        buf_init(&b);
+        buf_puts(&b, "{\"code\":");
+        json_put_cstr(&b, proto_error_names[res.err]);
+        buf_puts(&b, ",\"message\":");
+        json_put_cstr(&b, res.message);
+        if (refp) {
+            buf_puts(&b, ",\"ref\":");
+            json_put_cstr(&b, refp);
+        }
+        if (res.err == PROTO_E_CONFLICT)
+            buf_printf(&b, ",\"version\":%lld", (long long)res.version);
+        /* The error object also under "error", like every other API error. */
+        buf_t full;
+        buf_init(&full);
+        buf_puts(&full, "{\"error\":");
+        buf_append(&full, b.data, b.len);
+        buf_puts(&full, "}");
+        http_send_json(req, api_status(res.err), full.data, full.len);
+        buf_free(&full);
+        buf_free(&b);
+        return;
+    }
+    if (api_commit(app, req) != 0)
+        return;
+    buf_t b;
+    buf_init(&b);
+    buf_putc(&b, '{');
+    if (refp) {
+        buf_puts(&b, "\"ref\":");
+        json_put_cstr(&b, refp);
+        buf_putc(&b, ',');
+    }
+    buf_printf(&b, "\"version\":%lld}", (long long)res.version);
+    api_json(req, 200, &b);
+    buf_free(&b);
+}
+
+typedef struct {
+    buf_t *out;
+    bool csv;
+    bool first;
+    bool host;
+} api_hist_t;
+
+static void api_csv_field(buf_t *b, const char *s)
+{
+    buf_putc(b, '"');
+    for (; s && *s; s++) {
+        if (*s == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '"');
+}
+
+static void api_history_row(void *ctx, int64_t version, const char *at, const char *actor, const char *type, const char *data,
+                            int64_t undone_by)
+{
+    api_hist_t *h = ctx;
+    if (h->csv) {
+        buf_printf(h->out, "%lld,", (long long)version);
+        api_csv_field(h->out, at);
+        buf_putc(h->out, ',');
+        api_csv_field(h->out, actor);
+        buf_putc(h->out, ',');
+        api_csv_field(h->out, type);
+        buf_putc(h->out, ',');
+        api_csv_field(h->out, data);
+        buf_putc(h->out, ',');
+        if (undone_by)
+            buf_printf(h->out, "%lld", (long long)undone_by);
+        buf_puts(h->out, "\r\n");
+        return;
+    }
+    if (!h->first)
+        buf_putc(h->out, ',');
+    h->first = false;
+    buf_printf(h->out, "{\"version\":%lld,\"at\":", (long long)version);
+    json_put_cstr(h->out, at ? at : "");
+    buf_puts(h->out, ",\"actor\":");
+    json_put_cstr(h->out, actor ? actor : "");
+    buf_puts(h->out, ",\"type\":");
+    json_put_cstr(h->out, type ? type : "");
+    buf_puts(h->out, ",\"data\":");
+    buf_puts(h->out, data && data[0] ? data : "{}");
+    buf_puts(h->out, ",\"undone_by\":");
+    if (undone_by)
+        buf_put_i64(h->out, undone_by);
+    else
+        buf_puts(h->out, "null");
+    buf_putc(h->out, '}');
+}
+
+static void api_history(app_t *app, h2o_req_t *req, const auth_who_t *who, const char *game_id)
+{
+    char format[8] = "json";
+    int fl = http_query(req, "format", format, sizeof(format));
+    bool csv = fl >= 0 && strcmp(format, "csv") == 0;
+    if (fl >= 0 && !csv && strcmp(format, "json") != 0) {
+        api_error(req, PROTO_E_BAD_MESSAGE, "format: json or csv");
+        return;
+    }
+    buf_t b;
+    buf_init(&b);
+    api_hist_t h = {&b, csv, true, who->role == AUTH_HOST};
+    if (csv)
+        buf_puts(&b, "version,at,actor,type,data,undone_by\r\n");
+    else {
+        buf_puts(&b, "{\"game_id\":");
+        json_put_cstr(&b, game_id);
+        buf_puts(&b, ",\"entries\":[");
+    }
+    if (store_history(app->store, game_id, api_history_row, &h) != 0) {
+        buf_free(&b);
+        api_error(req, PROTO_E_INTERNAL, "cannot read the history");
+        return;
+    }
+    if (csv) {
+        char disp[128];
+        snprintf(disp, sizeof(disp), "attachment; filename=\"%s-history.csv\"", game_id);
+        http_header(req, "content-disposition", disp);
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+        http_send(req, 200, "text/csv; charset=utf-8", b.data, b.len);
+    } else {
+        buf_puts(&b, "]}");
+        api_json(req, 200, &b);
+    }
+    buf_free(&b);
+}
+
+static void api_invite_json(buf_t *b, app_t *app, const char *code, auth_role_t role, int player)
+{
+    buf_puts(b, "{\"code\":");
+    json_put_cstr(b, code);
+    buf_printf(b, ",\"url\":\"%s/j/%s\",\"role\":\"%s\",\"player_number\":", app->public_url, code, auth_role_name(role));
+    if (role == AUTH_PLAYER)
+        buf_put_i64(b, player);
+    else
+        buf_puts(b, "null");
+    buf_putc(b, '}');
+}
+
+static void api_create_invite(app_t *app, h2o_req_t *req, const char *game_id)
+{
+    jsmntok_t toks[64];
+    json_doc_t d;
+    if (req->entity.len > API_MAX_BODY) {
+        api_error(req, PROTO_E_TOO_LARGE, "request body over 16 KiB");
+        return;
+    }
+    if (json_parse(&d, req->entity.base ? req->entity.base : "", req->entity.len, toks, 64) != 0 ||
+        json_type(&d, 0) != JSON_OBJECT) {
+        api_error(req, PROTO_E_BAD_JSON, "body must be a JSON object");
+        return;
+    }
+    char role_s[16];
+    auth_role_t role;
+    int tr = json_get(&d, 0, "role");
+    if (tr < 0 || json_str(&d, tr, role_s, sizeof(role_s)) < 0 || auth_role_parse(role_s, &role) != 0) {
+        api_error(req, PROTO_E_BAD_MESSAGE, "role: player or observer");
+        return;
+    }
+    int64_t player = 0;
+    int tp = json_get(&d, 0, "player_number");
+    if (role == AUTH_PLAYER) {
+        if (tp < 0 || json_int(&d, tp, &player) != 0 || (player != 1 && player != 2)) {
+            api_error(req, PROTO_E_BAD_MESSAGE, "player_number: 1 or 2 for a player invite");
+            return;
+        }
+    } else if (tp >= 0 && json_type(&d, tp) != JSON_NULL) {
+        api_error(req, PROTO_E_BAD_MESSAGE, "player_number: only for player invites");
+        return;
+    }
+    char code[AUTH_CODE_LEN + 1], at[32];
+    now_iso8601(now_wall_ms(), at);
+    int rc;
+    int tries = 0;
+    do {
+        if (auth_new_code(code) != 0) {
+            api_error(req, PROTO_E_INTERNAL, "no randomness available");
+            return;
+        }
+        rc = store_begin(app->store) == 0 ? store_invite_create(app->store, code, game_id, role, (int)player, at) : STORE_E_IO;
+    } while (rc == STORE_E_EXISTS && ++tries < 8);
+    if (rc != 0) {
+        core_flush(app->core); /* commits nothing that failed; rolls the statement back */
+        api_error(req, PROTO_E_INTERNAL, "cannot create the invite");
+        return;
+    }
+    if (api_commit(app, req) != 0)
+        return;
+    buf_t b;
+    buf_init(&b);
+    api_invite_json(&b, app, code, role, (int)player);
+    api_json(req, 201, &b);
+    buf_free(&b);
+}
+
+typedef struct {
+    buf_t *b;
+    app_t *app;
+    bool first;
+} api_inv_ctx_t;
+
+static void api_invite_row(void *ctx, const char *code, auth_role_t role, int player, const char *created_at)
+{
+    api_inv_ctx_t *c = ctx;
+    (void)created_at;
+    if (!c->first)
+        buf_putc(c->b, ',');
+    c->first = false;
+    api_invite_json(c->b, c->app, code, role, player);
+}
+
+static void api_list_invites(app_t *app, h2o_req_t *req, const char *game_id)
+{
+    buf_t b;
+    buf_init(&b);
+    buf_puts(&b, "{\"invites\":[");
+    api_inv_ctx_t c = {&b, app, true};
+    if (store_invites_list(app->store, game_id, api_invite_row, &c) != 0) {
+        buf_free(&b);
+        api_error(req, PROTO_E_INTERNAL, "cannot list invites");
+        return;
+    }
+    buf_puts(&b, "]}");
+    api_json(req, 200, &b);
+    buf_free(&b);
+}
+
+static void api_revoke_invite(app_t *app, h2o_req_t *req, const char *game_id, const char *code_in)
+{
+    char code[64];
+    snprintf(code, sizeof(code), "%s", code_in);
+    if (!auth_code_normalize(code)) {
+        api_error(req, PROTO_E_NOT_FOUND, "no such invite");
+        return;
+    }
+    int64_t ids[256];
+    int n = 0;
+    char at[32];
+    now_iso8601(now_wall_ms(), at);
+    if (store_sessions_of_invite(app->store, code, ids, 256, &n) != 0) {
+        api_error(req, PROTO_E_INTERNAL, "cannot revoke the invite");
+        return;
+    }
+    int rc = store_begin(app->store) == 0 ? store_invite_revoke(app->store, game_id, code, at) : STORE_E_IO;
+    if (rc == STORE_E_NOT_FOUND) {
+        api_error(req, PROTO_E_NOT_FOUND, "no such invite");
+        return;
+    }
+    if (rc != 0 || api_commit(app, req) != 0) {
+        if (rc != 0)
+            api_error(req, PROTO_E_INTERNAL, "cannot revoke the invite");
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        hub_close_session(app->hub, ids[i], 1008, "invite revoked");
+    log_info("invite for game %s revoked; %d session(s) ended", game_id, n);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+    http_send(req, 204, NULL, "", 0);
+}
+
+/* POST /api/join {code}: the only unauthenticated write, so it is rate-limited. */
+static void api_join(app_t *app, h2o_req_t *req)
+{
+    char peer[64];
+    http_peer(req, peer, sizeof(peer));
+    int64_t now = now_mono_ms();
+    if (!auth_limiter_allow(app->join_limiter, peer, now)) {
+        char ra[24];
+        snprintf(ra, sizeof(ra), "%lld", (long long)((auth_limiter_retry_after(app->join_limiter, peer, now) + 999) / 1000));
+        http_header(req, "retry-after", ra);
+        metrics.rate_limited++;
+        api_error(req, PROTO_E_RATE_LIMITED, "too many wrong codes from this address: wait and try again");
+        return;
+    }
+    jsmntok_t toks[32];
+    json_doc_t d;
+    if (req->entity.len > API_MAX_BODY || json_parse(&d, req->entity.base ? req->entity.base : "", req->entity.len, toks, 32) != 0 ||
+        json_type(&d, 0) != JSON_OBJECT) {
+        api_error(req, PROTO_E_BAD_JSON, "body must be a JSON object like {\"code\":\"ABC234\"}");
+        return;
+    }
+    char code[32];
+    int tc = json_get(&d, 0, "code");
+    if (tc < 0 || json_str(&d, tc, code, sizeof(code)) < 0) {
+        api_error(req, PROTO_E_BAD_MESSAGE, "code: required string");
+        return;
+    }
+    auth_who_t who;
+    if (!auth_code_normalize(code) || store_invite_find(app->store, code, &who) != 0) {
+        auth_limiter_fail(app->join_limiter, peer, now);
+        metrics.join_failures++;
+        api_error(req, PROTO_E_NOT_FOUND, "no such join code (or it was revoked)");
+        return;
+    }
+    char token[AUTH_TOKEN_LEN + 1], hash[AUTH_HASH_LEN + 1], at[32];
+    if (auth_new_token(token) != 0) {
+        api_error(req, PROTO_E_INTERNAL, "no randomness available");
+        return;
+    }
+    auth_hash(token, strlen(token), hash);
+    now_iso8601(now_wall_ms(), at);
+    int64_t sid;
+    if (store_begin(app->store) != 0 || store_session_create(app->store, hash, code, at, &sid) != 0) {
+        core_flush(app->core);
+        api_error(req, PROTO_E_INTERNAL, "cannot create the session");
+        return;
+    }
+    if (api_commit(app, req) != 0)
+        return;
+    log_info("join: %s %s%s for game %s", auth_role_name(who.role), who.role == AUTH_PLAYER ? "number " : "",
+             who.role == AUTH_PLAYER ? (who.player == 1 ? "1" : "2") : "", who.game_id);
+    buf_t b;
+    buf_init(&b);
+    buf_puts(&b, "{\"token\":");
+    json_put_cstr(&b, token);
+    buf_printf(&b, ",\"role\":\"%s\",\"game_id\":", auth_role_name(who.role));
+    json_put_cstr(&b, who.game_id);
+    buf_puts(&b, ",\"player_number\":");
+    if (who.role == AUTH_PLAYER)
+        buf_put_i64(&b, who.player);
+    else
+        buf_puts(&b, "null");
+    buf_putc(&b, '}');
+    api_json(req, 200, &b);
+    buf_free(&b);
+}
+
+static void api_qr(app_t *app, h2o_req_t *req, const char *game_id)
+{
+    char code[32], url[400];
+    if (http_query(req, "code", code, sizeof(code)) < 0) {
+        snprintf(url, sizeof(url), "%s/display?game=%s", app->public_url, game_id);
+    } else {
+        auth_who_t who;
+        if (!auth_code_normalize(code) || store_invite_find(app->store, code, &who) != 0 || strcmp(who.game_id, game_id) != 0) {
+            api_error(req, PROTO_E_NOT_FOUND, "no such invite for this game");
+            return;
+        }
+        snprintf(url, sizeof(url), "%s/j/%s", app->public_url, code);
+    }
+    qr_t qr;
+    if (qr_encode((const uint8_t *)url, strlen(url), &qr) != QR_OK) {
+        api_error(req, PROTO_E_INTERNAL, "the URL is too long for a QR code (shorten --public-url)");
+        return;
+    }
+    size_t need = qr_svg(&qr, 4, NULL, 0);
+    char *svg = h2o_mem_alloc_pool(&req->pool, need + 1);
+    qr_svg(&qr, 4, svg, need + 1);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+    http_send(req, 200, "image/svg+xml", svg, need);
+}
+
+static void api_settings(app_t *app, h2o_req_t *req)
+{
+    if (api_method(req, "PUT")) {
+        jsmntok_t toks[API_MAX_TOKENS];
+        json_doc_t d;
+        if (api_body(req, &d, toks) != 0)
+            return;
+        if (json_size(&d, 0) > 64) {
+            api_error(req, PROTO_E_BAD_MESSAGE, "at most 64 settings at once");
+            return;
+        }
+        /* Validate everything before writing anything. */
+        int k = 1;
+        for (int i = 0; i < json_size(&d, 0); i++, k = json_next(&d, k + 1)) {
+            char key[64], val[256];
+            char msg[160];
+            int kl = json_str(&d, k, key, sizeof(key));
+            json_type_t vt = json_type(&d, k + 1);
+            if (kl <= 0 || kl > 40) {
+                api_error(req, PROTO_E_BAD_MESSAGE, "settings keys: 1 to 40 characters");
+                return;
+            }
+            if (vt != JSON_NULL && (vt != JSON_STRING || json_str(&d, k + 1, val, sizeof(val)) < 0 || json_utf8_len(val, strlen(val)) > 200)) {
+                snprintf(msg, sizeof(msg), "%s: a string of at most 200 characters, or null to remove", key);
+                api_error(req, PROTO_E_BAD_MESSAGE, msg);
+                return;
+            }
+        }
+        if (store_begin(app->store) != 0) {
+            api_error(req, PROTO_E_INTERNAL, "cannot save the settings");
+            return;
+        }
+        k = 1;
+        for (int i = 0; i < json_size(&d, 0); i++, k = json_next(&d, k + 1)) {
+            char key[64], val[1024];
+            json_str(&d, k, key, sizeof(key));
+            bool del = json_type(&d, k + 1) == JSON_NULL;
+            if (!del)
+                json_str(&d, k + 1, val, sizeof(val));
+            if (store_setting_put(app->store, key, del ? NULL : val) != 0) {
+                store_rollback(app->store);
+                api_error(req, PROTO_E_INTERNAL, "cannot save the settings");
+                return;
+            }
+        }
+        if (api_commit(app, req) != 0)
+            return;
+    } else if (!api_method(req, "GET") && !api_method(req, "HEAD")) {
+        api_method_not_allowed(req, "GET, PUT");
+        return;
+    }
+    buf_t b;
+    buf_init(&b);
+    if (store_settings_json(app->store, &b) != 0) {
+        buf_free(&b);
+        api_error(req, PROTO_E_INTERNAL, "cannot read the settings");
+        return;
+    }
+    api_json(req, 200, &b);
+    buf_free(&b);
+}
+
+/* Splits /api/a/b/c into decoded segments after "api". Returns the count or -1. */
+static int api_segments(h2o_iovec_t path, char seg[API_MAX_SEGMENTS][64])
+{
+    const char *p = path.base + 4, *end = path.base + path.len;
+    int n = 0;
+    while (p < end) {
+        if (*p == '/') {
+            p++;
+            continue;
+        }
+        const char *s = p;
+        while (p < end && *p != '/')
+            p++;
+        if (n >= API_MAX_SEGMENTS || http_url_decode(s, (size_t)(p - s), seg[n], 64) < 0)
+            return -1;
+        n++;
+    }
+    return n;
+}
+
+void api_handle(app_t *app, h2o_req_t *req)
+{
+    char seg[API_MAX_SEGMENTS][64];
+    int n = api_segments(req->path_normalized, seg);
+    if (n <= 0) {
+        api_error(req, PROTO_E_NOT_FOUND, "no such API endpoint");
+        return;
+    }
+    bool get = api_method(req, "GET") || api_method(req, "HEAD");
+    bool post = api_method(req, "POST");
+    bool del = api_method(req, "DELETE");
+    if (n == 1 && strcmp(seg[0], "join") == 0) {
+        if (!post)
+            api_method_not_allowed(req, "POST");
+        else
+            api_join(app, req);
+        return;
+    }
+    auth_who_t who;
+    if (strcmp(seg[0], "settings") == 0 && n == 1) {
+        if (api_who(app, req, &who) && api_require_host(req, &who))
+            api_settings(app, req);
+        return;
+    }
+    if (strcmp(seg[0], "games") != 0) {
+        api_error(req, PROTO_E_NOT_FOUND, "no such API endpoint");
+        return;
+    }
+    if (!api_who(app, req, &who))
+        return;
+    if (n == 1) {
+        if (post) {
+            api_create_game(app, req, &who);
+        } else if (get) {
+            if (!api_require_host(req, &who))
+                return;
+            buf_t b;
+            buf_init(&b);
+            buf_puts(&b, "{\"games\":");
+            core_list(app->core, &b);
+            buf_putc(&b, '}');
+            api_json(req, 200, &b);
+            buf_free(&b);
+        } else {
+            api_method_not_allowed(req, "GET, POST");
+        }
+        return;
+    }
+    const char *id = seg[1];
+    /* Authorization before existence, so a guest cannot probe for game ids. */
+    bool host_only = (n == 2 && del) || (n >= 3 && (strcmp(seg[2], "invites") == 0 || strcmp(seg[2], "qr.svg") == 0));
+    if (host_only ? !api_require_host(req, &who) : (n != 3 || strcmp(seg[2], "actions") != 0) && !api_require_read(req, &who, id))
+        return;
+    if (core_game(app->core, id) == NULL) {
+        api_error(req, PROTO_E_NOT_FOUND, "no such game");
+        return;
+    }
+    if (n == 2) {
+        if (get) {
+            api_game_state(app, req, &who, id, 200);
+        } else if (del) {
+            if (core_delete(app->core, id) != 0) {
+                api_error(req, PROTO_E_INTERNAL, "cannot delete the game");
+                return;
+            }
+            log_info("game %s deleted", id);
+            http_send(req, 204, NULL, "", 0);
+        } else {
+            api_method_not_allowed(req, "GET, DELETE");
+        }
+        return;
+    }
+    if (n == 3 && strcmp(seg[2], "actions") == 0) {
+        if (post)
+            api_action(app, req, &who, id);
+        else
+            api_method_not_allowed(req, "POST");
+        return;
+    }
+    if (n == 3 && strcmp(seg[2], "history") == 0) {
+        if (get)
+            api_history(app, req, &who, id);
+        else
+            api_method_not_allowed(req, "GET");
+        return;
+    }
+    if (n == 3 && strcmp(seg[2], "qr.svg") == 0) {
+        if (get)
+            api_qr(app, req, id);
+        else
+            api_method_not_allowed(req, "GET");
+        return;
+    }
+    if (n == 3 && strcmp(seg[2], "invites") == 0) {
+        if (post)
+            api_create_invite(app, req, id);
+        else if (get)
+            api_list_invites(app, req, id);
+        else
+            api_method_not_allowed(req, "GET, POST");
+        return;
+    }
+    if (n == 4 && strcmp(seg[2], "invites") == 0) {
+        if (del)
+            api_revoke_invite(app, req, id, seg[3]);
+        else
+            api_method_not_allowed(req, "DELETE");
+        return;
+    }
+    api_error(req, PROTO_E_NOT_FOUND, "no such API endpoint");
+}
