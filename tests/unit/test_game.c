@@ -156,7 +156,8 @@ typedef struct {
     const char *field;
 } refusal_t;
 
-// clang-format off (one case per line reads best)
+/* case tables: one case per line reads best */
+// clang-format off
 #define HOST GAME_ACTOR_HOST
 #define P1 GAME_ACTOR_P1
 #define P2 GAME_ACTOR_P2
@@ -164,18 +165,11 @@ typedef struct {
 #define BAD GAME_E_BAD
 #define FORB GAME_E_FORBIDDEN
 #define INV GAME_E_INVALID_STATE
-#define SETTING(k, v, t)                                                                                                           \
-    {                                                                                                                              \
-        .n = 1, .items = { {S(k), S(v), t} }                                                                                       \
-    }
+#define SETTING(k, v, t) {.n = 1, .items = {{S(k), S(v), t}}}
 
 static const refusal_t refusals[] = {
     /* envelope-level */
-    {"conflict is checked first",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P1, .expected_version = V(99), .score = {.player = 2, .primary = V(5000)}},
-     GAME_E_CONFLICT,
-     NULL},
+    {"conflict is checked first", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .expected_version = V(99), .score = {.player = 2, .primary = V(5000)}}, GAME_E_CONFLICT, NULL},
     {"conflict on a missing game", P_NONE, {.type = GAME_A_SCORE, .actor = HOST, .expected_version = V(3)}, GAME_E_CONFLICT, NULL},
     {"no type", P_ACTIVE, {.type = GAME_A_NONE, .actor = HOST}, BAD, "type"},
     {"type out of range", P_ACTIVE, {.type = GAME_A_COUNT_, .actor = HOST}, BAD, "type"},
@@ -184,46 +178,22 @@ static const refusal_t refusals[] = {
     {"server may only tick", P_ACTIVE, {.type = GAME_A_SCORE, .actor = SRV, .score = {.player = 1, .primary = V(1)}}, FORB, NULL},
     {"host may not tick", P_ACTIVE, {.type = GAME_A_CLOCK_TICK, .actor = HOST}, FORB, NULL},
     {"player may not tick", P_ACTIVE, {.type = GAME_A_CLOCK_TICK, .actor = P1}, FORB, NULL},
-    {"only game_state on a missing game",
-     P_NONE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary = V(1)}},
-     INV,
-     NULL},
+    {"only game_state on a missing game", P_NONE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary = V(1)}}, INV, NULL},
     {"tick with nothing run out", P_ACTIVE, {.type = GAME_A_CLOCK_TICK, .actor = SRV}, INV, NULL},
     {"tick in setup", P_SETUP, {.type = GAME_A_CLOCK_TICK, .actor = SRV}, INV, NULL},
     /* game_setup */
     {"setup without fields", P_SETUP, {.type = GAME_A_SETUP, .actor = HOST}, BAD, "data"},
-    {"setup name too long",
-     P_SETUP,
-     {.type = GAME_A_SETUP, .actor = HOST, .setup = {.player1_name = S(A40 "x")}},
-     BAD,
-     "player1_name"},
-    {"setup 41 characters",
-     P_SETUP,
-     {.type = GAME_A_SETUP, .actor = HOST, .setup = {.player1_name = S(E40 E1)}},
-     BAD,
-     "player1_name"},
-    {"setup truncated UTF-8",
-     P_SETUP,
-     {.type = GAME_A_SETUP, .actor = HOST, .setup = {.player2_name = S("Ben\xc3")}},
-     BAD,
-     "player2_name"},
+    {"setup name too long", P_SETUP, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.player1_name = S(A40 "x")}}, BAD, "player1_name"},
+    {"setup 41 characters", P_SETUP, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.player1_name = S(E40 E1)}}, BAD, "player1_name"},
+    {"setup truncated UTF-8", P_SETUP, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.player2_name = S("Ben\xc3")}}, BAD, "player2_name"},
     {"setup control character", P_SETUP, {.type = GAME_A_SETUP, .actor = P1, .setup = {.name = S("a\x01")}}, BAD, "name"},
     {"setup C1 control", P_SETUP, {.type = GAME_A_SETUP, .actor = P1, .setup = {.name = S("a\xc2\x85")}}, BAD, "name"},
     {"setup NUL inside", P_SETUP, {.type = GAME_A_SETUP, .actor = P1, .setup = {.name = S("a\0b")}}, BAD, "name"},
     {"setup overlong UTF-8", P_SETUP, {.type = GAME_A_SETUP, .actor = P1, .setup = {.faction = S("\xc0\xaf")}}, BAD, "faction"},
     {"setup surrogate", P_SETUP, {.type = GAME_A_SETUP, .actor = P1, .setup = {.faction = S("\xed\xa0\x80")}}, BAD, "faction"},
-    {"setup above U+10FFFF",
-     P_SETUP,
-     {.type = GAME_A_SETUP, .actor = P1, .setup = {.faction = S("\xf4\x90\x80\x80")}},
-     BAD,
-     "faction"},
+    {"setup above U+10FFFF", P_SETUP, {.type = GAME_A_SETUP, .actor = P1, .setup = {.faction = S("\xf4\x90\x80\x80")}}, BAD, "faction"},
     {"host name without player", P_SETUP, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.name = S("Cy")}}, BAD, "player_number"},
-    {"setup player 3",
-     P_SETUP,
-     {.type = GAME_A_SETUP, .actor = HOST, .setup = {.name = S("Cy"), .player = 3}},
-     BAD,
-     "player_number"},
+    {"setup player 3", P_SETUP, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.name = S("Cy"), .player = 3}}, BAD, "player_number"},
     {"setup attacker 3", P_SETUP, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.attacker = 3}}, BAD, "attacker"},
     {"setup first_player -1", P_SETUP, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.first_player = -1}}, BAD, "first_player"},
     {"player names the opponent", P_SETUP, {.type = GAME_A_SETUP, .actor = P1, .setup = {.player2_name = S("x")}}, FORB, NULL},
@@ -236,161 +206,49 @@ static const refusal_t refusals[] = {
     {"first_player when paused", P_PAUSED, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.first_player = 1}}, INV, NULL},
     /* score_update */
     {"score without player", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.primary = V(1)}}, BAD, "player_number"},
-    {"score player 3",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 3, .primary = V(1)}},
-     BAD,
-     "player_number"},
+    {"score player 3", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 3, .primary = V(1)}}, BAD, "player_number"},
     {"score without fields", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1}}, BAD, "data"},
     {"primary 1000", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary = V(1000)}}, BAD, "primary"},
     {"primary -1", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary = V(-1)}}, BAD, "primary"},
     {"score 1000", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .score = V(1000)}}, BAD, "score"},
-    {"secondary 1000",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .secondary = V(1000)}},
-     BAD,
-     "secondary"},
+    {"secondary 1000", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .secondary = V(1000)}}, BAD, "secondary"},
     {"cp 100", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .cp = V(100)}}, BAD, "cp"},
     {"cp_delta 100", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .cp_delta = V(100)}}, BAD, "cp_delta"},
-    {"primary_delta -1000",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary_delta = V(-1000)}},
-     BAD,
-     "primary_delta"},
-    {"huge delta",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .secondary_delta = V(INT64_MIN)}},
-     BAD,
-     "secondary_delta"},
-    {"primary and score",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary = V(1), .score = V(1)}},
-     BAD,
-     "score"},
-    {"primary and its delta",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary = V(1), .primary_delta = V(1)}},
-     BAD,
-     "primary_delta"},
-    {"score and score_delta",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .score = V(1), .score_delta = V(1)}},
-     BAD,
-     "score_delta"},
-    {"secondary and its delta",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .secondary = V(1), .secondary_delta = V(1)}},
-     BAD,
-     "secondary_delta"},
-    {"cp and its delta",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .cp = V(1), .cp_delta = V(1)}},
-     BAD,
-     "cp_delta"},
-    {"private array",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .private_json = S("[]")}},
-     BAD,
-     "private"},
+    {"primary_delta -1000", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary_delta = V(-1000)}}, BAD, "primary_delta"},
+    {"huge delta", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .secondary_delta = V(INT64_MIN)}}, BAD, "secondary_delta"},
+    {"primary and score", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary = V(1), .score = V(1)}}, BAD, "score"},
+    {"primary and its delta", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary = V(1), .primary_delta = V(1)}}, BAD, "primary_delta"},
+    {"score and score_delta", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .score = V(1), .score_delta = V(1)}}, BAD, "score_delta"},
+    {"secondary and its delta", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .secondary = V(1), .secondary_delta = V(1)}}, BAD, "secondary_delta"},
+    {"cp and its delta", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .cp = V(1), .cp_delta = V(1)}}, BAD, "cp_delta"},
+    {"private array", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .private_json = S("[]")}}, BAD, "private"},
     {"private empty", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .private_json = S("")}}, BAD, "private"},
-    {"private bad UTF-8",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .private_json = S("{\"a\":\"\xff\"}")}},
-     BAD,
-     "private"},
-    {"private over 1 KiB",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE,
-      .actor = P1,
-      .score = {.player = 1, .private_json = S("{\"a\":\"" A100 A100 A100 A100 A100 A100 A100 A100 A100 A100 A100 "\"}")}},
-     BAD,
-     "private"},
+    {"private bad UTF-8", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .private_json = S("{\"a\":\"\xff\"}")}}, BAD, "private"},
+    {"private over 1 KiB", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .private_json = S("{\"a\":\"" A100 A100 A100 A100 A100 A100 A100 A100 A100 A100 A100 "\"}")}}, BAD, "private"},
     {"player scores opponent", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 2, .primary = V(5)}}, FORB, NULL},
-    {"player writes opponent's notes",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P2, .score = {.player = 1, .private_json = S("{}")}},
-     FORB,
-     NULL},
-    {"shape before role",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 2, .primary = V(1000)}},
-     BAD,
-     "primary"},
+    {"player writes opponent's notes", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P2, .score = {.player = 1, .private_json = S("{}")}}, FORB, NULL},
+    {"shape before role", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 2, .primary = V(1000)}}, BAD, "primary"},
     {"score an ended game", P_ENDED, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary = V(5)}}, INV, NULL},
-    {"notes on an ended game",
-     P_ENDED,
-     {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .private_json = S("{}")}},
-     INV,
-     NULL},
-    {"spend CP not there",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .cp_delta = V(-1)}},
-     BAD,
-     "cp_delta"},
-    {"score_delta below 0",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .score_delta = V(-1)}},
-     BAD,
-     "score_delta"},
-    {"secondary_delta below 0",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .secondary_delta = V(-1)}},
-     BAD,
-     "secondary_delta"},
+    {"notes on an ended game", P_ENDED, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .private_json = S("{}")}}, INV, NULL},
+    {"spend CP not there", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .cp_delta = V(-1)}}, BAD, "cp_delta"},
+    {"score_delta below 0", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .score_delta = V(-1)}}, BAD, "score_delta"},
+    {"secondary_delta below 0", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .secondary_delta = V(-1)}}, BAD, "secondary_delta"},
     /* timer_update */
     {"timer player 0", P_ACTIVE, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.op = GAME_TIMER_STOP}}, BAD, "player_number"},
     {"timer without action", P_ACTIVE, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1}}, BAD, "action"},
     {"timer action 9", P_ACTIVE, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = 9}}, BAD, "action"},
-    {"set without time",
-     P_ACTIVE,
-     {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_SET}},
-     BAD,
-     "time_remaining"},
-    {"set -1",
-     P_ACTIVE,
-     {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_SET, .time_remaining = V(-1)}},
-     BAD,
-     "time_remaining"},
-    {"set over 24 h",
-     P_ACTIVE,
-     {.type = GAME_A_TIMER,
-      .actor = HOST,
-      .timer = {.player = 1, .op = GAME_TIMER_SET, .time_remaining = V(GAME_CLOCK_MS_MAX + 1)}},
-     BAD,
-     "time_remaining"},
-    {"player runs clocks",
-     P_ACTIVE,
-     {.type = GAME_A_TIMER, .actor = P1, .timer = {.player = 1, .op = GAME_TIMER_STOP}},
-     FORB,
-     NULL},
+    {"set without time", P_ACTIVE, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_SET}}, BAD, "time_remaining"},
+    {"set -1", P_ACTIVE, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_SET, .time_remaining = V(-1)}}, BAD, "time_remaining"},
+    {"set over 24 h", P_ACTIVE, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_SET, .time_remaining = V(GAME_CLOCK_MS_MAX + 1)}}, BAD, "time_remaining"},
+    {"player runs clocks", P_ACTIVE, {.type = GAME_A_TIMER, .actor = P1, .timer = {.player = 1, .op = GAME_TIMER_STOP}}, FORB, NULL},
     {"start in setup", P_SETUP, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_START}}, INV, NULL},
-    {"start when paused",
-     P_PAUSED,
-     {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 2, .op = GAME_TIMER_START}},
-     INV,
-     NULL},
+    {"start when paused", P_PAUSED, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 2, .op = GAME_TIMER_START}}, INV, NULL},
     {"start when ended", P_ENDED, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 2, .op = GAME_TIMER_START}}, INV, NULL},
-    {"start a running clock",
-     P_ACTIVE,
-     {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_START}},
-     INV,
-     NULL},
-    {"start a flagged clock",
-     P_FLAGGED,
-     {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_START}},
-     INV,
-     NULL},
-    {"stop a stopped clock",
-     P_ACTIVE,
-     {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 2, .op = GAME_TIMER_STOP}},
-     INV,
-     NULL},
+    {"start a running clock", P_ACTIVE, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_START}}, INV, NULL},
+    {"start a flagged clock", P_FLAGGED, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_START}}, INV, NULL},
+    {"stop a stopped clock", P_ACTIVE, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 2, .op = GAME_TIMER_STOP}}, INV, NULL},
     {"stop when paused", P_PAUSED, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_STOP}}, INV, NULL},
-    {"set when ended",
-     P_ENDED,
-     {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_SET, .time_remaining = V(5)}},
-     INV,
-     NULL},
+    {"set when ended", P_ENDED, {.type = GAME_A_TIMER, .actor = HOST, .timer = {.player = 1, .op = GAME_TIMER_SET, .time_remaining = V(5)}}, INV, NULL},
     /* turn_change */
     {"current_turn 3", P_ACTIVE, {.type = GAME_A_TURN, .actor = HOST, .turn = {.current_turn = 3}}, BAD, "current_turn"},
     {"player names current_turn", P_ACTIVE, {.type = GAME_A_TURN, .actor = P1, .turn = {.current_turn = 2}}, FORB, NULL},
@@ -424,175 +282,41 @@ static const refusal_t refusals[] = {
     /* settings_update */
     {"settings empty", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST}, BAD, "settings"},
     {"settings 33 items", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = {.n = 33}}, BAD, "settings"},
-    {"settings key with space",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("a b", "1", GAME_V_NUMBER)},
-     BAD,
-     "settings"},
-    {"settings empty key",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("", "1", GAME_V_NUMBER)},
-     BAD,
-     "settings"},
-    {"settings key 41",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING(A40 "a", "1", GAME_V_NUMBER)},
-     BAD,
-     "settings"},
-    {"settings no type",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "1", GAME_V_NONE)},
-     BAD,
-     "settings"},
-    {"settings no value",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = {.n = 1, .items = {{S("x"), {NULL, 0}, GAME_V_STRING}}}},
-     BAD,
-     "settings"},
-    {"clock_ms 0",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "0", GAME_V_NUMBER)},
-     BAD,
-     "clock_ms"},
-    {"clock_ms 59999",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "59999", GAME_V_NUMBER)},
-     BAD,
-     "clock_ms"},
-    {"clock_ms over 24 h",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "86400001", GAME_V_NUMBER)},
-     BAD,
-     "clock_ms"},
-    {"clock_ms fraction",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "60000.5", GAME_V_NUMBER)},
-     BAD,
-     "clock_ms"},
-    {"clock_ms string",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "\"60000\"", GAME_V_STRING)},
-     BAD,
-     "clock_ms"},
-    {"clock_ms huge",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "99999999999999999999", GAME_V_NUMBER)},
-     BAD,
-     "clock_ms"},
-    {"rounds 0",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("rounds", "0", GAME_V_NUMBER)},
-     BAD,
-     "rounds"},
-    {"rounds 100",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("rounds", "100", GAME_V_NUMBER)},
-     BAD,
-     "rounds"},
-    {"rounds true",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("rounds", "true", GAME_V_BOOL)},
-     BAD,
-     "rounds"},
-    {"cp_per_turn 11",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("cp_per_turn", "11", GAME_V_NUMBER)},
-     BAD,
-     "cp_per_turn"},
-    {"cp_per_turn -1",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("cp_per_turn", "-1", GAME_V_NUMBER)},
-     BAD,
-     "cp_per_turn"},
-    {"number 01",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "01", GAME_V_NUMBER)},
-     BAD,
-     "settings"},
-    {"number 1.",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "1.", GAME_V_NUMBER)},
-     BAD,
-     "settings"},
-    {"number 1e",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "1e", GAME_V_NUMBER)},
-     BAD,
-     "settings"},
+    {"settings key with space", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("a b", "1", GAME_V_NUMBER)}, BAD, "settings"},
+    {"settings empty key", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("", "1", GAME_V_NUMBER)}, BAD, "settings"},
+    {"settings key 41", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING(A40 "a", "1", GAME_V_NUMBER)}, BAD, "settings"},
+    {"settings no type", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "1", GAME_V_NONE)}, BAD, "settings"},
+    {"settings no value", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = {.n = 1, .items = {{S("x"), {NULL, 0}, GAME_V_STRING}}}}, BAD, "settings"},
+    {"clock_ms 0", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "0", GAME_V_NUMBER)}, BAD, "clock_ms"},
+    {"clock_ms 59999", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "59999", GAME_V_NUMBER)}, BAD, "clock_ms"},
+    {"clock_ms over 24 h", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "86400001", GAME_V_NUMBER)}, BAD, "clock_ms"},
+    {"clock_ms fraction", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "60000.5", GAME_V_NUMBER)}, BAD, "clock_ms"},
+    {"clock_ms string", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "\"60000\"", GAME_V_STRING)}, BAD, "clock_ms"},
+    {"clock_ms huge", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("clock_ms", "99999999999999999999", GAME_V_NUMBER)}, BAD, "clock_ms"},
+    {"rounds 0", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("rounds", "0", GAME_V_NUMBER)}, BAD, "rounds"},
+    {"rounds 100", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("rounds", "100", GAME_V_NUMBER)}, BAD, "rounds"},
+    {"rounds true", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("rounds", "true", GAME_V_BOOL)}, BAD, "rounds"},
+    {"cp_per_turn 11", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("cp_per_turn", "11", GAME_V_NUMBER)}, BAD, "cp_per_turn"},
+    {"cp_per_turn -1", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("cp_per_turn", "-1", GAME_V_NUMBER)}, BAD, "cp_per_turn"},
+    {"number 01", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "01", GAME_V_NUMBER)}, BAD, "settings"},
+    {"number 1.", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "1.", GAME_V_NUMBER)}, BAD, "settings"},
+    {"number 1e", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "1e", GAME_V_NUMBER)}, BAD, "settings"},
     {"number -", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "-", GAME_V_NUMBER)}, BAD, "settings"},
-    {"number +1",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "+1", GAME_V_NUMBER)},
-     BAD,
-     "settings"},
-    {"number NaN",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "NaN", GAME_V_NUMBER)},
-     BAD,
-     "settings"},
-    {"string unterminated",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"abc", GAME_V_STRING)},
-     BAD,
-     "settings"},
-    {"string lone quote",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"", GAME_V_STRING)},
-     BAD,
-     "settings"},
-    {"string inner quote",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"a\"b\"", GAME_V_STRING)},
-     BAD,
-     "settings"},
-    {"string escaped end",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"ab\\\"", GAME_V_STRING)},
-     BAD,
-     "settings"},
-    {"string bad escape",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"\\x\"", GAME_V_STRING)},
-     BAD,
-     "settings"},
-    {"string short \\u",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"\\u12\"", GAME_V_STRING)},
-     BAD,
-     "settings"},
-    {"string raw newline",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"a\nb\"", GAME_V_STRING)},
-     BAD,
-     "settings"},
-    {"string bad UTF-8",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"\xe2\x82\"", GAME_V_STRING)},
-     BAD,
-     "settings"},
-    {"string 201 characters",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"" A100 A100 "a\"", GAME_V_STRING)},
-     BAD,
-     "settings"},
+    {"number +1", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "+1", GAME_V_NUMBER)}, BAD, "settings"},
+    {"number NaN", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "NaN", GAME_V_NUMBER)}, BAD, "settings"},
+    {"string unterminated", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"abc", GAME_V_STRING)}, BAD, "settings"},
+    {"string lone quote", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"", GAME_V_STRING)}, BAD, "settings"},
+    {"string inner quote", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"a\"b\"", GAME_V_STRING)}, BAD, "settings"},
+    {"string escaped end", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"ab\\\"", GAME_V_STRING)}, BAD, "settings"},
+    {"string bad escape", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"\\x\"", GAME_V_STRING)}, BAD, "settings"},
+    {"string short \\u", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"\\u12\"", GAME_V_STRING)}, BAD, "settings"},
+    {"string raw newline", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"a\nb\"", GAME_V_STRING)}, BAD, "settings"},
+    {"string bad UTF-8", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"\xe2\x82\"", GAME_V_STRING)}, BAD, "settings"},
+    {"string 201 characters", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "\"" A100 A100 "a\"", GAME_V_STRING)}, BAD, "settings"},
     {"bool yes", P_SETUP, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = SETTING("x", "yes", GAME_V_BOOL)}, BAD, "settings"},
-    {"player changes settings",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = P1, .settings = SETTING("x", "1", GAME_V_NUMBER)},
-     FORB,
-     NULL},
-    {"player with bad settings",
-     P_SETUP,
-     {.type = GAME_A_SETTINGS, .actor = P1, .settings = SETTING("x y", "1", GAME_V_NUMBER)},
-     BAD,
-     "settings"},
-    {"second item bad",
-     P_ACTIVE,
-     {.type = GAME_A_SETTINGS,
-      .actor = HOST,
-      .settings = {.n = 2, .items = {{S("rounds"), S("3"), GAME_V_NUMBER}, {S("rounds"), S("0"), GAME_V_NUMBER}}}},
-     BAD,
-     "rounds"},
+    {"player changes settings", P_SETUP, {.type = GAME_A_SETTINGS, .actor = P1, .settings = SETTING("x", "1", GAME_V_NUMBER)}, FORB, NULL},
+    {"player with bad settings", P_SETUP, {.type = GAME_A_SETTINGS, .actor = P1, .settings = SETTING("x y", "1", GAME_V_NUMBER)}, BAD, "settings"},
+    {"second item bad", P_ACTIVE, {.type = GAME_A_SETTINGS, .actor = HOST, .settings = {.n = 2, .items = {{S("rounds"), S("3"), GAME_V_NUMBER}, {S("rounds"), S("0"), GAME_V_NUMBER}}}}, BAD, "rounds"},
     /* undo and game_state without their pointers */
     {"undo with nothing to undo", P_ACTIVE, {.type = GAME_A_UNDO, .actor = HOST, .undo = {.by = HOST}}, INV, NULL},
     {"undo by nobody", P_ACTIVE, {.type = GAME_A_UNDO, .actor = HOST, .undo = {.by = GAME_ACTOR_NONE}}, BAD, "undo"},
@@ -668,73 +392,18 @@ typedef struct {
     int attacker, first_player;
 } setup_rule_t;
 
-// clang-format off (one case per line reads best)
+/* case tables: one case per line reads best */
+// clang-format off
 static const setup_rule_t setup_rules[] = {
-    {"host names both",
-     P_SETUP,
-     {.type = GAME_A_SETUP, .actor = HOST, .setup = {.player1_name = S("Cy"), .player2_name = S("Di")}},
-     "Cy",
-     "Di",
-     "",
-     "",
-     0,
-     0},
-    {"host names one with player",
-     P_SETUP,
-     {.type = GAME_A_SETUP, .actor = HOST, .setup = {.name = S("Cy"), .faction = S("Orks"), .player = 2}},
-     "Ana",
-     "Cy",
-     "",
-     "Orks",
-     0,
-     0},
-    {"player names itself",
-     P_SETUP,
-     {.type = GAME_A_SETUP, .actor = P1, .setup = {.name = S("Cy"), .faction = S("Aeldari")}},
-     "Cy",
-     "Ben",
-     "Aeldari",
-     "",
-     0,
-     0},
-    {"player uses its playerN_name",
-     P_SETUP,
-     {.type = GAME_A_SETUP, .actor = P2, .setup = {.player2_name = S("Di"), .player = 2}},
-     "Ana",
-     "Di",
-     "",
-     "",
-     0,
-     0},
-    {"roll-offs",
-     P_SETUP,
-     {.type = GAME_A_SETUP, .actor = HOST, .setup = {.attacker = 2, .first_player = 2}},
-     "Ana",
-     "Ben",
-     "",
-     "",
-     2,
-     2},
+    {"host names both", P_SETUP, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.player1_name = S("Cy"), .player2_name = S("Di")}}, "Cy", "Di", "", "", 0, 0},
+    {"host names one with player", P_SETUP, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.name = S("Cy"), .faction = S("Orks"), .player = 2}}, "Ana", "Cy", "", "Orks", 0, 0},
+    {"player names itself", P_SETUP, {.type = GAME_A_SETUP, .actor = P1, .setup = {.name = S("Cy"), .faction = S("Aeldari")}}, "Cy", "Ben", "Aeldari", "", 0, 0},
+    {"player uses its playerN_name", P_SETUP, {.type = GAME_A_SETUP, .actor = P2, .setup = {.player2_name = S("Di"), .player = 2}}, "Ana", "Di", "", "", 0, 0},
+    {"roll-offs", P_SETUP, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.attacker = 2, .first_player = 2}}, "Ana", "Ben", "", "", 2, 2},
     {"40 two-byte characters", P_SETUP, {.type = GAME_A_SETUP, .actor = P1, .setup = {.name = S(E40)}}, E40, "Ben", "", "", 0, 0},
     {"empty name", P_SETUP, {.type = GAME_A_SETUP, .actor = P1, .setup = {.name = S("")}}, "", "Ben", "", "", 0, 0},
-    {"host fixes a name mid-game",
-     P_ACTIVE,
-     {.type = GAME_A_SETUP, .actor = HOST, .setup = {.player1_name = S("Anna"), .attacker = 1}},
-     "Anna",
-     "Ben",
-     "",
-     "",
-     1,
-     1},
-    {"host fixes a name after the end",
-     P_ENDED,
-     {.type = GAME_A_SETUP, .actor = HOST, .setup = {.faction = S("Necrons"), .player = 1}},
-     "Ana",
-     "Ben",
-     "Necrons",
-     "",
-     0,
-     1},
+    {"host fixes a name mid-game", P_ACTIVE, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.player1_name = S("Anna"), .attacker = 1}}, "Anna", "Ben", "", "", 1, 1},
+    {"host fixes a name after the end", P_ENDED, {.type = GAME_A_SETUP, .actor = HOST, .setup = {.faction = S("Necrons"), .player = 1}}, "Ana", "Ben", "Necrons", "", 0, 1},
 };
 
 // clang-format on
@@ -764,67 +433,19 @@ typedef struct {
     const char *private_json;
 } score_rule_t;
 
-// clang-format off (one case per line reads best)
+/* case tables: one case per line reads best */
+// clang-format off
 static const score_rule_t score_rules[] = {
-    {"host sets primary",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary = V(10)}},
-     1,
-     10,
-     0,
-     0,
-     "{}"},
-    {"player adds primary",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P2, .score = {.player = 2, .primary_delta = V(3)}},
-     2,
-     3,
-     0,
-     0,
-     "{}"},
+    {"host sets primary", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 1, .primary = V(10)}}, 1, 10, 0, 0, "{}"},
+    {"player adds primary", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P2, .score = {.player = 2, .primary_delta = V(3)}}, 2, 3, 0, 0, "{}"},
     {"score is primary", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .score = V(7)}}, 1, 7, 0, 0, "{}"},
-    {"score_delta is primary_delta",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .score_delta = V(2)}},
-     1,
-     2,
-     0,
-     0,
-     "{}"},
-    {"all at once",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .primary = V(999), .secondary = V(999), .cp = V(99)}},
-     1,
-     999,
-     999,
-     99,
-     "{}"},
-    {"deltas",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 2, .secondary_delta = V(4), .cp_delta = V(2)}},
-     2,
-     0,
-     4,
-     2,
-     "{}"},
-    {"private notes",
-     P_ACTIVE,
-     {.type = GAME_A_SCORE, .actor = P2, .score = {.player = 2, .private_json = S(" {\"plan\": \"hold\"}\n")}},
-     2,
-     0,
-     0,
-     0,
-     " {\"plan\": \"hold\"}\n"},
+    {"score_delta is primary_delta", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .score_delta = V(2)}}, 1, 2, 0, 0, "{}"},
+    {"all at once", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .primary = V(999), .secondary = V(999), .cp = V(99)}}, 1, 999, 999, 99, "{}"},
+    {"deltas", P_ACTIVE, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 2, .secondary_delta = V(4), .cp_delta = V(2)}}, 2, 0, 4, 2, "{}"},
+    {"private notes", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P2, .score = {.player = 2, .private_json = S(" {\"plan\": \"hold\"}\n")}}, 2, 0, 0, 0, " {\"plan\": \"hold\"}\n"},
     {"zero delta", P_ACTIVE, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .cp_delta = V(0)}}, 1, 0, 0, 0, "{}"},
     {"scoring in setup", P_SETUP, {.type = GAME_A_SCORE, .actor = P1, .score = {.player = 1, .cp = V(3)}}, 1, 0, 0, 3, "{}"},
-    {"scoring when paused",
-     P_PAUSED,
-     {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 2, .primary = V(5)}},
-     2,
-     5,
-     0,
-     0,
-     "{}"},
+    {"scoring when paused", P_PAUSED, {.type = GAME_A_SCORE, .actor = HOST, .score = {.player = 2, .primary = V(5)}}, 2, 5, 0, 0, "{}"},
 };
 
 // clang-format on
@@ -1087,7 +708,8 @@ typedef struct {
     bool draw;
 } end_rule_t;
 
-// clang-format off (one case per line reads best)
+/* case tables: one case per line reads best */
+// clang-format off
 static const end_rule_t end_rules[] = {
     {"by score, tied", P_ACTIVE, {.type = GAME_A_END, .actor = HOST}, 0, true},
     {"host names winner", P_ACTIVE, {.type = GAME_A_END, .actor = HOST, .end = {.winner = 2}}, 2, false},
@@ -1483,143 +1105,42 @@ typedef struct {
     const char *field;
 } bad_state_t;
 
-// clang-format off (one case per line reads best)
-static void bs_id_empty(game_t *s)
-{
-    s->id[0] = '\0';
-}
-static void bs_id_unterminated(game_t *s)
-{
-    memset(s->id, 'a', sizeof(s->id));
-}
-static void bs_status(game_t *s)
-{
-    s->status = (game_status_t)7;
-}
-static void bs_round_zero(game_t *s)
-{
-    s->round = 0;
-}
-static void bs_round_big(game_t *s)
-{
-    s->round = GAME_ROUNDS_MAX + 1;
-}
-static void bs_setup_round(game_t *s)
-{
-    s->status = GAME_SETUP, s->players[0].clock.running = false, s->round = 1;
-}
-static void bs_turn(game_t *s)
-{
-    s->current_turn = 3;
-}
-static void bs_first(game_t *s)
-{
-    s->first_player = 0;
-}
-static void bs_attacker(game_t *s)
-{
-    s->attacker = -1;
-}
-static void bs_winner_active(game_t *s)
-{
-    s->winner = 1;
-}
-static void bs_draw_active(game_t *s)
-{
-    s->draw = true;
-}
-static void bs_ended_open(game_t *s)
-{
-    s->status = GAME_ENDED, s->players[0].clock.running = false;
-}
-static void bs_ended_both(game_t *s)
-{
-    bs_ended_open(s), s->winner = 2, s->draw = true;
-}
-static void bs_name(game_t *s)
-{
-    memset(s->players[0].name, 'a', sizeof(s->players[0].name));
-}
-static void bs_name_utf8(game_t *s)
-{
-    strcpy(s->players[1].name, "\xff");
-}
-static void bs_faction(game_t *s)
-{
-    strcpy(s->players[1].faction, A40 "b");
-}
-static void bs_primary(game_t *s)
-{
-    s->players[0].primary = 1000;
-}
-static void bs_secondary(game_t *s)
-{
-    s->players[1].secondary = -1;
-}
-static void bs_cp(game_t *s)
-{
-    s->players[1].cp = 100;
-}
-static void bs_private(game_t *s)
-{
-    s->players[0].private_json[0] = '\0';
-}
-static void bs_remaining(game_t *s)
-{
-    s->players[1].clock.remaining_ms = -1;
-}
-static void bs_remaining_big(game_t *s)
-{
-    s->players[1].clock.remaining_ms = GAME_CLOCK_MS_MAX + 1;
-}
-static void bs_used(game_t *s)
-{
-    s->players[1].clock.used_ms = -5;
-}
-static void bs_both_running(game_t *s)
-{
-    s->players[1].clock.running = true;
-}
-static void bs_running_paused(game_t *s)
-{
-    s->status = GAME_PAUSED;
-}
-static void bs_flag_time(game_t *s)
-{
-    s->players[1].clock.flagged = true;
-}
-static void bs_zero_unflagged(game_t *s)
-{
-    s->players[1].clock.remaining_ms = 0;
-}
-static void bs_flag_running(game_t *s)
-{
-    s->players[0].clock.remaining_ms = 0, s->players[0].clock.flagged = true;
-}
-static void bs_game_time(game_t *s)
-{
-    s->game_time.ms = -1;
-}
-static void bs_nsettings(game_t *s)
-{
-    s->nsettings = GAME_SETTINGS_MAX + 1;
-}
-static void bs_dup_setting(game_t *s)
-{
-    memcpy(&s->settings[1], &s->settings[0], sizeof(s->settings[0]));
-}
-static void bs_clock_ms(game_t *s)
-{
-    strcpy(s->settings[0].value, "5");
-}
-static void bs_setting_type(game_t *s)
-{
-    s->settings[2].type = GAME_V_NULL;
-}
-static void bs_setting_value(game_t *s)
-{
-    s->nsettings = 4, strcpy(s->settings[3].key, "x"), strcpy(s->settings[3].value, "\"a"), s->settings[3].type = GAME_V_STRING;
-}
+/* case tables: one case per line reads best */
+// clang-format off
+static void bs_id_empty(game_t *s) { s->id[0] = '\0'; }
+static void bs_id_unterminated(game_t *s) { memset(s->id, 'a', sizeof(s->id)); }
+static void bs_status(game_t *s) { s->status = (game_status_t)7; }
+static void bs_round_zero(game_t *s) { s->round = 0; }
+static void bs_round_big(game_t *s) { s->round = GAME_ROUNDS_MAX + 1; }
+static void bs_setup_round(game_t *s) { s->status = GAME_SETUP, s->players[0].clock.running = false, s->round = 1; }
+static void bs_turn(game_t *s) { s->current_turn = 3; }
+static void bs_first(game_t *s) { s->first_player = 0; }
+static void bs_attacker(game_t *s) { s->attacker = -1; }
+static void bs_winner_active(game_t *s) { s->winner = 1; }
+static void bs_draw_active(game_t *s) { s->draw = true; }
+static void bs_ended_open(game_t *s) { s->status = GAME_ENDED, s->players[0].clock.running = false; }
+static void bs_ended_both(game_t *s) { bs_ended_open(s), s->winner = 2, s->draw = true; }
+static void bs_name(game_t *s) { memset(s->players[0].name, 'a', sizeof(s->players[0].name)); }
+static void bs_name_utf8(game_t *s) { strcpy(s->players[1].name, "\xff"); }
+static void bs_faction(game_t *s) { strcpy(s->players[1].faction, A40 "b"); }
+static void bs_primary(game_t *s) { s->players[0].primary = 1000; }
+static void bs_secondary(game_t *s) { s->players[1].secondary = -1; }
+static void bs_cp(game_t *s) { s->players[1].cp = 100; }
+static void bs_private(game_t *s) { s->players[0].private_json[0] = '\0'; }
+static void bs_remaining(game_t *s) { s->players[1].clock.remaining_ms = -1; }
+static void bs_remaining_big(game_t *s) { s->players[1].clock.remaining_ms = GAME_CLOCK_MS_MAX + 1; }
+static void bs_used(game_t *s) { s->players[1].clock.used_ms = -5; }
+static void bs_both_running(game_t *s) { s->players[1].clock.running = true; }
+static void bs_running_paused(game_t *s) { s->status = GAME_PAUSED; }
+static void bs_flag_time(game_t *s) { s->players[1].clock.flagged = true; }
+static void bs_zero_unflagged(game_t *s) { s->players[1].clock.remaining_ms = 0; }
+static void bs_flag_running(game_t *s) { s->players[0].clock.remaining_ms = 0, s->players[0].clock.flagged = true; }
+static void bs_game_time(game_t *s) { s->game_time.ms = -1; }
+static void bs_nsettings(game_t *s) { s->nsettings = GAME_SETTINGS_MAX + 1; }
+static void bs_dup_setting(game_t *s) { memcpy(&s->settings[1], &s->settings[0], sizeof(s->settings[0])); }
+static void bs_clock_ms(game_t *s) { strcpy(s->settings[0].value, "5"); }
+static void bs_setting_type(game_t *s) { s->settings[2].type = GAME_V_NULL; }
+static void bs_setting_value(game_t *s) { s->nsettings = 4, strcpy(s->settings[3].key, "x"), strcpy(s->settings[3].value, "\"a"), s->settings[3].type = GAME_V_STRING; }
 
 static const bad_state_t bad_states[] = {
     {"empty id", bs_id_empty, "game_id"},
