@@ -324,6 +324,7 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
         if (rc == STORE_E_IO)
             return CORE_E_IO;
         a->undo.before = NULL;
+        a->undo.by = a->actor; /* nothing to undo: the rules answer invalid_state, not a bad undo */
         if (rc == 0) {
             have_ut = true;
             jsmntok_t toks[512];
