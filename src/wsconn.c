@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define WSCONN_MAX_IOV 64
 #define WSCONN_CLOSE_GRACE_MS 2000
@@ -27,6 +28,7 @@ struct wsconn {
     int depth;       /* > 0 while inside a handler: teardown is deferred */
     bool closing;    /* our close frame is queued or sent */
     bool dead;       /* the socket must go as soon as it is safe */
+    bool lingering;  /* dead, everything written, write side shut: waiting for the peer's EOF */
     uint16_t close_code;
     int64_t now_ms;
     int64_t last_rx_ms;
@@ -38,6 +40,7 @@ struct wsconn {
 
 static void wsconn_flush(wsconn_t *c);
 static void wsconn_on_read(h2o_socket_t *sock, const char *err);
+static void wsconn_linger(wsconn_t *c);
 
 static void wsconn_destroy(wsconn_t *c)
 {
@@ -82,11 +85,45 @@ static void wsconn_on_write(h2o_socket_t *sock, const char *err)
         wsconn_kill(c, 1006);
         return;
     }
-    if (c->dead) {
-        wsconn_kill(c, c->close_code);
+    if (c->dead && c->qlen == 0) {
+        wsconn_linger(c);
         return;
     }
+    /* A dead connection still sends what was queued behind the write that just
+     * finished: that is where its close frame is when it was queued mid-write. */
     wsconn_flush(c);
+}
+
+static void wsconn_on_linger_read(h2o_socket_t *sock, const char *err)
+{
+    wsconn_t *c = sock->data;
+    if (c == NULL)
+        return;
+    if (err != NULL) {
+        wsconn_kill(c, c->close_code); /* the peer has closed its side too */
+        return;
+    }
+    h2o_buffer_consume(&sock->input, sock->input->size);
+}
+
+/* The last frame of a dead connection (its close frame) has been written. Closing the
+ * socket now would make the kernel answer whatever the peer is still sending (the
+ * rest of a message refused at its header, say) with a reset, and a reset can destroy
+ * the close frame in the peer's receive buffer before the peer reads it: the peer
+ * would see 1006 instead of our code. So shut the write side only, so that the peer
+ * reads the close frame and then EOF, and discard its input until it closes too or
+ * the grace period ends (wsconn_tick). */
+static void wsconn_linger(wsconn_t *c)
+{
+    if (c->lingering)
+        return;
+    c->lingering = true;
+    c->close_deadline_ms = now_mono_ms() + WSCONN_CLOSE_GRACE_MS;
+    shutdown(h2o_socket_get_fd(c->sock), SHUT_WR);
+    h2o_buffer_consume(&c->sock->input, c->sock->input->size);
+    if (h2o_socket_is_reading(c->sock))
+        h2o_socket_read_stop(c->sock);
+    h2o_socket_read_start(c->sock, wsconn_on_linger_read);
 }
 
 static void wsconn_flush(wsconn_t *c)
@@ -283,6 +320,8 @@ void wsconn_tick(wsconn_t *c, int64_t now_ms)
 {
     c->now_ms = now_ms;
     if (c->dead) {
+        if (c->lingering && now_ms < c->close_deadline_ms)
+            return;
         if (c->depth == 0)
             wsconn_destroy(c);
         return;
