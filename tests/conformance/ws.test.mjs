@@ -16,7 +16,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
-import { startServer, open, sleep } from '../integration/lib.mjs';
+import { startServer, open, http, sleep } from '../integration/lib.mjs';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const MAX = 16 * 1024;
@@ -695,7 +695,7 @@ describe('9 limits', () => {
 
 describe('H handshake', () => {
   for (const path of ['/ws', '/']) {
-    test(`H.1 upgrade on ${path}: 101, correct accept key, connect message first`, async () => {
+    test(`H.1.${path === '/ws' ? 1 : 2} upgrade on ${path}: 101, correct accept key, connect message first`, async () => {
       const c = await handshake(srv.port, { path, key: 'dGhlIHNhbXBsZSBub25jZQ==' });
       try {
         assert.equal(c.status, 101);
@@ -814,6 +814,10 @@ describe('S server behaviour', () => {
     });
 
     test('S.5 strict ws client: a long mixed session has no client-side error', async () => {
+      // A game to subscribe to, so that game_state broadcasts (16-bit lengths) come too.
+      const g = await http(ps, 'POST', '/api/games', { body: { player1_name: 'Ana', player2_name: 'Ben' } });
+      assert.equal(g.status, 201, g.text);
+      const gid = g.json.game_id;
       const c = await open(`${ps.ws}/ws`);
       const errors = [];
       c.ws.on('error', (e) => errors.push(e.message));
@@ -862,8 +866,18 @@ describe('S server behaviour', () => {
             break;
           }
           default: {
-            const r = await c.request('subscribe', {}, { game_id: `g-missing-${i}` });
-            assert.equal(r.type, 'error');
+            if (i === 5) {
+              c.send({ type: 'subscribe', game_id: gid });
+              const st = await c.next((m) => m.type === 'game_state' && m.data.game_id === gid);
+              assert.equal(st.data.players.length, 2);
+            } else if (i % 12 === 5) {
+              const r = await c.request('subscribe', undefined, { game_id: `g-missing-${i}` });
+              assert.equal(r.type, 'error');
+            } else {
+              const r = await c.request('score_update', { player_number: 1 + (i % 2), primary_delta: 1 }, { game_id: gid });
+              assert.equal(r.type, 'ack', JSON.stringify(r.data));
+              await c.next((m) => m.type === 'game_state' && m.data.version === r.data.version);
+            }
           }
         }
         sent++;
