@@ -85,7 +85,7 @@ export function errorText(code: string, message?: string): string {
   return ERROR_TEXT[code] || message || code;
 }
 
-const SCORE_FIELDS = ['primary', 'secondary', 'cp'] as const;
+const VP_FIELDS = ['primary', 'secondary'] as const;
 
 /** The most notable difference between two states of the same game, or null. */
 export function diffStates(prev: GameState | null, next: GameState, now: number): Change | null {
@@ -97,16 +97,17 @@ export function diffStates(prev: GameState | null, next: GameState, now: number)
     version: next.version,
     at: now,
   });
-  for (const np of next.players || []) {
-    const pp = (prev.players || []).find((p) => p.player_number === np.player_number);
+  const pairs = (next.players || []).map((np) => ({ np, pp: (prev.players || []).find((p) => p.player_number === np.player_number) }));
+  // VP first; then what the game did (a turn change also hands out CP, and
+  // "Ben's turn" says more than "+1 CP"); then CP alone.
+  for (const { np, pp } of pairs) {
     if (!pp) continue;
-    for (const f of SCORE_FIELDS) {
-      if (pp[f] !== np[f]) return mk(np.player_number, f, (np[f] as number) - (pp[f] as number));
-    }
+    for (const f of VP_FIELDS) if (pp[f] !== np[f]) return mk(np.player_number, f, np[f] - pp[f]);
   }
   if (prev.status !== next.status) return mk(null, 'status', null);
   if (prev.round !== next.round) return mk(null, 'round', next.round - prev.round);
   if (prev.current_turn !== next.current_turn) return mk((next.current_turn || null) as PlayerNumber | null, 'turn', null);
+  for (const { np, pp } of pairs) if (pp && pp.cp !== np.cp) return mk(np.player_number, 'cp', np.cp - pp.cp);
   for (const np of next.players || []) {
     const pp = (prev.players || []).find((p) => p.player_number === np.player_number);
     if (!pp) continue;

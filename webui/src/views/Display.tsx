@@ -104,7 +104,7 @@ function Display({ token }: { token: string | null }) {
     <main class={'display-view' + (waiting.length ? ' with-qr' : '')} data-testid="display-view">
       <header class="display-top">
         <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
-        <span class="muted">State Server</span>
+        {obsCorner ? null : <span class="muted">State Server</span>}
       </header>
       <Board g={g} sync={conn.sync} change={s.lastChange} size="tv" />
       {waiting.length ? (

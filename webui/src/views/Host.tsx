@@ -1,6 +1,7 @@
 // "/host": the host panel. Create games, set them up, run them, hand out
 // invites, read the history.
 
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../lib/api';
 import { formatClock, remainingAt } from '../lib/clock';
@@ -68,29 +69,7 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null }) {
   }, [s.game && s.game.status]);
   const refreshGamesSoon = () => setTimeout(refreshGames, 300);
 
-  return (
-    <main class="page host-view" data-testid="host-view">
-      <header class="topbar">
-        <h1 class="brand">Host panel</h1>
-        <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
-        <div class="row">
-          <a class="btn ghost" href={s.gameId ? '/display?game=' + encodeURIComponent(s.gameId) : '/display'} target="_blank" rel="noopener">
-            Big screen
-          </a>
-          <ThemeToggle />
-          {props.onSignOut ? (
-            <button class="btn ghost" onClick={props.onSignOut}>
-              Forget token
-            </button>
-          ) : null}
-        </div>
-      </header>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
-
+  const gamesCard = (
       <section class="card" aria-labelledby="games-h">
         <div class="card-head">
           <h2 id="games-h">Games</h2>
@@ -119,12 +98,39 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null }) {
           <p class="muted">No games yet.</p>
         )}
       </section>
+  );
+
+  return (
+    <main class="page host-view" data-testid="host-view">
+      <header class="topbar">
+        <h1 class="brand">Host panel</h1>
+        <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
+        <div class="row">
+          <a class="btn ghost" href={s.gameId ? '/display?game=' + encodeURIComponent(s.gameId) : '/display'} target="_blank" rel="noopener">
+            Big screen
+          </a>
+          <ThemeToggle />
+          {props.onSignOut ? (
+            <button class="btn ghost" onClick={props.onSignOut}>
+              Forget token
+            </button>
+          ) : null}
+        </div>
+      </header>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
 
       {s.gameId && s.game ? (
-        <GameControls key={s.gameId} g={s.game} conn={conn} busy={isBusy(s)} live={s.conn === 'open' && s.fresh} token={token} change={s.lastChange} onDeleted={() => (select(null), refreshGames())} />
-      ) : s.gameId ? (
-        <p class="muted">Loading game…</p>
-      ) : null}
+        <GameControls key={s.gameId} top={gamesCard} g={s.game} conn={conn} busy={isBusy(s)} live={s.conn === 'open' && s.fresh} token={token} change={s.lastChange} onDeleted={() => (select(null), refreshGames())} />
+      ) : (
+        <>
+          {gamesCard}
+          {s.gameId ? <p class="muted">Loading game…</p> : null}
+        </>
+      )}
 
       {creating ? (
         <NewGame
@@ -222,6 +228,7 @@ function rollD6(): number {
 }
 
 function GameControls(props: {
+  top: ComponentChildren;
   g: GameState;
   conn: Connection;
   busy: boolean;
@@ -253,7 +260,9 @@ function GameControls(props: {
   };
 
   return (
-    <>
+    <div class="host-grid">
+      <div class="col">
+      {props.top}
       <section class="card" aria-labelledby="game-h">
         <div class="card-head">
           <h2 id="game-h">
@@ -332,6 +341,8 @@ function GameControls(props: {
       </section>
 
       <SettingsCard g={g} conn={conn} off={off} />
+      </div>
+      <div class="col">
       <InvitesCard gameId={g.game_id} token={token} />
       <HistoryCard g={g} token={token} />
 
@@ -341,6 +352,7 @@ function GameControls(props: {
           Delete this game
         </button>
       </section>
+      </div>
 
       {dialog === 'end' ? (
         <Modal title="End the game" onClose={() => setDialog(null)}>
@@ -378,7 +390,7 @@ function GameControls(props: {
           onClose={() => setDialog(null)}
         />
       ) : null}
-    </>
+    </div>
   );
 }
 

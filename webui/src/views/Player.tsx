@@ -190,7 +190,7 @@ function Player(props: { token: string; gameId: string; me: PlayerNumber }) {
           </TapButton>
         ) : (
           <div class="end-turn placeholder" aria-hidden="true">
-            {g.status === 'active' ? 'Opponent’s turn' : ''}
+            {g.status === 'active' ? 'Opponent’s turn' : g.status === 'paused' ? 'Paused' : g.status === 'ended' ? 'Game over' : 'Waiting for the host to start'}
           </div>
         )}
       </div>
