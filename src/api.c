@@ -338,10 +338,53 @@ static void api_csv_field(buf_t *b, const char *s)
     buf_putc(b, '"');
 }
 
+/* The logged request data as a non-host may see it: settings whose key starts with
+ * "host." are left out (PROTOCOL.md section 6), so the history of a settings_update
+ * does not reveal them. The key is compared unescaped. */
+static void api_history_data(buf_t *out, const char *data, bool host)
+{
+    if (data == NULL || data[0] == '\0') {
+        buf_puts(out, "{}");
+        return;
+    }
+    if (host) {
+        buf_puts(out, data);
+        return;
+    }
+    jsmntok_t toks[API_MAX_TOKENS];
+    json_doc_t d;
+    if (json_parse(&d, data, strlen(data), toks, API_MAX_TOKENS) != 0 || json_type(&d, 0) != JSON_OBJECT) {
+        buf_puts(out, "{}");
+        return;
+    }
+    buf_putc(out, '{');
+    bool first = true;
+    int k = 1;
+    for (int i = 0; i < json_size(&d, 0); i++, k = json_next(&d, k + 1)) {
+        char key[64];
+        if (json_str(&d, k, key, sizeof(key)) < 0 || strncmp(key, "host.", 5) == 0)
+            continue;
+        size_t len;
+        const char *raw = json_raw(&d, k, &len);
+        if (!first)
+            buf_putc(out, ',');
+        buf_append(out, raw, len);
+        buf_putc(out, ':');
+        raw = json_raw(&d, k + 1, &len);
+        buf_append(out, raw, len);
+        first = false;
+    }
+    buf_putc(out, '}');
+}
+
 static void api_history_row(void *ctx, int64_t version, const char *at, const char *actor, const char *type, const char *data,
                             int64_t undone_by)
 {
     api_hist_t *h = ctx;
+    buf_t shown;
+    buf_init(&shown);
+    api_history_data(&shown, data, h->host);
+    data = shown.data;
     if (h->csv) {
         buf_printf(h->out, "%lld,", (long long)version);
         api_csv_field(h->out, at);
@@ -355,6 +398,7 @@ static void api_history_row(void *ctx, int64_t version, const char *at, const ch
         if (undone_by)
             buf_printf(h->out, "%lld", (long long)undone_by);
         buf_puts(h->out, "\r\n");
+        buf_free(&shown);
         return;
     }
     if (!h->first)
@@ -374,6 +418,7 @@ static void api_history_row(void *ctx, int64_t version, const char *at, const ch
     else
         buf_puts(h->out, "null");
     buf_putc(h->out, '}');
+    buf_free(&shown);
 }
 
 static void api_history(app_t *app, h2o_req_t *req, const auth_who_t *who, const char *game_id)
