@@ -104,6 +104,7 @@ test('--no-trust-loopback without --host-token: the token printed on first start
   const dir = mkdtempSync(`${tmpdir()}/state-sec-`);
   const s = await startServer(['--no-trust-loopback'], { dir });
   try {
+    for (let i = 0; i < 100 && !/host token:.*\n/.test(s.stdout); i++) await sleep(20); // printed after the listening line
     const m = s.stdout.match(/host token: ([0-9a-f]+) \(new/);
     assert.ok(m, s.stdout);
     const tok = m[1];
@@ -117,6 +118,8 @@ test('--no-trust-loopback without --host-token: the token printed on first start
     await s.stop();
     const s2 = await startServer(['--no-trust-loopback'], { dir });
     try {
+      for (let i = 0; i < 100 && !/host token:.*\n/.test(s2.stdout); i++) await sleep(20);
+      assert.match(s2.stdout, /host token: stored/);
       assert.doesNotMatch(s2.stdout, new RegExp(tok), 'shown once');
       assert.equal((await http(s2, 'GET', '/api/games', { token: tok })).status, 200);
     } finally { await s2.stop(); }
