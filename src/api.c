@@ -294,6 +294,7 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
         }
         if (res.err == PROTO_E_CONFLICT)
             buf_printf(&b, ",\"version\":%lld", (long long)res.version);
+        buf_putc(&b, '}');
         /* The error object also under "error", like every other API error. */
         buf_t full;
         buf_init(&full);
