@@ -312,6 +312,11 @@ void hub_close_session(hub_t *h, int64_t session_id, uint16_t code, const char *
 
 void hub_forget_game(hub_t *h, const char *game_id)
 {
+    /* Sessions of a deleted game die with it (their invites are gone); a phone left
+     * connected would otherwise act on a new game created later under the same id. */
+    for (hub_client_t *c = h->head; c; c = c->next)
+        if (c->ws && (c->who.role == AUTH_PLAYER || c->who.role == AUTH_OBSERVER) && strcmp(c->who.game_id, game_id) == 0)
+            wsconn_close(c->ws, WS_CLOSE_POLICY, "game deleted");
     hub_topic_t *t = map_get(&h->topics, game_id);
     if (t == NULL)
         return;
