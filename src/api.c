@@ -267,7 +267,9 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
     proto_result_t res;
     int rc;
     if (strcmp(type, "game_state") == 0) {
-        if (data < 0 || json_type(&d, data) != JSON_OBJECT || json_size(&d, data) == 0) {
+        /* A read, as on the WebSocket: no data, {} or only {"game_id": ...}. */
+        if (data < 0 || json_type(&d, data) != JSON_OBJECT || json_size(&d, data) == 0 ||
+            (json_size(&d, data) == 1 && json_get(&d, data, "game_id") >= 0)) {
             if (api_require_read(req, who, game_id)) {
                 if (core_game(app->core, game_id) == NULL)
                     api_error(req, PROTO_E_NOT_FOUND, "no such game");

@@ -431,6 +431,16 @@ int proto_replace(app_t *app, const auth_who_t *who, const char *game_id_in, con
 
 /* ---- dispatch ------------------------------------------------------------- */
 
+/* Is a game_state request a read? No data, {} or an object naming only the game
+ * ({"game_id": ...}): a full state has players and status, and taking such a
+ * request as a replace would reset the game to defaults. */
+static bool proto_state_is_read(const json_doc_t *d, int data)
+{
+    if (data < 0 || json_type(d, data) != JSON_OBJECT || json_size(d, data) == 0)
+        return true;
+    return json_size(d, data) == 1 && json_get(d, data, "game_id") >= 0;
+}
+
 /* Sends a game's state to one client, as a reply (with ref) or on subscribe. */
 static void proto_send_state(app_t *app, hub_client_t *c, const char *game_id, const char *ref)
 {
@@ -508,7 +518,7 @@ static void proto_dispatch(app_t *app, hub_client_t *c, const char *type, const 
     }
     const char *gid = game_id[0] ? game_id : (c->who.role != AUTH_HOST ? c->who.game_id : "");
     if (strcmp(type, "subscribe") == 0 || strcmp(type, "unsubscribe") == 0 ||
-        (strcmp(type, "game_state") == 0 && (data < 0 || json_type(d, data) != JSON_OBJECT || json_size(d, data) == 0))) {
+        (strcmp(type, "game_state") == 0 && proto_state_is_read(d, data))) {
         if (gid[0] == '\0') {
             proto_error(c, PROTO_E_BAD_MESSAGE, "game_id: required", ref, -1);
             return;
