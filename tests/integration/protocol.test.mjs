@@ -237,6 +237,11 @@ test('game_state (full): host creates a game and is subscribed to it; replace ke
   const s = await read(gid);
   assert.equal(s.players[0].primary, 1);
   assert.equal(s.game_id, gid);
+  // {"game_id": ...} alone is a read, not a replace with defaults (a lenient reading of "none or {}").
+  const rd = await h.request('game_state', { game_id: gid }, { game_id: gid });
+  assert.equal(rd.type, 'game_state');
+  assert.equal(rd.data.version, 2);
+  assert.equal((await read(gid)).players[0].name, 'Cleo', 'nothing was reset');
   await refused(h, gid, 'game_state', { ...full, status: 'bogus' }, 'bad_message');
   await refused(h, gid, 'game_state', { ...full, expected_version: 1 }, 'conflict');
   await refused(h, gid, 'game_state', { ...full, players: [{ ...full.players[0], primary: 1000 }, full.players[1]] }, 'bad_message');

@@ -111,9 +111,12 @@ test('DELETE /api/games/{id}: 204, then the game, its log and subscriptions are 
   const c = await open(srv.ws + '/ws');
   await c.request('subscribe', undefined, { game_id: g.game_id });
   const tok = await tokenFor(g.game_id, 'player', 1);
+  const phone = await open(`${srv.ws}/ws?token=${tok}`);
   isError(await http(srv, 'DELETE', `/api/games/${g.game_id}`, { token: tok }), 403, 'forbidden');
   const r = await http(srv, 'DELETE', `/api/games/${g.game_id}`);
   assert.equal(r.status, 204);
+  assert.equal((await phone.closed).code, 1008, 'the sessions of a deleted game end');
+  isError(await http(srv, 'GET', `/api/games/${g.game_id}`, { token: tok }), 401, 'unauthorized');
   isError(await http(srv, 'GET', `/api/games/${g.game_id}`), 404, 'not_found');
   isError(await http(srv, 'GET', `/api/games/${g.game_id}/history`), 404, 'not_found');
   isError(await http(srv, 'DELETE', `/api/games/${g.game_id}`), 404, 'not_found');
@@ -123,6 +126,11 @@ test('DELETE /api/games/{id}: 204, then the game, its log and subscriptions are 
   assert.equal(again.version, 1);
   const hist = await http(srv, 'GET', `/api/games/${g.game_id}/history`);
   assert.equal(hist.json.entries.length, 1);
+  isError(await http(srv, 'GET', `/api/games/${g.game_id}`, { token: tok }), 401, 'unauthorized');
+  // {"type":"game_state","data":{"game_id":...}} over REST is a read as well.
+  const rd = await action(g.game_id, { type: 'game_state', data: { game_id: g.game_id } });
+  assert.equal(rd.status, 200);
+  assert.equal(rd.json.players[0].name, 'Ana');
   await c.close();
 });
 
