@@ -723,7 +723,32 @@ test('seed-plan client: ws://host:port/ (path /), connect, heartbeat, host pushe
   await Promise.all([display.close(), phoneLike.close()]);
 });
 
+test('clocks: time_remaining and time_used are as of server_time; a running clock counts down between reads', async () => {
+  const gid = await newGame();
+  const h = await host();
+  await ok(h, gid, 'game_start');
+  const a = await read(gid);
+  await sleep(250);
+  const b = await read(gid);
+  const dServer = b.server_time - a.server_time;
+  const dClock = a.players[0].time_remaining - b.players[0].time_remaining;
+  assert.ok(Math.abs(dServer - dClock) <= 25, `clock moved ${dClock} ms in ${dServer} ms of server time`);
+  assert.equal(b.players[0].time_used - a.players[0].time_used, dClock);
+  assert.equal(b.players[1].time_remaining, a.players[1].time_remaining, 'the other clock stands');
+  assert.ok(Math.abs(b.game_time - a.game_time - dServer) <= 25, 'game_time runs while active');
+  await h.close();
+});
+
 // ---- section 8: limits ---------------------------------------------------------------------
+
+test('a message with too many JSON values is bad_json; the connection stays', async () => {
+  const c = await host();
+  c.send(JSON.stringify({ type: 'heartbeat', id: 'deep', pad: new Array(1100).fill(0) }));
+  const e = await c.next('error');
+  assert.equal(e.data.code, 'bad_json');
+  assert.equal((await c.request('heartbeat')).type, 'heartbeat');
+  await c.close();
+});
 
 test('rate limit: beyond a burst of 40 messages are dropped with rate_limited; the connection stays', async () => {
   const c = await host();
