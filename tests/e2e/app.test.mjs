@@ -1,0 +1,318 @@
+// End-to-end: the real state-server binary, its embedded web app, and Chromium.
+//
+//   make && (cd tests/e2e && npm ci && npm test)
+//
+// Environment:
+//   STATE_SERVER_BIN  server to start (default build/state-server from the repo root;
+//                     a .mjs/.js path is run with node, e.g. webui/dev/mock-server.mjs)
+//   CHROMIUM          browser binary (default /usr/bin/chromium, Debian's package)
+//
+// Phones on 127.0.0.1 would be host by loopback trust, so the server runs with
+// --no-trust-loopback and a known --host-token, which the host panel is given
+// through its token field (and the display through /display#token=...).
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = resolve(ROOT, process.env.STATE_SERVER_BIN || 'build/state-server');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'tests', 'artifacts', 'screenshots');
+const TOKEN = 'e2e-host-token-0123456789abcdef0123';
+const PHONE = { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
+const TV = { viewport: { width: 1920, height: 1080 } };
+const WAIT = 10000;
+
+let server;
+let serverLog = '';
+let base;
+let tmp;
+let browser;
+const s = { code: {} }; // invite codes, pages, contexts and codes shared by the steps, which run in order
+
+function startServer() {
+  tmp = mkdtempSync(join(tmpdir(), 'state-e2e-'));
+  const args = ['--port', '0', '--bind', '127.0.0.1', '--db', join(tmp, 'state.db'), '--no-trust-loopback', '--host-token', TOKEN];
+  const script = /\.m?js$/.test(BIN);
+  server = spawn(script ? process.execPath : BIN, script ? [BIN, ...args] : args, { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((ok, bad) => {
+    const timer = setTimeout(() => bad(new Error('no "listening on" line within 15 s:\n' + serverLog)), 15000);
+    const onData = (d) => {
+      serverLog += d;
+      const m = /listening on (https?):\/\/([^\s:]+|\[[^\]]+\]):(\d+)/.exec(serverLog);
+      if (m) {
+        clearTimeout(timer);
+        const host = m[2] === '0.0.0.0' || m[2] === '[::]' ? '127.0.0.1' : m[2];
+        ok(m[1] + '://' + host + ':' + m[3]);
+      }
+    };
+    server.stdout.on('data', onData);
+    server.stderr.on('data', (d) => (serverLog += d));
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      bad(new Error('server exited with ' + code + ':\n' + serverLog));
+    });
+  });
+}
+
+async function shot(page, name) {
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SHOTS, name + '.png'), omitBackground: name.startsWith('overlay') });
+}
+
+/** Wait until `fn` (run in the page) is truthy. */
+function until(page, fn, arg, timeout = WAIT) {
+  return page.waitForFunction(fn, arg, { timeout, polling: 50 });
+}
+
+const text = (page, testid) => page.locator('[data-testid="' + testid + '"]').first().innerText();
+
+async function live(page) {
+  await page.waitForSelector('[data-live="1"]', { timeout: WAIT });
+}
+
+/** Type a value on the number pad; returns when "Set" was tapped. */
+async function setValue(page, field, value) {
+  try {
+    await page.waitForSelector('[data-testid=my-' + field + ']:enabled', { timeout: WAIT });
+  } catch (e) {
+    const status = await page.locator('.status').first().innerText().catch(() => '?');
+    const toast = await page.locator('.toast').first().innerText().catch(() => '');
+    throw new Error('the ' + field + ' value stays disabled; status "' + status + '", notice "' + toast + '"');
+  }
+  await page.click('[data-testid=my-' + field + ']');
+  await page.click('.modal [aria-label="Clear"]');
+  for (const d of String(value)) await page.click('.modal .pad-key:text-is("' + d + '")');
+  await page.click('[data-testid=pad-set]');
+}
+
+const num = (t) => Number(String(t).replace(/\D/g, ''));
+
+before(async () => {
+  assert.ok(existsSync(BIN), 'server binary not found at ' + BIN + ' (build it with `make`, or set STATE_SERVER_BIN)');
+  assert.ok(existsSync(CHROMIUM), 'chromium not found at ' + CHROMIUM + ' (apt-get install chromium, or set CHROMIUM)');
+  mkdirSync(SHOTS, { recursive: true });
+  base = await startServer();
+  // launch() runs Chromium with a fresh temporary --user-data-dir of its own.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server && server.exitCode === null) {
+    server.removeAllListeners('exit');
+    const gone = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+  if (tmp && !isAbsolute(process.env.KEEP_TMP || '')) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('web app against the real server', () => {
+  it('serves the app on every app route', async () => {
+    for (const path of ['/', '/play', '/watch', '/display', '/host', '/overlay', '/j/ABC234', '/host?x=1']) {
+      const r = await fetch(base + path);
+      assert.equal(r.status, 200, path);
+      assert.match(await r.text(), /<div id="app">/, path);
+    }
+  });
+
+  it('host unlocks the panel with the token and creates a game', async () => {
+    s.hostCtx = await browser.newContext(TV);
+    s.host = await s.hostCtx.newPage();
+    await s.host.goto(base + '/host');
+    await s.host.waitForSelector('[data-testid=host-token]', { timeout: WAIT });
+    await shot(s.host, 'host-login-1920');
+    await s.host.fill('[data-testid=host-token]', TOKEN);
+    await s.host.click('[data-testid=host-token-submit]');
+    await s.host.click('[data-testid=new-game]');
+    await s.host.click('[data-testid=create-game]');
+    for (const slot of ['p1', 'p2', 'obs']) {
+      await until(s.host, (sl) => /^[A-Z2-9]{6}$/.test((document.querySelector('[data-testid=invite-code-' + sl + ']') || {}).textContent || ''), slot);
+      s.code[slot] = (await text(s.host, 'invite-code-' + slot)).trim();
+    }
+    await live(s.host);
+    assert.notEqual(s.code.p1, s.code.p2);
+  });
+
+  it('the big screen shows join QR codes', async () => {
+    s.dispCtx = await browser.newContext(TV);
+    s.disp = await s.dispCtx.newPage();
+    await s.disp.goto(base + '/display#token=' + encodeURIComponent(TOKEN));
+    await s.disp.waitForSelector('[data-testid=qr-p1] img.qr', { timeout: WAIT });
+    await s.disp.waitForSelector('[data-testid=qr-p2] img.qr', { timeout: WAIT });
+    await shot(s.disp, 'display-setup-1920');
+  });
+
+  it('two phones join through the invite URLs and name themselves in setup', async () => {
+    for (const [n, name, faction] of [
+      [1, 'Ana', 'Aeldari'],
+      [2, 'Ben', 'Orks'],
+    ]) {
+      const ctx = await browser.newContext(PHONE);
+      const page = await ctx.newPage();
+      await page.goto(base + '/j/' + s.code['p' + n]);
+      await page.waitForSelector('[data-testid=player-view]', { timeout: WAIT });
+      assert.equal(new URL(page.url()).pathname, '/play');
+      await live(page);
+      await page.fill('[data-testid=setup-name]', name);
+      await page.fill('[data-testid=setup-faction]', faction);
+      await page.click('[data-testid=setup-save]');
+      s['ctx' + n] = ctx;
+      s['page' + n] = page;
+    }
+    await until(s.host, () => /Ana/.test(document.body.innerText) && /Ben/.test(document.body.innerText));
+    await until(s.page1, () => document.querySelector('[data-testid=opponent]').innerText.includes('Ben'));
+    await shot(s.page1, 'play-setup-phone');
+  });
+
+  it('an observer joins', async () => {
+    s.obsCtx = await browser.newContext(PHONE);
+    s.obs = await s.obsCtx.newPage();
+    s.obsFrames = [];
+    s.obs.on('websocket', (ws) => ws.on('framereceived', (f) => s.obsFrames.push(String(f.payload))));
+    await s.obs.goto(base + '/j/' + s.code.obs);
+    await s.obs.waitForSelector('[data-testid=watch-view]', { timeout: WAIT });
+    assert.equal(new URL(s.obs.url()).pathname, '/watch');
+    await live(s.obs);
+  });
+
+  it('the host starts the game and player 1 gets the End turn button', async () => {
+    await s.host.click('[data-testid=start]');
+    await s.page1.waitForSelector('[data-testid=end-turn]', { timeout: WAIT });
+    assert.equal(await s.page2.locator('[data-testid=end-turn]').count(), 0);
+    await until(s.obs, () => document.querySelector('[data-testid=side-1]').classList.contains('turn'));
+  });
+
+  it('player 1 adds 3 VP and the observer sees it within a second', async () => {
+    const before = num(await text(s.obs, 'score-1'));
+    await s.page1.click('[data-testid=my-primary]');
+    await s.page1.click('.modal [aria-label="Clear"]');
+    await s.page1.click('.modal .pad-key:text-is("3")');
+    const t0 = Date.now();
+    await s.page1.click('[data-testid=pad-set]');
+    await until(s.obs, (want) => document.querySelector('[data-testid=score-1]').textContent.replace(/\D/g, '') === String(want), before + 3, 1000);
+    const took = Date.now() - t0;
+    assert.ok(took < 1000, 'observer saw it after ' + took + ' ms');
+    assert.equal(await text(s.page1, 'my-primary'), '3');
+    await until(s.page2, () => document.querySelector('[data-testid=opp-score]').textContent === '3');
+  });
+
+  it('End turn stops player 1’s clock and starts player 2’s', async () => {
+    await until(s.obs, () => document.querySelector('[data-testid=side-1] .clock').classList.contains('running'));
+    await s.page1.click('[data-testid=end-turn]');
+    await s.page2.waitForSelector('[data-testid=end-turn]', { timeout: WAIT });
+    await s.page1.waitForSelector('[data-testid=end-turn]', { state: 'detached', timeout: WAIT });
+    await until(s.obs, () => {
+      const c1 = document.querySelector('[data-testid=side-1] .clock');
+      const c2 = document.querySelector('[data-testid=side-2] .clock');
+      return !c1.classList.contains('running') && c2.classList.contains('running');
+    });
+    // the stopped clock stands still, the running one moves
+    const c1a = await s.obs.locator('[data-testid=side-1] .clock').innerText();
+    const c2a = await s.obs.locator('[data-testid=side-2] .clock').innerText();
+    await s.obs.waitForTimeout(2200);
+    assert.equal(await s.obs.locator('[data-testid=side-1] .clock').innerText(), c1a);
+    assert.notEqual(await s.obs.locator('[data-testid=side-2] .clock').innerText(), c2a);
+    await shot(s.page2, 'play-my-turn-phone');
+    await shot(s.page1, 'play-waiting-phone');
+    await shot(s.obs, 'watch-phone');
+    await shot(s.disp, 'display-active-1920');
+    await shot(s.host, 'host-active-1920');
+  });
+
+  it('a phone that goes offline shows it, and comes back with the right state', async () => {
+    await s.ctx1.setOffline(true);
+    await s.page1.waitForSelector('[data-live="0"]', { timeout: WAIT });
+    await shot(s.page1, 'play-offline-phone');
+    // meanwhile player 2 scores and ends the turn
+    await setValue(s.page2, 'secondary', 4);
+    await until(s.obs, () => document.querySelector('[data-testid=score-2]').textContent.replace(/\D/g, '') === '4');
+    await s.page2.click('[data-testid=end-turn]');
+    await until(s.obs, () => document.querySelector('[data-testid=side-1]').classList.contains('turn'));
+    // the offline phone still shows the old picture
+    assert.equal(await s.page1.locator('[data-testid=end-turn]').count(), 0);
+    await s.ctx1.setOffline(false);
+    await live(s.page1);
+    await s.page1.waitForSelector('[data-testid=end-turn]', { timeout: WAIT });
+    await until(s.page1, () => document.querySelector('[data-testid=opp-score]').textContent === '4');
+    assert.match(await text(s.page1, 'headline'), /Round 2/);
+  });
+
+  it('a reload keeps the session', async () => {
+    await s.page1.reload();
+    await s.page1.waitForSelector('[data-testid=player-view]', { timeout: WAIT });
+    await live(s.page1);
+    assert.equal(new URL(s.page1.url()).pathname, '/play');
+    assert.equal(await text(s.page1, 'my-primary'), '3');
+    assert.match(await s.page1.locator('.me').innerText(), /Ana/);
+    await s.obs.reload();
+    await s.obs.waitForSelector('[data-testid=watch-view]', { timeout: WAIT });
+    await live(s.obs);
+  });
+
+  it('private notes reach their owner only', async () => {
+    const secret = 'hold-the-relic-' + Date.now();
+    s.p2Frames = [];
+    s.page2.on('websocket', (ws) => ws.on('framereceived', (f) => s.p2Frames.push(String(f.payload))));
+    await s.page2.reload();
+    await live(s.page2);
+    await s.page1.click('[data-testid=notes]');
+    await s.page1.fill('[data-testid=notes-text]', secret);
+    await s.page1.click('[data-testid=notes-save]');
+    // the owner gets it back from the server after a reload
+    await s.page1.waitForTimeout(500);
+    await s.page1.reload();
+    await live(s.page1);
+    await s.page1.click('[data-testid=notes]');
+    assert.equal(await s.page1.locator('[data-testid=notes-text]').inputValue(), secret);
+    await s.page1.keyboard.press('Escape');
+    // a change after the note makes sure observers got at least one state since
+    await setValue(s.page1, 'cp', 7);
+    await until(s.obs, () => document.querySelector('[data-testid=cp-1]').textContent === '7');
+    await until(s.page2, () => /7/.test(document.querySelector('[data-testid=opponent]').innerText));
+    assert.ok(s.obsFrames.some((f) => f.includes('game_state')), 'observer received states');
+    assert.ok(!s.obsFrames.some((f) => f.includes(secret)), 'observer received the private note');
+    assert.ok(!s.p2Frames.some((f) => f.includes(secret)), 'opponent received the private note');
+    assert.ok(!(await s.obs.content()).includes(secret));
+    // nor through REST with the observer's token
+    const session = JSON.parse(await s.obs.evaluate(() => localStorage.getItem('state-server.session')));
+    const r = await fetch(base + '/api/games/' + encodeURIComponent(session.game_id), { headers: { Authorization: 'Bearer ' + session.token } });
+    assert.equal(r.status, 200);
+    assert.ok(!(await r.text()).includes(secret));
+  });
+
+  it('screenshots of every view at phone and TV size', async () => {
+    const views = [
+      ['home', () => '/'],
+      ['play', () => '/j/' + s.code.p1],
+      ['watch', () => '/j/' + s.code.obs],
+      ['display', () => '/display#token=' + encodeURIComponent(TOKEN)],
+      ['host', () => '/host#token=' + encodeURIComponent(TOKEN)],
+      ['overlay', () => '/overlay?code=' + s.code.obs],
+    ];
+    for (const [name, path] of views) {
+      for (const [size, opts] of [
+        ['phone', PHONE],
+        ['1920', TV],
+      ]) {
+        const ctx = await browser.newContext(opts);
+        const page = await ctx.newPage();
+        await page.goto(base + path());
+        if (name !== 'home') await page.waitForSelector('[data-live="1"], [data-testid=overlay]', { timeout: WAIT });
+        await shot(page, name + '-' + size);
+        await ctx.close();
+      }
+    }
+  });
+});
