@@ -181,6 +181,29 @@ test('game_state: on subscribe, on request, and to every subscriber after each c
   await Promise.all([h.close(), h2.close()]);
 });
 
+test('broadcast: host, both players and an observer each get their own view of the same change', async () => {
+  const gid = await newGame({ settings: { 'host.fee': 5 } });
+  const h = await host();
+  const p1 = await as(await tokenFor(gid, 'player', 1));
+  const p2 = await as(await tokenFor(gid, 'player', 2));
+  const ob = await as(await tokenFor(gid, 'observer'));
+  for (const c of [h, p1, p2, ob]) await c.request('subscribe', undefined, { game_id: gid });
+  await ok(h, gid, 'score_update', { player_number: 2, private: { n: 'two' } });
+  const v = (await ok(p1, gid, 'score_update', { primary: 3, private: { n: 'one' } })).version;
+  const got = {};
+  for (const [k, c] of Object.entries({ h, p1, p2, ob })) got[k] = (await c.next((m) => m.type === 'game_state' && m.data.version === v)).data;
+  assert.deepEqual(got.h.players.map((p) => p.private), [{ n: 'one' }, { n: 'two' }]);
+  assert.deepEqual(got.p1.players.map((p) => p.private), [{ n: 'one' }, undefined]);
+  assert.deepEqual(got.p2.players.map((p) => p.private), [undefined, { n: 'two' }]);
+  assert.deepEqual(got.ob.players.map((p) => p.private), [undefined, undefined]);
+  assert.equal(got.h.settings['host.fee'], 5);
+  for (const k of ['p1', 'p2', 'ob']) {
+    assert.equal(got[k].settings['host.fee'], undefined, k);
+    assert.equal(got[k].players[0].primary, 3, k);
+  }
+  await Promise.all([h.close(), p1.close(), p2.close(), ob.close()]);
+});
+
 test('errors: not_found, bad_message for a missing game_id, conflict carries version, refs echoed', async () => {
   const gid = await newGame();
   const h = await host();
