@@ -303,6 +303,8 @@ test('game_setup: host fills names, attacker, first_player; a player only its ow
   await refused(h, gid, 'game_setup', {}, 'bad_message');
   await refused(h, gid, 'game_setup', { player1_name: 'x'.repeat(41) }, 'bad_message');
   await refused(h, gid, 'game_setup', { player1_name: 42 }, 'bad_message');
+  await refused(h, gid, 'game_setup', { player1_name: 'a\nb' }, 'bad_message');
+  await refused(h, gid, 'game_setup', { player_number: 1, faction: 'f'.repeat(41) }, 'bad_message');
   await refused(h, gid, 'game_setup', { name: 'no player' }, 'bad_message');
   // 40 characters (not bytes) is the limit
   s = await ok(h, gid, 'game_setup', { player2_name: 'é'.repeat(40) });
