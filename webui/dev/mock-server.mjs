@@ -319,7 +319,7 @@ function apply(g, type, d, who) {
         });
         if (g.status === 'active') startClock(g, g.current_turn, now);
       }
-      entry.undone = true;
+      entry.undone = g.version + 1;
       break;
     }
     default:
@@ -479,7 +479,7 @@ function serveFile(res, path) {
 }
 
 function summary(g) {
-  return { game_id: g.game_id, status: g.status, player1_name: g.players[0].name, player2_name: g.players[1].name, player1_score: g.players[0].primary + g.players[0].secondary, player2_score: g.players[1].primary + g.players[1].secondary, updated_at: g.updated_at };
+  return { game_id: g.game_id, status: g.status, version: g.version, round: g.round, players: g.players.map((p) => ({ name: p.name, score: p.primary + p.secondary })), updated_at: g.updated_at };
 }
 
 function csvCell(v) {
@@ -507,7 +507,7 @@ async function onHttp(req, res) {
     }
     if (path === '/api/games' && req.method === 'GET') {
       if (!host) return fail(res, 401, 'unauthorized', 'host only');
-      return send(res, 200, [...games.values()].map(summary));
+      return send(res, 200, { games: [...games.values()].map(summary) });
     }
     if (path === '/api/games' && req.method === 'POST') {
       if (!host) return fail(res, 401, 'unauthorized', 'host only');
@@ -540,16 +540,20 @@ async function onHttp(req, res) {
         }
       }
       if (sub === '/history' && req.method === 'GET') {
-        const rows = g.log.map(({ before, ...r }) => r);
+        const rows = g.log.map(({ version, timestamp, actor, type, data, undone }) => ({ version, at: timestamp, actor, type, data, undone_by: undone || null }));
         if (url.searchParams.get('format') === 'csv') {
-          const cols = ['seq', 'version', 'timestamp', 'type', 'actor', 'data', 'undone'];
+          const cols = ['version', 'at', 'actor', 'type', 'data', 'undone_by'];
           const text = [cols.join(',')].concat(rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))).join('\n') + '\n';
           res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="' + g.game_id + '.csv"' });
           return res.end(text);
         }
-        return send(res, 200, rows);
+        return send(res, 200, { game_id: g.game_id, entries: rows });
       }
       if (!host) return fail(res, 403, 'forbidden', 'host only');
+      if (sub === '/invites' && req.method === 'GET' && !m[3]) {
+        const list = [...invites.values()].filter((i) => i.game_id === g.game_id && !i.revoked);
+        return send(res, 200, { invites: list.map((i) => ({ code: i.code, url: 'http://' + req.headers.host + '/j/' + i.code, role: i.role, player_number: i.player_number })) });
+      }
       if (sub === '/invites' && req.method === 'POST') {
         const b = await readBody(req);
         if (b.role !== 'player' && b.role !== 'observer') return fail(res, 400, 'bad_message', 'role');

@@ -70,7 +70,7 @@ try {
   await host.click('[data-testid=create-game]');
   await host.waitForSelector('[data-testid=invite-code-p1]:not(:text("—"))');
   const games = await api('GET', '/api/games');
-  const id = games[0].game_id;
+  const id = games.games[0].game_id;
   const code = async (slot) => (await host.textContent('[data-testid=invite-code-' + slot + ']')).trim();
   const c1 = await code('p1');
   const c2 = await code('p2');

@@ -23,7 +23,7 @@ export function describeChange(c: Change | null, g: GameState | null): string {
     case 'round':
       return 'Round ' + g.round;
     case 'status':
-      return g.status === 'active' ? 'Game running' : g.status === 'paused' ? 'Game paused' : g.status === 'ended' ? 'Game over' : 'Setting up';
+      return ''; // the headline already says it
     case 'name':
     case 'faction':
       return who + ' updated';
@@ -72,6 +72,7 @@ function Side(props: { p: PlayerState; g: GameState; sync: ClockSync; change: Ch
         <div class="badges">
           {g.attacker === n ? <span class="badge">Attacker</span> : g.attacker ? <span class="badge dim">Defender</span> : null}
           {turn ? <span class="badge turnb">Turn</span> : null}
+          {g.status === 'ended' && g.winner === n ? <span class="badge turnb">Winner</span> : null}
         </div>
       </div>
       <div class={'total' + hl('primary') + hl('secondary')} key={props.flashKey + hl('primary') + hl('secondary')} data-testid={'score-' + n}>

@@ -36,6 +36,21 @@ export function useConnection(
 
 export { initialState };
 
+/** True while the viewport matches `query` (e.g. a TV-sized screen). */
+export function useMedia(query: string): boolean {
+  const mq = typeof matchMedia === 'function' ? matchMedia(query) : null;
+  const [on, setOn] = useState(!!mq && mq.matches);
+  useEffect(() => {
+    if (!mq) return;
+    const f = () => setOn(mq.matches);
+    // Safari 13 and older only know addListener; keep it for old iPads on walls.
+    if (mq.addEventListener) mq.addEventListener('change', f);
+    else mq.addListener(f);
+    return () => (mq.removeEventListener ? mq.removeEventListener('change', f) : mq.removeListener(f));
+  }, [query]);
+  return on;
+}
+
 /** Re-render every `ms` while `on`. */
 export function useTick(on: boolean, ms = 250): number {
   const [n, setN] = useState(0);

@@ -170,10 +170,13 @@ export class Connection {
       if (msg.type === 'connect') this.onConnect(msg);
       if (msg.type === 'game_state' && msg.data && !this.sync.hasSample()) this.sync.hint(Number(msg.data.server_time), now);
       if (msg.type === 'error' && msg.data && msg.data.code === 'conflict') this.refresh();
+      // A revoked or unknown session: the server says so and closes (1008).
+      if (msg.type === 'error' && msg.data && msg.data.code === 'unauthorized' && !msg.data.ref) this.checkAuth(true);
       store.dispatch({ kind: 'message', epoch, msg, now });
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (epoch !== this.epoch) return;
+      if (ev.code === 1008) this.checkAuth(false);
       this.closed(epoch);
     };
     ws.onerror = () => {

@@ -68,6 +68,7 @@ export interface GameSummary {
   status: Status;
   player1_name?: string;
   player2_name?: string;
+  players?: { name?: string; score?: number }[];
   updated_at?: string;
   [k: string]: unknown;
 }
@@ -103,4 +104,18 @@ export function settingNumber(game: GameState | null, key: string, fallback: num
 
 export function gameIdOf(s: GameSummary): string {
   return String(s.game_id || s.id || '');
+}
+
+/** A player's name in a game list entry (either `players[]` or `playerN_name`). */
+export function summaryName(s: GameSummary, n: 1 | 2): string {
+  const p = Array.isArray(s.players) ? s.players[n - 1] : undefined;
+  const name = (p && p.name) || (n === 1 ? s.player1_name : s.player2_name);
+  return name ? String(name) : 'Player ' + n;
+}
+
+/** A player's score in a game list entry, if given. */
+export function summaryScore(s: GameSummary, n: 1 | 2): number | null {
+  const p = Array.isArray(s.players) ? s.players[n - 1] : undefined;
+  const v = p && typeof p.score === 'number' ? p.score : s['player' + n + '_score'];
+  return typeof v === 'number' ? v : null;
 }

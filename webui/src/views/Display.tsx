@@ -2,7 +2,7 @@
 // scoreboard, the clocks, and QR codes until the players have joined.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../lib/api';
+import { api, probeHost } from '../lib/api';
 import { SLOTS, bySlot, ensureInvites, slotLabel, type Slot } from '../lib/invites';
 import { gameIdOf, player, type GameSummary, type Invite } from '../lib/protocol';
 import { keepAwake } from '../lib/wakelock';
@@ -17,7 +17,7 @@ function newest(list: GameSummary[]): string | null {
 }
 
 export function DisplayView() {
-  const [auth, submit] = useHostAuth();
+  const [auth, submit, signOut] = useHostAuth();
   if (auth.state === 'checking') return <main class="display-view" />;
   if (auth.state === 'unreachable')
     return (
@@ -32,12 +32,16 @@ export function DisplayView() {
         <HostLogin refused={auth.refused} onSubmit={submit} />
       </main>
     );
-  return <Display token={auth.token} />;
+  return <Display token={auth.token} onDenied={signOut} />;
 }
 
-function Display({ token }: { token: string | null }) {
+function Display({ token, onDenied }: { token: string | null; onDenied: () => void }) {
   const pinned = new URLSearchParams(location.search).get('game');
-  const { store, conn, state: s } = useConnection(() => initialState(pinned), { token: () => token });
+  const { store, conn, state: s } = useConnection(() => initialState(pinned), {
+    token: () => token,
+    probeAuth: () => probeHost(token).then((r) => r === 'denied'),
+    onDenied,
+  });
   const [invites, setInvites] = useState<Invite[]>([]);
   const joined = useRef<Record<number, boolean>>({});
   const g = s.game;

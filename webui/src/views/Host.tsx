@@ -3,10 +3,10 @@
 
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api } from '../lib/api';
+import { ApiError, api, probeHost } from '../lib/api';
 import { formatClock, remainingAt } from '../lib/clock';
 import { SLOTS, bySlot, createInvite, ensureInvites, joinUrl, knownInvites, revokeInvite, slotLabel, type Slot } from '../lib/invites';
-import { gameIdOf, player, settingNumber, type GameState, type GameSummary, type Invite, type PlayerNumber } from '../lib/protocol';
+import { gameIdOf, player, settingNumber, summaryName, summaryScore, type GameState, type GameSummary, type Invite, type PlayerNumber } from '../lib/protocol';
 import { isBusy } from '../lib/reducer';
 import type { Connection } from '../lib/connection';
 import { Board } from '../components/board';
@@ -33,13 +33,17 @@ export function HostView() {
         <HostLogin refused={auth.refused} onSubmit={submit} />
       </main>
     );
-  return <Host token={auth.token} onSignOut={auth.token ? signOut : null} />;
+  return <Host token={auth.token} onSignOut={auth.token ? signOut : null} onDenied={signOut} />;
 }
 
-function Host(props: { token: string | null; onSignOut: (() => void) | null }) {
+function Host(props: { token: string | null; onSignOut: (() => void) | null; onDenied: () => void }) {
   const token = props.token;
   const initial = new URLSearchParams(location.search).get('game');
-  const { store, conn, state: s } = useConnection(() => initialState(initial), { token: () => token });
+  const { store, conn, state: s } = useConnection(() => initialState(initial), {
+    token: () => token,
+    probeAuth: () => probeHost(token).then((r) => r === 'denied'),
+    onDenied: props.onDenied,
+  });
   const [games, setGames] = useState<GameSummary[]>([]);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState('');
@@ -85,8 +89,13 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null }) {
                 <li key={id}>
                   <button class={'game-item' + (id === s.gameId ? ' selected' : '')} aria-pressed={id === s.gameId} onClick={() => select(id)}>
                     <span class="gi-names">
-                      {String(g.player1_name || 'Player 1')} vs {String(g.player2_name || 'Player 2')}
+                      {summaryName(g, 1)} vs {summaryName(g, 2)}
                     </span>
+                    {summaryScore(g, 1) !== null ? (
+                      <span class="gi-score mono">
+                        {summaryScore(g, 1)}–{summaryScore(g, 2)}
+                      </span>
+                    ) : null}
                     <span class={'pill ' + g.status}>{g.status}</span>
                     <span class="muted small mono">{id}</span>
                   </button>
@@ -579,7 +588,7 @@ function cell(v: unknown): string {
   return String(v);
 }
 
-const PREFERRED = ['seq', 'id', 'version', 'timestamp', 'at', 'created_at', 'type', 'action', 'actor', 'role', 'player_number', 'data', 'undone', 'reverted'];
+const PREFERRED = ['seq', 'id', 'version', 'timestamp', 'at', 'created_at', 'actor', 'type', 'action', 'role', 'player_number', 'data', 'undone', 'undone_by', 'reverted'];
 
 function HistoryCard(props: { g: GameState; token: string | null }) {
   const [rows, setRows] = useState<Record<string, unknown>[] | null>(null);

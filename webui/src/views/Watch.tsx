@@ -6,7 +6,7 @@ import { clearSession, loadSession } from '../lib/session';
 import { keepAwake } from '../lib/wakelock';
 import { navigate } from '../router';
 import { Board } from '../components/board';
-import { StatusDot, ThemeToggle, Toast, initialState, useConnection } from '../components/ui';
+import { StatusDot, ThemeToggle, Toast, initialState, useConnection, useMedia } from '../components/ui';
 
 export function WatchView() {
   const session = loadSession();
@@ -27,16 +27,17 @@ function Watch(props: { token: string; gameId: string }) {
       navigate('/?expired=1', true);
     },
   });
+  const wide = useMedia('(min-width: 900px)');
   useEffect(() => keepAwake(), []);
   return (
-    <main class="watch-view" data-testid="watch-view">
+    <main class={'watch-view' + (wide ? ' wide' : '')} data-testid="watch-view">
       <header class="topbar">
         <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
         <span class="muted small">Watching</span>
         <ThemeToggle />
       </header>
       {s.game ? (
-        <Board g={s.game} sync={conn.sync} change={s.lastChange} />
+        <Board g={s.game} sync={conn.sync} change={s.lastChange} size={wide ? 'tv' : 'phone'} />
       ) : (
         <p class="lead center" role="status">
           Loading the game…
