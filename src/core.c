@@ -337,6 +337,10 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
                 buf_free(&ut.before);
                 return CORE_E_IO;
             }
+            /* A change logged by an earlier run: its clocks' times mean nothing
+             * now, so the state comes back as a restart leaves it (paused). */
+            if (ut.mono_ms < 0)
+                game_recover(&c->scratch2);
             a->undo.before = &c->scratch2;
             a->undo.at_ms = at_ms;
             a->undo.by = core_actor_parse(ut.actor);

@@ -17,7 +17,7 @@ void http_send(h2o_req_t *req, int status, const char *content_type, const char 
     static const char *const reasons[][2] = {
         {"200", "OK"},          {"201", "Created"},        {"204", "No Content"},       {"304", "Not Modified"},
         {"400", "Bad Request"}, {"401", "Unauthorized"},   {"403", "Forbidden"},        {"404", "Not Found"},
-        {"405", "Method Not Allowed"}, {"409", "Conflict"}, {"413", "Payload Too Large"}, {"429", "Too Many Requests"},
+        {"405", "Method Not Allowed"}, {"409", "Conflict"}, {"426", "Upgrade Required"}, {"413", "Payload Too Large"}, {"429", "Too Many Requests"},
         {"500", "Internal Server Error"}, {"503", "Service Unavailable"},
     };
     req->res.status = status;

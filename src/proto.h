@@ -35,7 +35,7 @@ typedef struct {
     proto_err_t err;
     char message[200];
     int64_t version; /* new version when accepted; the current one for conflict */
-    char game_id[48]; /* the game a replace created or replaced */
+    char game_id[64]; /* the game a replace created or replaced */
 } proto_result_t;
 
 /* Decodes and applies a section 5 change (game_setup ... undo) from who. On

@@ -11,6 +11,7 @@
 #include "net.h"
 #include "now.h"
 #include "proto.h"
+#include "qr.h"
 #include "store.h"
 #include "ws.h"
 
@@ -350,6 +351,18 @@ static void server_banner(server_t *srv, int port, const char *new_token)
         printf("listening on %s://%s:%d\n", scheme, cfg->bind, port);
     printf("phones open %s/\n", srv->app.public_url);
     printf("display: %s/display\n", srv->app.public_url);
+    /* Scanning this from the Pi's screen opens the display (and, on the Pi
+     * itself, the host panel is one tap away) without typing an address. */
+    char url[300];
+    snprintf(url, sizeof(url), "%s/display", srv->app.public_url);
+    qr_t qr;
+    if (qr_encode((const uint8_t *)url, strlen(url), &qr) == QR_OK) {
+        size_t need = qr_terminal(&qr, NULL, 0);
+        char *art = mem_alloc(need + 1);
+        qr_terminal(&qr, art, need + 1);
+        fputs(art, stdout);
+        free(art);
+    }
     if (new_token)
         printf("host token: %s (new; shown once, stored hashed in %s)\n", new_token, cfg->db);
     else if (cfg->host_token[0])

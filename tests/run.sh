@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs test suites and prints one closing line: "N passed, N failed".
-# usage: tests/run.sh all|unit|integration|conformance|e2e|qr|fuzz ...
+# usage: tests/run.sh all|unit|integration|conformance|crash|e2e|qr|fuzz ...
 # Each suite's own output is kept in build/test/logs/; failures are shown.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +59,16 @@ run_qr() {
     echo "qr decode: ${line:-no result}"
 }
 
+run_crash() {
+    local log=$logs/crash.log
+    if node tests/crash/crash.mjs "${CRASH_TRIALS:-20}" >"$log" 2>&1; then :; else failures+=("crash"); tail -20 "$log"; fi
+    local line
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+    passed=$((passed + $(echo "${line:-0 passed}" | awk '{print $1}')))
+    failed=$((failed + $(echo "${line:-0 passed, 1 failed}" | awk '{print $3}')))
+    grep '^crash:' "$log" || true
+}
+
 run_fuzz() {
     local secs=${FUZZ_SHORT:-20}
     for f in build/fuzz/fuzz_*; do
@@ -84,11 +94,12 @@ run_fuzz() {
 
 suites=("$@")
 [ ${#suites[@]} -eq 0 ] && suites=(all)
-[ "${suites[0]}" = all ] && suites=(unit qr fuzz integration conformance e2e)
+[ "${suites[0]}" = all ] && suites=(unit qr fuzz integration conformance crash e2e)
 for s in "${suites[@]}"; do
     case $s in
     unit) run_unit ;;
     qr) run_qr ;;
+    crash) run_crash ;;
     fuzz) run_fuzz ;;
     integration | conformance | e2e) run_node "$s" ;;
     *) echo "unknown suite $s" >&2; exit 2 ;;

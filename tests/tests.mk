@@ -24,7 +24,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRCS))
 TEST_OBJS  := $(patsubst src/%.c,$(TEST_DIR)/obj/%.o,$(SRCS)) $(TEST_DIR)/obj/assets_data.o
 FUZZ_OBJS  := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(SRCS)) $(FUZZ_DIR)/obj/assets_data.o
 
-.PHONY: test-deps unit-bins fuzz-bins
+.PHONY: test-deps unit-bins fuzz-bins crash
 
 test-deps: $(TEST_DIR)/.deps
 $(TEST_DIR)/.deps: cross/deps.sh
@@ -70,6 +70,9 @@ integration: $(OUT) tests/node_modules/.package-lock.json
 	@tests/run.sh integration
 fuzz-short: fuzz-bins
 	@tests/run.sh fuzz
+# 1,000 kill -9 trials; prints the number of acknowledged changes lost (must be 0).
+crash: $(OUT) tests/node_modules/.package-lock.json
+	@CRASH_TRIALS=$${CRASH_TRIALS:-1000} tests/run.sh crash
 # Long fuzzing: every driver for FUZZ_TIME seconds (default 10 minutes each).
 fuzz: fuzz-bins
 	@FUZZ_SHORT=$(FUZZ_TIME) tests/run.sh fuzz
