@@ -88,7 +88,9 @@ void hub_tick(hub_t *h, int64_t now_ms);
 void hub_close_all(hub_t *h, uint16_t code, const char *reason);
 /* Closes the connections authenticated by a session (a revoked invite). */
 void hub_close_session(hub_t *h, int64_t session_id, uint16_t code, const char *reason);
-/* Drops every subscription to a game (it was deleted). */
+/* Drops every subscription to a game (it was deleted) and closes the connections
+ * of its players and observers with 1008: their tokens belong to a game that no
+ * longer exists. */
 void hub_forget_game(hub_t *h, const char *game_id);
 
 #endif

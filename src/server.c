@@ -520,6 +520,9 @@ int server_main(const config_t *cfg)
         }
     }
 
+    /* Save where running clocks are, so a clean restart gives no time back. */
+    core_tick(app->core, now_mono_ms(), true);
+    core_flush(app->core);
     log_info("shutting down: closing %zu connections", hub_count(app->hub));
     h2o_socket_read_stop(srv.listener);
     h2o_socket_close(srv.listener);

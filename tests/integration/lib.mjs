@@ -43,10 +43,11 @@ export async function startServer(args = [], { dir, env = {} } = {}) {
     ws: `ws://127.0.0.1:${port}`,
     get stdout() { return stdout; },
     get stderr() { return stderr; },
-    async stop(signal = 'SIGTERM') {
+    /** Stops the server; its directory is removed unless it was passed in or keep is set. */
+    async stop(signal = 'SIGTERM', { keep = false } = {}) {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       const r = await exited;
-      if (ownDir && signal !== 'KEEP') rmSync(dir, { recursive: true, force: true });
+      if (ownDir && !keep) rmSync(dir, { recursive: true, force: true });
       return r;
     },
   };
