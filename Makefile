@@ -76,7 +76,11 @@ run: $(OUT)
 	$(OUT)
 
 -include $(wildcard $(BUILD)/obj/*.d)
+# Each area keeps its targets in its own fragment.
 -include tests/tests.mk
+-include cross/cross.mk
+-include cross/image.mk
+-include bench/bench.mk
 
 clean:
 	rm -rf build/host build/state-server build/tools build/test build/fuzz
