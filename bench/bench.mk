@@ -1,0 +1,35 @@
+# Benchmark and reliability targets, included by the Makefile (bench/README in
+# docs/performance.md). Everything talks to 127.0.0.1 only and stops by itself.
+#
+# make bench   the side-by-side table (ours and the peers), bench/results.json
+# make abuse   a legit client's heartbeat latency while hostile clients attack
+# make soak    SOAK_SECONDS (1800) of the tournament with churn, then valgrind memcheck
+
+BENCH_DIR := build/bench
+BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
+
+.PHONY: bench abuse soak bench-tools bench-peers
+
+$(BENCH_DIR)/loadgen: bench/loadgen.c
+	@mkdir -p $(@D)
+	cc $(BENCH_CFLAGS) -o $@ $<
+
+$(BENCH_DIR)/hostile: bench/hostile.c
+	@mkdir -p $(@D)
+	cc $(BENCH_CFLAGS) -o $@ $<
+
+bench/peers/node_modules/.package-lock.json: bench/peers/package-lock.json
+	cd bench/peers && npm ci --no-audit --no-fund
+	@touch $@
+
+bench-tools: $(BENCH_DIR)/loadgen $(BENCH_DIR)/hostile
+bench-peers: bench/peers/node_modules/.package-lock.json
+
+bench: $(OUT) bench-tools bench-peers
+	@bench/run.sh bench
+
+abuse: $(OUT) bench-tools
+	@bench/run.sh abuse
+
+soak: $(OUT) bench-tools tests/node_modules/.package-lock.json
+	@bench/run.sh soak
