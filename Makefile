@@ -6,7 +6,8 @@
 #
 # A target is a triple and a sysroot: ARCH names the build directory, CROSS the
 # compiler prefix, SYSROOT where the target's static libraries live. The host build
-# uses the machine's own compiler and libraries.
+# uses the machine's own compiler and libraries. TARGET_CFLAGS adds a target's
+# -march, TARGET_LIBS its extra libraries.
 
 ARCH    ?= host
 CROSS   ?=
@@ -21,10 +22,10 @@ CFLAGS_WARN := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(CFLAGS_WARN) -Isrc -I$(BUILD)/gen \
            -isystem $(H2O)/include -isystem build/src/h2o/deps/picotls/include \
-           $(if $(SYSROOT),-isystem $(SYSROOT)/usr/include) \
-           -DSTATE_VERSION='"$(VERSION)"'
+           $(if $(SYSROOT),-isystem $(SYSROOT)/usr/include/$(patsubst %-,%,$(CROSS)) -isystem $(SYSROOT)/usr/include) \
+           -DSTATE_VERSION='"$(VERSION)"' $(TARGET_CFLAGS)
 LIBDIRS := $(if $(SYSROOT),-L$(SYSROOT)/usr/lib/$(patsubst %-,%,$(CROSS)))
-LIBS    := $(H2O)/lib/libh2o-evloop.a $(LIBDIRS) -lssl -lcrypto -lsqlite3 -lz -lpthread -ldl -lm
+LIBS    := $(H2O)/lib/libh2o-evloop.a $(LIBDIRS) -lssl -lcrypto -lsqlite3 -lz -lpthread -ldl -lm $(TARGET_LIBS)
 
 SRCS    := $(filter-out src/main.c,$(wildcard src/*.c))
 OBJS    := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/assets_data.o
