@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_pkgs="gcc make cmake pkg-config dpkg-dev libssl-dev zlib1g-dev libsqlite3-dev libjsmn-dev libyaml-dev nodejs npm"
 test_pkgs="$build_pkgs clang libcmocka-dev zbar-tools librsvg2-bin chromium valgrind sqlite3 procps"
-cross_pkgs="$build_pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf qemu-user-static file binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf"
+cross_pkgs="$build_pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-armel-cross qemu-user-static file binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-arm-linux-gnueabi"
 
 case "${1:-build}" in
 build) want=$build_pkgs ;;
@@ -31,6 +31,13 @@ done
 if dpkg-query -W -f='${Status}' libwslay-dev 2>/dev/null | grep -q "install ok installed"; then
     echo "deps: libwslay-dev is installed; h2o would pick up its shared library. Remove it: apt-get remove libwslay-dev" >&2
     exit 1
+fi
+# Cross targets also need the target's libraries: Debian packages unpacked into
+# build/<arch>/sysroot, never installed into the host (cross/sysroot.sh says why).
+if [ "${1:-build}" = cross ]; then
+    for t in arm64:aarch64 armhf:armhf armel:armel; do
+        "$(dirname "$0")/sysroot.sh" "${t%%:*}" "build/${t#*:}/sysroot"
+    done
 fi
 [ -z "$missing" ] && exit 0
 echo "deps: installing$missing"
