@@ -34,7 +34,7 @@ let serverLog = '';
 let base;
 let tmp;
 let browser;
-const s = { code: {} }; // invite codes, pages, contexts and codes shared by the steps, which run in order
+const s = { code: {}, foreign: [], pageErrors: [] }; // invite codes, pages, contexts and codes shared by the steps, which run in order
 
 function startServer() {
   tmp = mkdtempSync(join(tmpdir(), 'state-e2e-'));
@@ -104,6 +104,17 @@ before(async () => {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // Every page may talk to its own origin only (data: and blob: URLs are local).
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (opts) => {
+    const ctx = await newContext(opts);
+    ctx.on('request', (r) => {
+      const u = r.url();
+      if (!u.startsWith(base + '/') && !/^(data|blob):/.test(u) && u.replace(/^http/, 'ws').indexOf(base.replace(/^http/, 'ws') + '/') !== 0) s.foreign.push(u);
+    });
+    ctx.on('weberror', (e) => s.pageErrors.push(String(e.error())));
+    return ctx;
+  };
 });
 
 after(async () => {
@@ -204,7 +215,7 @@ describe('web app against the real server', () => {
     await until(s.obs, (want) => document.querySelector('[data-testid=score-1]').textContent.replace(/\D/g, '') === String(want), before + 3, 1000);
     const took = Date.now() - t0;
     assert.ok(took < 1000, 'observer saw it after ' + took + ' ms');
-    assert.equal(await text(s.page1, 'my-primary'), '3');
+    await until(s.page1, () => document.querySelector('[data-testid=my-primary]').textContent === '3');
     await until(s.page2, () => document.querySelector('[data-testid=opp-score]').textContent === '3');
   });
 
@@ -292,6 +303,26 @@ describe('web app against the real server', () => {
     assert.ok(!(await r.text()).includes(secret));
   });
 
+  it('keeps the screen awake on the phone (wake lock or the looping video)', async () => {
+    await s.page2.tap('[data-testid=turn-line]').catch(() => s.page2.click('[data-testid=turn-line]'));
+    await until(s.page2, () => {
+      const v = document.querySelector('video.awake-video');
+      return v ? !v.paused && v.loop && v.muted : window.isSecureContext && 'wakeLock' in navigator;
+    });
+  });
+
+  it('the host can load the history and download it as CSV', async () => {
+    await s.host.bringToFront();
+    await s.host.click('[data-testid=history-load]');
+    await s.host.waitForSelector('table.history tbody tr', { timeout: WAIT });
+    const [download] = await Promise.all([s.host.waitForEvent('download', { timeout: WAIT }), s.host.click('[data-testid=history-csv]')]);
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    const csv = readFileSync(path, 'utf8');
+    assert.ok(csv.split('\n').length > 3, 'CSV has rows');
+    assert.match(csv, /score_update/);
+  });
+
   it('screenshots of every view at phone and TV size', async () => {
     const views = [
       ['home', () => '/'],
@@ -314,5 +345,10 @@ describe('web app against the real server', () => {
         await ctx.close();
       }
     }
+  });
+
+  it('no page asked any other host, and no page threw', () => {
+    assert.deepEqual(s.foreign, []);
+    assert.deepEqual(s.pageErrors, []);
   });
 });

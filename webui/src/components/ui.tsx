@@ -1,7 +1,7 @@
 // Small building blocks shared by the views.
 
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { formatClock, remainingAt, spokenClock, type ClockSync } from '../lib/clock';
 import { Connection, type ConnectionOptions } from '../lib/connection';
@@ -174,7 +174,9 @@ export function Toast({ store, s }: { store: Store; s: ClientState }) {
 /** A modal dialog with a title; Escape or the backdrop closes it. */
 export function Modal(props: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // Layout effect: the keys work from the first frame (a plain effect waits for
+  // the next animation frame, and a quick Escape would be lost).
+  useLayoutEffect(() => {
     const prev = document.activeElement as HTMLElement | null;
     const el = ref.current;
     const first = el && (el.querySelector('input,textarea,button.primary,button') as HTMLElement | null);
@@ -240,7 +242,7 @@ export function NumberPad(props: { title: string; value: number; max: number; on
     setFresh(false);
     if (Number(next) <= props.max) setText(next);
   };
-  useEffect(() => {
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (/^[0-9]$/.test(e.key)) press(e.key);
       else if (e.key === 'Backspace') setText((t) => t.slice(0, -1));
@@ -342,8 +344,4 @@ export function Qr(props: { gameId: string; code: string; token: string | null; 
 /** Player label used everywhere: the name, or "Player N". */
 export function nameOf(p: PlayerState | undefined, n: number): string {
   return (p && p.name) || 'Player ' + n;
-}
-
-export function useMemoOnce<T>(f: () => T): T {
-  return useMemo(f, []);
 }
