@@ -31,34 +31,53 @@ const WAIT = 10000;
 
 let server;
 let serverLog = '';
+const procs = new Set();
 let base;
 let tmp;
 let browser;
 const s = { code: {}, foreign: [], pageErrors: [] }; // invite codes, pages, contexts and codes shared by the steps, which run in order
 
-function startServer() {
-  tmp = mkdtempSync(join(tmpdir(), 'state-e2e-'));
-  const args = ['--port', '0', '--bind', '127.0.0.1', '--db', join(tmp, 'state.db'), '--no-trust-loopback', '--host-token', TOKEN];
+/**
+ * Start a server; resolves with its base URL and the process. `port` 0 picks a free
+ * one; `trustLoopback` false adds --no-trust-loopback and the known host token.
+ */
+function launch({ port = 0, db, trustLoopback = false }) {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--db', db];
+  if (!trustLoopback) args.push('--no-trust-loopback', '--host-token', TOKEN);
   const script = /\.m?js$/.test(BIN);
-  server = spawn(script ? process.execPath : BIN, script ? [BIN, ...args] : args, { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(script ? process.execPath : BIN, script ? [BIN, ...args] : args, { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  procs.add(proc);
+  proc.on('exit', () => procs.delete(proc));
   return new Promise((ok, bad) => {
-    const timer = setTimeout(() => bad(new Error('no "listening on" line within 15 s:\n' + serverLog)), 15000);
+    const timer = setTimeout(() => bad(new Error('no "listening on" line within 15 s:\n' + log)), 15000);
     const onData = (d) => {
+      log += d;
       serverLog += d;
-      const m = /listening on (https?):\/\/([^\s:]+|\[[^\]]+\]):(\d+)/.exec(serverLog);
+      const m = /listening on (https?):\/\/([^\s:]+|\[[^\]]+\]):(\d+)/.exec(log);
       if (m) {
         clearTimeout(timer);
         const host = m[2] === '0.0.0.0' || m[2] === '[::]' ? '127.0.0.1' : m[2];
-        ok(m[1] + '://' + host + ':' + m[3]);
+        ok({ base: m[1] + '://' + host + ':' + m[3], proc });
       }
     };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', (d) => (serverLog += d));
-    server.on('exit', (code) => {
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', (d) => ((log += d), (serverLog += d)));
+    proc.on('exit', (code) => {
       clearTimeout(timer);
-      bad(new Error('server exited with ' + code + ':\n' + serverLog));
+      bad(new Error('server exited with ' + code + ':\n' + log));
     });
   });
+}
+
+/** SIGTERM and wait for the exit (SIGKILL after 5 s). */
+async function stop(proc) {
+  if (!proc || proc.exitCode !== null || proc.signalCode) return;
+  proc.removeAllListeners('exit');
+  const gone = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+  if (proc.exitCode === null && !proc.signalCode) proc.kill('SIGKILL');
 }
 
 async function shot(page, name) {
@@ -98,7 +117,8 @@ before(async () => {
   assert.ok(existsSync(BIN), 'server binary not found at ' + BIN + ' (build it with `make`, or set STATE_SERVER_BIN)');
   assert.ok(existsSync(CHROMIUM), 'chromium not found at ' + CHROMIUM + ' (apt-get install chromium, or set CHROMIUM)');
   mkdirSync(SHOTS, { recursive: true });
-  base = await startServer();
+  tmp = mkdtempSync(join(tmpdir(), 'state-e2e-'));
+  ({ base, proc: server } = await launch({ db: join(tmp, 'state.db') }));
   // launch() runs Chromium with a fresh temporary --user-data-dir of its own.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -119,13 +139,7 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
-  if (server && server.exitCode === null) {
-    server.removeAllListeners('exit');
-    const gone = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  for (const p of [...procs]) await stop(p);
   if (tmp && !isAbsolute(process.env.KEEP_TMP || '')) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -303,6 +317,23 @@ describe('web app against the real server', () => {
     assert.ok(!(await r.text()).includes(secret));
   });
 
+  it('after a server restart the phones reconnect by themselves and show the game paused', async () => {
+    const port = new URL(base).port;
+    await stop(server);
+    await s.page1.waitForSelector('[data-live="0"]', { timeout: WAIT });
+    ({ proc: server } = await launch({ port, db: join(tmp, 'state.db') }));
+    // back-off is capped at 15 s; reconnects also happen at once on focus or visibility
+    for (const page of [s.page1, s.page2, s.obs]) await page.waitForSelector('[data-live="1"]', { timeout: 30000 });
+    await until(s.page1, () => /Paused/.test(document.querySelector('[data-testid=turn-line]').textContent));
+    await until(s.obs, () => /Paused/.test(document.querySelector('[data-testid=headline]').textContent));
+    assert.equal(await text(s.page1, 'my-primary'), '3');
+    assert.equal(await text(s.page1, 'my-cp'), '7');
+    await s.host.bringToFront();
+    await s.host.waitForSelector('[data-testid=resume]', { timeout: 30000 });
+    await s.host.click('[data-testid=resume]');
+    await s.page1.waitForSelector('[data-testid=end-turn]', { timeout: WAIT });
+  });
+
   it('keeps the screen awake on the phone (wake lock or the looping video)', async () => {
     await s.page2.tap('[data-testid=turn-line]').catch(() => s.page2.click('[data-testid=turn-line]'));
     await until(s.page2, () => {
@@ -350,5 +381,26 @@ describe('web app against the real server', () => {
   it('no page asked any other host, and no page threw', () => {
     assert.deepEqual(s.foreign, []);
     assert.deepEqual(s.pageErrors, []);
+  });
+});
+
+describe('on the Pi itself (loopback trusted)', () => {
+  it('the host panel and the big screen need no token', async () => {
+    const { base: local } = await launch({ db: join(tmp, 'local.db'), trustLoopback: true });
+    const ctx = await browser.newContext(TV);
+    const page = await ctx.newPage();
+    await page.goto(local + '/host');
+    await page.waitForSelector('[data-testid=host-view]', { timeout: WAIT });
+    assert.equal(await page.locator('[data-testid=host-token]').count(), 0);
+    await page.click('[data-testid=new-game]');
+    await page.fill('[data-testid=new-p1]', 'Cleo');
+    await page.fill('[data-testid=new-p2]', 'Dan');
+    await page.click('[data-testid=create-game]');
+    await page.waitForSelector('[data-testid=start]', { timeout: WAIT });
+    const disp = await ctx.newPage();
+    await disp.goto(local + '/display');
+    await disp.waitForSelector('[data-testid=qr-p1] img.qr', { timeout: WAIT });
+    assert.match(await disp.locator('.board').innerText(), /Cleo/);
+    await ctx.close();
   });
 });

@@ -10,7 +10,7 @@
 
 import { createServer } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, normalize, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -19,7 +19,7 @@ import QRCode from 'qrcode';
 
 // ---------- command line ----------
 const argv = process.argv.slice(2);
-const opt = { port: 8765, bind: '127.0.0.1', hostToken: null, trustLoopback: true, dist: null };
+const opt = { port: 8765, bind: '127.0.0.1', hostToken: null, trustLoopback: true, dist: null, db: null };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const val = () => argv[++i];
@@ -27,7 +27,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--bind') opt.bind = val();
   else if (a === '--host-token') opt.hostToken = val();
   else if (a === '--no-trust-loopback') opt.trustLoopback = false;
-  else if (a === '--db') val();
+  else if (a === '--db') opt.db = val();
   else if (a === '--dist') opt.dist = val();
   else if (a === '--help') {
     console.log('mock-server [--port N] [--bind ADDR] [--host-token T] [--no-trust-loopback] [--dist DIR]');
@@ -344,6 +344,33 @@ function endGame(g, winner, now) {
   } else g.winner = winner;
 }
 
+// ---------- persistence (--db FILE: JSON, so a restart keeps games and sessions) ----------
+function save() {
+  if (!opt.db) return;
+  const now = mono();
+  const gs = [...games.values()].map((g) => {
+    settle(g, now);
+    return { ...g, flagTimer: undefined, players: g.players.map((p) => ({ ...p, started: 0 })) };
+  });
+  const data = { games: gs, invites: [...invites.values()], sessions: [...sessions.entries()] };
+  writeFileSync(opt.db + '.tmp', JSON.stringify(data));
+  renameSync(opt.db + '.tmp', opt.db);
+}
+function load() {
+  if (!opt.db || !existsSync(opt.db)) return;
+  const data = JSON.parse(readFileSync(opt.db, 'utf8'));
+  for (const g of data.games) {
+    // like the real server: an active game comes back paused, clocks not charged
+    if (g.status === 'active') g.status = 'paused';
+    g.active_since = 0;
+    g.players.forEach((p) => (p.is_running = false));
+    games.set(g.game_id, g);
+  }
+  for (const i of data.invites) invites.set(i.code, i);
+  for (const [t, s] of data.sessions) sessions.set(t, s);
+}
+load();
+
 // ---------- auth ----------
 const isLoopback = (addr) => addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
 function eq(a, b) {
@@ -376,6 +403,7 @@ function env(type, data, gameId) {
   return JSON.stringify(m);
 }
 function broadcast(g) {
+  save();
   for (const c of clients) if (c.subs.has(g.game_id)) c.ws.send(env('game_state', publicState(g, c.who), g.game_id));
 }
 function broadcastPresence(gameId) {
@@ -503,6 +531,7 @@ async function onHttp(req, res) {
       const t = randomBytes(24).toString('base64url');
       const s = { role: inv.role, game_id: inv.game_id, player_number: inv.player_number || null, code: inv.code };
       sessions.set(t, s);
+      save();
       return send(res, 200, { token: t, role: s.role, game_id: s.game_id, player_number: s.player_number });
     }
     if (path === '/api/games' && req.method === 'GET') {
@@ -512,6 +541,7 @@ async function onHttp(req, res) {
     if (path === '/api/games' && req.method === 'POST') {
       if (!host) return fail(res, 401, 'unauthorized', 'host only');
       const g = createGame(await readBody(req));
+      save();
       return send(res, 201, publicState(g, who));
     }
     const m = /^\/api\/games\/([^/]+)(\/[a-z.]+)?(?:\/([^/]+))?$/.exec(path);
@@ -524,6 +554,7 @@ async function onHttp(req, res) {
       if (sub === '' && req.method === 'GET') return send(res, 200, publicState(g, who));
       if (sub === '' && req.method === 'DELETE' && host) {
         games.delete(g.game_id);
+        save();
         for (const c of clients) if (c.subs.has(g.game_id)) c.subs.delete(g.game_id);
         res.writeHead(204).end();
         return;
@@ -561,12 +592,14 @@ async function onHttp(req, res) {
         const code = newCode();
         const inv = { code, game_id: g.game_id, role: b.role, player_number: b.role === 'player' ? b.player_number : null, revoked: false };
         invites.set(code, inv);
+        save();
         return send(res, 201, { code, url: 'http://' + req.headers.host + '/j/' + code, role: inv.role, player_number: inv.player_number });
       }
       if (sub === '/invites' && req.method === 'DELETE' && m[3]) {
         const inv = invites.get(m[3]);
         if (!inv || inv.game_id !== g.game_id) return fail(res, 404, 'not_found', 'no such invite');
         inv.revoked = true;
+        save();
         for (const c of clients) if (c.who.code === inv.code) c.ws.close(1008, 'revoked');
         res.writeHead(204).end();
         return;
