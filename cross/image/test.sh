@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Checks the SD-card image and boots it under emulation.
+#
+# Usage: cross/image/test.sh IMAGE WORKDIR
+#
+# 1. The image's MBR, FAT boot partition (mtools) and ext4 data partition (debugfs).
+# 2. A copy of the image, with a test settings file written into its FAT and 64 MiB
+#    more "card" after it, is attached as a virtio disk to qemu-system-aarch64
+#    -M virt; the kernel and initramfs read back out of the image are booted. User
+#    networking with restrict=on (the guest reaches nothing outside) forwards one
+#    host port to the server's 8765. From here: /healthz, a WebSocket connect,
+#    the Wi-Fi settings the init script wrote, a game created over REST.
+# 3. `poweroff` typed on the serial console; the copy then must show the data
+#    partition grown to the end of the disk and the database on it.
+# Ends with "N passed, N failed".
+set -euo pipefail
+
+img=${1:?usage: test.sh IMAGE WORKDIR}
+work=${2:?usage: test.sh IMAGE WORKDIR}/test
+here=$(cd "$(dirname "$0")" && pwd)
+boot_timeout=${IMAGE_BOOT_TIMEOUT:-300}
+export MTOOLS_SKIP_CHECK=1
+
+passed=0 failed=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
+check() { # check NAME COMMAND...: pass when the command succeeds
+    local name=$1; shift
+    if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name"; fi
+}
+t0=$(date +%s)
+
+rm -rf "$work"
+mkdir -p "$work"
+
+# --- 1. The image as built -------------------------------------------------------
+dump=$(sfdisk -d "$img")
+sector() { sfdisk -d "$1" | sed -n "s|^$1$2 : start= *\([0-9]*\), size= *\([0-9]*\).*|\\$3|p"; }
+b_start=$(sector "$img" 1 1) b_size=$(sector "$img" 1 2)
+d_start=$(sector "$img" 2 1) d_size=$(sector "$img" 2 2)
+check "MBR (dos) partition table" grep -q '^label: dos' <<<"$dump"
+check "partition 1: FAT32 LBA (type c), bootable, at 4 MiB" grep -q "^${img}1 : start= *8192, .*type=c, bootable" <<<"$dump"
+check "partition 2: Linux (type 83), after partition 1" test "$d_start" -ge $((b_start + b_size))
+check "partition 2 ends at the end of the image" test $(((d_start + d_size) * 512)) -eq "$(stat -c %s "$img")"
+
+fat="$img@@$((b_start * 512))"
+listing=$(mdir -i "$fat" -b ::/ 2>/dev/null | sed 's|^::/||' | tr 'A-Z' 'a-z')
+for f in bootcode.bin start.elf fixup.dat start4.elf fixup4.dat vmlinuz initrd.img config.txt cmdline.txt \
+    state-server.txt bcm2837-rpi-3-b.dtb bcm2837-rpi-3-b-plus.dtb bcm2711-rpi-4-b.dtb bcm2711-rpi-400.dtb \
+    bcm2837-rpi-zero-2-w.dtb; do
+    check "boot partition has $f" grep -qx "$f" <<<"$listing"
+done
+check "boot partition label STATEBOOT" sh -c "mlabel -i '$fat' -s :: | grep -q STATEBOOT"
+mtype -i "$fat" ::/config.txt > "$work/config.txt"
+check "config.txt: 64-bit, kernel=vmlinuz, initramfs followkernel" \
+    sh -c "grep -qx 'arm_64bit=1' '$work/config.txt' && grep -qx 'kernel=vmlinuz' '$work/config.txt' && grep -qx 'initramfs initrd.img followkernel' '$work/config.txt'"
+
+dd if="$img" of="$work/data.ext4" bs=512 skip="$d_start" count="$d_size" status=none
+check "data partition: ext4 labelled statedata" sh -c "dumpe2fs -h '$work/data.ext4' 2>/dev/null | grep -q 'volume name: *statedata'"
+check "data partition: clean file system (e2fsck -n)" e2fsck -fn "$work/data.ext4"
+check "data partition: README made by mke2fs -d" sh -c "debugfs -R 'cat /README' '$work/data.ext4' 2>/dev/null | grep -q 'State Server data'"
+
+# --- 2. Boot a copy -----------------------------------------------------------------
+token="image-test-token-0123456789"
+ssid='Test "Net"; 1'
+password='pa;ss:wo"rd\ 1'
+cp --sparse=always "$img" "$work/disk.img"
+truncate -s +64M "$work/disk.img"
+cat > "$work/state-server.txt" <<EOT
+# written by cross/image/test.sh
+wifi_mode = ap
+wifi_ssid = $ssid
+wifi_password = $password
+host_token = "$token"
+ntp = off
+log_level = info
+EOT
+sed -i 's/$/\r/' "$work/state-server.txt" # as a Windows editor saves it
+mcopy -o -i "$work/disk.img@@$((b_start * 512))" "$work/state-server.txt" ::/state-server.txt
+mcopy -i "$fat" ::/vmlinuz "$work/vmlinuz"
+mcopy -i "$fat" ::/initrd.img "$work/initrd.img"
+
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+qemu-system-aarch64 -M virt -cpu cortex-a53 -smp 2 -m 512 \
+    -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
+    -append "console=ttyAMA0 loglevel=4 panic=-1" \
+    -drive "file=$work/disk.img,format=raw,if=none,id=disk" -device virtio-blk-device,drive=disk \
+    -netdev "user,id=net,restrict=on,hostfwd=tcp:127.0.0.1:$port-:8765" -device virtio-net-device,netdev=net \
+    -device virtio-rng-device \
+    -chardev "socket,id=con,path=$work/console.sock,server=on,wait=off,logfile=$work/console.log" \
+    -serial chardev:con -display none -monitor none -no-reboot \
+    > "$work/qemu.log" 2>&1 &
+qpid=$!
+cleanup() { kill "$qpid" 2>/dev/null || true; }
+trap cleanup EXIT
+
+t_boot=$(date +%s)
+up=""
+while [ $(($(date +%s) - t_boot)) -lt "$boot_timeout" ]; do
+    kill -0 "$qpid" 2>/dev/null || break
+    if curl -sf -m 2 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then up=1; break; fi
+    sleep 1
+done
+boot_s=$(($(date +%s) - t_boot))
+if [ -n "$up" ]; then
+    pass "booted under qemu, /healthz answered after ${boot_s}s"
+    node "$here/guest.mjs" check "$port" "$token" "$ssid" "$password" > "$work/guest.out" 2>&1 || true
+    cat "$work/guest.out"
+    passed=$((passed + $(grep -c '^PASS' "$work/guest.out" || true)))
+    failed=$((failed + $(grep -c '^FAIL' "$work/guest.out" || true)))
+    # The server's start-up banner on the serial console.
+    check "server banner on the console (listening on port 8765)" grep -q 'listening on http://0.0.0.0:8765' "$work/console.log"
+    node "$here/guest.mjs" console "$work/console.sock" "poweroff" || true
+    for _ in $(seq 1 60); do kill -0 "$qpid" 2>/dev/null || break; sleep 1; done
+    if kill -0 "$qpid" 2>/dev/null; then
+        fail "poweroff from the serial console" "qemu still running after 60 s"
+        kill "$qpid" 2>/dev/null || true
+    else
+        pass "poweroff from the serial console"
+    fi
+else
+    fail "booted under qemu" "no /healthz within ${boot_s}s"
+    kill "$qpid" 2>/dev/null || true
+fi
+wait "$qpid" 2>/dev/null || true
+trap - EXIT
+
+# --- 3. What the boot left on the disk --------------------------------------------
+d2_size=$(sector "$work/disk.img" 2 2)
+check "first boot grew partition 2 to the end of the (bigger) disk" \
+    test $(((d_start + d2_size) * 512)) -eq "$(stat -c %s "$work/disk.img")"
+dd if="$work/disk.img" of="$work/data-after.ext4" bs=512 skip="$d_start" count="$d2_size" status=none
+blocks=$(dumpe2fs -h "$work/data-after.ext4" 2>/dev/null | sed -n 's/^Block count: *//p')
+bsize=$(dumpe2fs -h "$work/data-after.ext4" 2>/dev/null | sed -n 's/^Block size: *//p')
+check "first boot grew the ext4 file system with the partition" test $((blocks * bsize)) -eq $((d2_size * 512))
+check "data partition clean after poweroff (e2fsck -n)" e2fsck -fn "$work/data-after.ext4"
+check "database state.db on the data partition" sh -c "debugfs -R 'ls -l /' '$work/data-after.ext4' 2>/dev/null | grep -q ' state.db\$'"
+check "clock saved at shutdown (.clock)" sh -c "debugfs -R 'ls /' '$work/data-after.ext4' 2>/dev/null | grep -q '\.clock'"
+check "console: no kernel oops or panic" sh -c "! grep -qiE 'kernel panic|oops|call trace' '$work/console.log'"
+
+echo "image test: boot ${boot_s}s, whole test $(($(date +%s) - t0))s; console log in $work/console.log"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
