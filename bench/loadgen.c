@@ -49,7 +49,7 @@
 
 enum { P_OURS, P_WS, P_SIO, P_COLY };
 enum { R_HOST, R_P1, R_P2, R_OBS };
-enum { S_FREE, S_CONNECTING, S_UPGRADING, S_OPEN, S_READY, S_CLOSED };
+enum { S_FREE, S_CONNECTING, S_UPGRADING, S_WAIT, S_OPEN, S_READY, S_CLOSED }; /* S_WAIT: upgraded, no message yet */
 
 #define MASK0 0x5a
 #define MASK1 0x3c
@@ -98,6 +98,8 @@ static struct {
     const char *label;
     const char *json;
     const char *token; /* host token for ours (else loopback trust) */
+    const char *on_window; /* shell command run as the measured window opens ... */
+    const char *on_end;    /* ... and after it and its drain (callgrind_control) */
     int max_closed_ok;
 } opt = {.proto = P_OURS, .games = 1, .observers = 10, .drivers = 1, .rate = 1, .warmup = 2, .duration = 10,
          .label = "run"};
@@ -535,6 +537,7 @@ static void on_message(conn_t *c, int op, char *p, size_t n, int64_t now)
         if (code == 10) { /* JOIN_ROOM: confirm */
             uint8_t b = 10;
             ws_send(c, 2, &b, 1);
+            on_open(c);
         } else if (code == 14 || code == 15) {
             on_state(c, find_t(p, n, "bt:"), now);
         } else if (code == 13 && n > 4 && memcmp(p + 1, "\xa3" "ack", 4) == 0) {
@@ -584,7 +587,7 @@ static void on_message(conn_t *c, int op, char *p, size_t n, int64_t now)
         else if (opt.proto == P_OURS)
             fprintf(stderr, "loadgen: %.*s\n", (int)(n > 200 ? 200 : n), p);
     } else if (n > 17 && memcmp(p, "{\"type\":\"connect\"", 17) == 0) {
-        if (c->st == S_UPGRADING || c->st == S_OPEN)
+        if (c->st == S_WAIT)
             on_open(c);
     } else if (n > 19 && memcmp(p, "{\"type\":\"heartbeat\"", 19) == 0) {
         if (c->hb_sent) {
@@ -676,7 +679,7 @@ static void on_readable(conn_t *c, int64_t now)
                 return;
             }
             inflight_hs--;
-            c->st = S_UPGRADING;
+            c->st = S_WAIT;
             used = (size_t)(e + 4 - p); /* then wait for the server's first message */
             c->rlen = 0; /* the data now parsed starts after the header */
         }
@@ -924,7 +927,8 @@ static void usage(void)
 {
     fprintf(stderr, "usage: loadgen --port P [--proto ours|ws|sio|colyseus] [--pid PID] [--games G] [--observers O]\n"
                     "               [--players 0|2] [--drivers D] [--rate R] [--warmup S] [--duration S] [--idle]\n"
-                    "               [--heartbeat HZ] [--churn FRACTION] [--rss-every S] [--token T] [--label L] [--json FILE]\n");
+                    "               [--heartbeat HZ] [--churn FRACTION] [--rss-every S] [--token T] [--label L] [--json FILE]\n"
+                    "               [--on-window CMD] [--on-end CMD]\n");
     exit(2);
 }
 
@@ -962,6 +966,10 @@ int main(int argc, char **argv)
             opt.rss_every = atof(v);
         else if (ARG("--token"))
             opt.token = v;
+        else if (ARG("--on-window"))
+            opt.on_window = v;
+        else if (ARG("--on-end"))
+            opt.on_end = v;
         else if (ARG("--label"))
             opt.label = v;
         else if (ARG("--json"))
@@ -1073,6 +1081,8 @@ int main(int argc, char **argv)
             poll_once(1);
         }
     }
+    if (opt.on_window && system(opt.on_window) != 0)
+        fprintf(stderr, "loadgen: --on-window command failed\n");
     double cpu0 = opt.pid ? proc_cpu_s(opt.pid) : 0;
     win_start = now_us();
     win_end = win_start + (int64_t)(opt.duration * 1e6);
@@ -1105,6 +1115,8 @@ int main(int argc, char **argv)
     int64_t drain = now_us() + 2000000;
     while (now_us() < drain)
         poll_once(10);
+    if (opt.on_end && system(opt.on_end) != 0)
+        fprintf(stderr, "loadgen: --on-end command failed\n");
     double dur = (double)(win_end - win_start) / 1e6;
     emit_json(stdout, dur, rss_base, opt.idle ? rss_end : (rss_max > rss_end ? rss_max : rss_end), cpu1 - cpu0);
     if (opt.json) {
