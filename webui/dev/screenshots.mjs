@@ -80,8 +80,8 @@ try {
   // Display before anyone joined.
   const dispCtx = await browser.newContext(tv);
   const disp = await dispCtx.newPage();
-  await disp.goto(base + '/display#token=' + TOKEN);
-  await disp.goto(base + '/display?game=' + id);
+  await disp.goto(base + '/display?game=' + id + '#token=' + TOKEN);
+  await disp.waitForSelector('[data-testid=qr-p1] img.qr');
   await shot(disp, 'display-setup-1920', { wait: 1500 });
 
   // Phones join.

@@ -89,23 +89,29 @@ const CONN_TEXT: Record<ClientState['conn'], string> = {
 /** Connection indicator: a dot and a word, announced politely to screen readers. */
 export function StatusDot({ s, onRetry }: { s: ClientState; onRetry?: () => void }) {
   useTick(s.conn === 'reconnecting', 1000);
-  const live = s.conn === 'open' && s.fresh;
+  // Live: connected, and holding a state from this connection (if there is a game to hold).
+  const live = s.conn === 'open' && (s.fresh || !s.gameId);
   let text = live ? 'Live' : s.conn === 'open' ? 'Syncing…' : CONN_TEXT[s.conn];
   if (s.conn === 'reconnecting' && s.retryAt) {
     const secs = Math.max(0, Math.ceil((s.retryAt - mono()) / 1000));
     text = secs > 0 ? 'Reconnecting in ' + secs + ' s' : 'Reconnecting…';
   }
   const cls = live ? 'ok' : s.conn === 'offline' || s.conn === 'reconnecting' ? 'bad' : 'wait';
+  // The countdown is for eyes; screen readers get the steady word once.
+  const spoken = live ? 'Live' : s.conn === 'open' ? 'Syncing' : CONN_TEXT[s.conn];
   const body = (
     <>
       <span class={'dot ' + cls} aria-hidden="true" />
-      <span class="status-text">{text}</span>
+      <span class="status-text" aria-hidden="true">
+        {text}
+      </span>
+      <span class="sr">{spoken}</span>
     </>
   );
   return (
     <div class="status" role="status" aria-live="polite" data-conn={s.conn} data-live={live ? '1' : '0'}>
       {!live && onRetry && s.conn !== 'connecting' ? (
-        <button class="linkish" onClick={onRetry} aria-label={text + '. Retry now'}>
+        <button class="linkish" onClick={onRetry} aria-label={spoken + '. Retry now'}>
           {body}
         </button>
       ) : (

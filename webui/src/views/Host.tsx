@@ -4,7 +4,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, probeHost } from '../lib/api';
-import { formatClock, remainingAt } from '../lib/clock';
+import { remainingAt } from '../lib/clock';
 import { SLOTS, bySlot, createInvite, ensureInvites, joinUrl, knownInvites, revokeInvite, slotLabel, type Slot } from '../lib/invites';
 import { gameIdOf, player, settingNumber, summaryName, summaryScore, type GameState, type GameSummary, type Invite, type PlayerNumber } from '../lib/protocol';
 import { isBusy } from '../lib/reducer';
@@ -12,7 +12,7 @@ import type { Connection } from '../lib/connection';
 import { Board } from '../components/board';
 import { HostLogin, useHostAuth } from '../components/hostauth';
 import { Icon } from '../components/icons';
-import { Confirm, Modal, Qr, StatusDot, TapButton, ThemeToggle, Toast, initialState, nameOf, useConnection } from '../components/ui';
+import { Clock, Confirm, Modal, Qr, StatusDot, TapButton, ThemeToggle, Toast, initialState, nameOf, useConnection } from '../components/ui';
 
 export function HostView() {
   const [auth, submit, signOut] = useHostAuth();
@@ -410,7 +410,7 @@ function PlayerAdmin(props: { g: GameState; n: PlayerNumber; conn: Connection; o
   useEffect(() => setName(p.name), [p.name]);
   const send = (type: string, data: Record<string, unknown>) => conn.request(type, data);
   const score = (d: Record<string, unknown>) => send('score_update', { player_number: n, ...d });
-  const remaining = remainingAt(p, g, conn.sync.serverNow(performance.now()));
+  const remainingNow = () => remainingAt(p, g, conn.sync.serverNow(performance.now()));
   return (
     <div class={'player-admin p' + n}>
       <h3>Player {n}</h3>
@@ -443,13 +443,15 @@ function PlayerAdmin(props: { g: GameState; n: PlayerNumber; conn: Connection; o
           <tr>
             <th scope="row">Clock</th>
             <td>
-              <TapButton class="small" label={'Player ' + n + ' clock minus one minute'} disabled={off} onTap={() => send('timer_update', { player_number: n, action: 'set', time_remaining: Math.max(0, remaining - 60000) })}>
+              <TapButton class="small" label={'Player ' + n + ' clock minus one minute'} disabled={off} onTap={() => send('timer_update', { player_number: n, action: 'set', time_remaining: Math.max(0, remainingNow() - 60000) })}>
                 −1′
               </TapButton>
             </td>
-            <td class="num mono">{formatClock(remaining)}</td>
+            <td class="num">
+              <Clock p={p} game={g} sync={conn.sync} class="inline" />
+            </td>
             <td>
-              <TapButton class="small" label={'Player ' + n + ' clock plus one minute'} disabled={off} onTap={() => send('timer_update', { player_number: n, action: 'set', time_remaining: remaining + 60000 })}>
+              <TapButton class="small" label={'Player ' + n + ' clock plus one minute'} disabled={off} onTap={() => send('timer_update', { player_number: n, action: 'set', time_remaining: remainingNow() + 60000 })}>
                 +1′
               </TapButton>
             </td>

@@ -110,7 +110,9 @@ function Player(props: { token: string; gameId: string; me: PlayerNumber }) {
         )}
         <Clock p={mine} game={g} sync={conn.sync} class="big" />
         <div class="turn-line" aria-live="polite" data-testid="turn-line">
-          {g.status === 'active'
+          {mine.flagged
+            ? 'Your time is up'
+            : g.status === 'active'
             ? myTurn
               ? 'Your turn'
               : nameOf(theirs, theirs.player_number) + '’s turn'
@@ -123,7 +125,7 @@ function Player(props: { token: string; gameId: string; me: PlayerNumber }) {
         <div class="scores">
           {(['primary', 'secondary', 'cp'] as Field[]).map((f) => (
             <div class={'stepper ' + f} key={f}>
-              <span class="stepper-label" id={'lbl-' + f}>
+              <span class="stepper-label" aria-hidden="true">
                 {f === 'cp' ? 'CP' : f === 'primary' ? 'Primary' : 'Secondary'}
               </span>
               <TapButton
@@ -138,17 +140,13 @@ function Player(props: { token: string; gameId: string; me: PlayerNumber }) {
               <button
                 type="button"
                 class="value"
-                aria-labelledby={'lbl-' + f}
-                aria-describedby={'hint-' + f}
+                aria-label={LABEL[f] + ' ' + mine[f] + '. Tap to type a value'}
                 disabled={!canScore}
                 onClick={() => setPad(f)}
                 data-testid={'my-' + f}
               >
                 {mine[f]}
               </button>
-              <span class="sr" id={'hint-' + f}>
-                Tap to type a value
-              </span>
               <TapButton
                 class="step"
                 icon="plus"
