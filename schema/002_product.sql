@@ -8,6 +8,10 @@ ALTER TABLE game_state ADD COLUMN winner INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE game_state ADD COLUMN draw INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE game_state ADD COLUMN game_time_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE game_state ADD COLUMN game_time_running INTEGER NOT NULL DEFAULT 0;
+-- A game that had started had a first player; the original plan did not record
+-- who, and player 1 is what a start without a roll-off means.
+UPDATE game_state SET first_player = 1 WHERE status <> 'setup';
+UPDATE game_state SET game_time_running = 1 WHERE status = 'active';
 
 ALTER TABLE scores ADD COLUMN faction TEXT NOT NULL DEFAULT '';
 ALTER TABLE scores ADD COLUMN private_json TEXT NOT NULL DEFAULT '{}';

@@ -385,7 +385,9 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
         g->winner = sqlite3_column_int(games, 9);
         g->draw = sqlite3_column_int(games, 10);
         g->game_time.ms = sqlite3_column_int64(games, 11);
-        g->game_time.running = sqlite3_column_int(games, 12);
+        /* Game time runs exactly while the game is active (older databases did
+         * not store the flag). */
+        g->game_time.running = g->status == GAME_ACTIVE;
         g->game_time.since_ms = now_ms;
 
         sqlite3_stmt *st = store_q(s, Q_SCORES);
