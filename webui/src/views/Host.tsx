@@ -421,8 +421,8 @@ function PlayerAdmin(props: { g: GameState; n: PlayerNumber; conn: Connection; o
           send('game_setup', { ['player' + n + '_name']: name.trim() });
         }}
       >
-        <input aria-label={'Player ' + n + ' name'} value={name} maxLength={40} onInput={(e) => setName((e.target as HTMLInputElement).value)} data-testid={'admin-name-' + n} />
-        <button class="btn" type="submit" disabled={off || name.trim() === p.name}>
+        <input aria-label={'Player ' + n + ' name'} value={name} maxLength={40} disabled={g.status !== 'setup'} onInput={(e) => setName((e.target as HTMLInputElement).value)} data-testid={'admin-name-' + n} />
+        <button class="btn" type="submit" disabled={off || g.status !== 'setup' || name.trim() === p.name} title="Names can change during setup">
           Rename
         </button>
       </form>
