@@ -42,7 +42,7 @@ need=$(du -sm "$work/boot" | cut -f1)
 rm -f "$work/boot.vfat" "$work/data.ext4"
 mkfs.vfat -F 32 -n STATEBOOT -i 5ea7b007 -C "$work/boot.vfat" $((boot_mib * 1024)) >/dev/null
 MTOOLS_SKIP_CHECK=1 mcopy -i "$work/boot.vfat" -s -m "$work/boot/"* ::/
-mke2fs -q -F -t ext4 -L statedata -U 5e7a7e00-da7a-4d00-8000-5e7a7e5e7a7e -E root_owner=0:0 \
+mke2fs -q -F -t ext4 -T default -b 4096 -L statedata -U 5e7a7e00-da7a-4d00-8000-5e7a7e5e7a7e -E root_owner=0:0 \
     -d "$work/data" "$work/data.ext4" "${data_mib}M" >/dev/null
 
 total_mib=$((first_mib + boot_mib + data_mib))

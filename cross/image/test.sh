@@ -74,6 +74,7 @@ wifi_password = $password
 host_token = "$token"
 ntp = off
 log_level = info
+wifi_simulate = yes
 EOT
 sed -i 's/$/\r/' "$work/state-server.txt" # as a Windows editor saves it
 mcopy -o -i "$work/disk.img@@$((b_start * 512))" "$work/state-server.txt" ::/state-server.txt
@@ -81,14 +82,15 @@ mcopy -i "$fat" ::/vmlinuz "$work/vmlinuz"
 mcopy -i "$fat" ::/initrd.img "$work/initrd.img"
 
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-qemu-system-aarch64 -M virt -cpu cortex-a53 -smp 2 -m 512 \
+qemu-system-aarch64 -M virt -cpu cortex-a53 -smp 2 -m 512 -global virtio-mmio.force-legacy=false \
     -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
     -append "console=ttyAMA0 loglevel=4 panic=-1" \
     -drive "file=$work/disk.img,format=raw,if=none,id=disk" -device virtio-blk-device,drive=disk \
     -netdev "user,id=net,restrict=on,hostfwd=tcp:127.0.0.1:$port-:8765" -device virtio-net-device,netdev=net \
-    -device virtio-rng-device \
+    -device virtio-rng-device -device virtio-gpu-device \
+    -monitor "unix:$work/monitor.sock,server=on,wait=off" \
     -chardev "socket,id=con,path=$work/console.sock,server=on,wait=off,logfile=$work/console.log" \
-    -serial chardev:con -display none -monitor none -no-reboot \
+    -serial chardev:con -display none -no-reboot \
     > "$work/qemu.log" 2>&1 &
 qpid=$!
 cleanup() { kill "$qpid" 2>/dev/null || true; }
@@ -110,6 +112,30 @@ if [ -n "$up" ]; then
     failed=$((failed + $(grep -c '^FAIL' "$work/guest.out" || true)))
     # The server's start-up banner on the serial console.
     check "server banner on the console (listening on port 8765)" grep -q 'listening on http://0.0.0.0:8765' "$work/console.log"
+    # Wi-Fi on two simulated radios: the appliance's access point on wlan0 and,
+    # joining it like a phone, its own client config on wlan1.
+    node "$here/guest.mjs" console "$work/console.sock" \
+        'for i in $(seq 1 40); do [ -f /run/address.wlan1 ] && break; sleep 0.5; done' \
+        'echo "AP=$(iw dev wlan0 info | sed -n "s/.*type //p") STA=$(wpa_cli -p /run/wpa_supplicant -i wlan1 status | sed -n "s/^wpa_state=//p") LEASE=$(cat /run/address.wlan1)"' \
+        'hostapd -v 2>&1 | head -n 1; wpa_supplicant -v | head -n 1; qrencode -V 2>&1 | head -n 1' || true
+    sleep 2
+    check "Wi-Fi access point up on wlan0 (hostapd, type AP)" grep -q 'AP=AP ' "$work/console.log"
+    check "Wi-Fi client (wpa_supplicant) on wlan1 associated with it" grep -q 'STA=COMPLETED ' "$work/console.log"
+    check "the client got an address from the access point's DHCP (udhcpd)" grep -q 'LEASE=192\.168\.4\.' "$work/console.log"
+    check "server's join links use the access-point address" grep -q 'phones open http://192.168.4.1:8765/' "$work/console.log"
+    # The HDMI screen's stand-in: tty1 on a virtio GPU, read back as a picture; both
+    # QR codes on it must decode to the Wi-Fi network and the address.
+    printf 'screendump %s\n' "$work/screen.ppm" | node -e '
+        const s = require("net").createConnection(process.argv[1]);
+        s.on("connect", () => { process.stdin.pipe(s); setTimeout(() => process.exit(0), 2000); });' "$work/monitor.sock" || true
+    if [ -s "$work/screen.ppm" ]; then
+        zbarimg -q --raw "$work/screen.ppm" > "$work/screen.qr" 2>/dev/null || true
+        check "screen: Wi-Fi QR code (WIFI:T:WPA;S:...;P:...;;) with escaped SSID and password" \
+            grep -qxF 'WIFI:T:WPA;S:Test \"Net\"\; 1;P:pa\;ss\:wo\"rd\\ 1;;' "$work/screen.qr"
+        check "screen: QR code of http://192.168.4.1:8765/" grep -qxF 'http://192.168.4.1:8765/' "$work/screen.qr"
+    else
+        fail "screen: screendump of the virtio GPU"
+    fi
     node "$here/guest.mjs" console "$work/console.sock" "poweroff" || true
     for _ in $(seq 1 60); do kill -0 "$qpid" 2>/dev/null || break; sleep 1; done
     if kill -0 "$qpid" 2>/dev/null; then
