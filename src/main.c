@@ -2,6 +2,7 @@
  * to the server (or prints help or version). Exit status: 0 clean, 1 failure to
  * start, 2 usage error. */
 #include "config.h"
+#include "install.h"
 #include "log.h"
 #include "server.h"
 
@@ -34,8 +35,7 @@ int main(int argc, char **argv)
         return 0;
     case CONFIG_INSTALL:
     case CONFIG_UNINSTALL:
-        fprintf(stderr, "state-server: --install and --uninstall are not available in this build\n");
-        return 1;
+        return install_main(&cfg, cfg.action == CONFIG_UNINSTALL);
     case CONFIG_RUN:
         break;
     }
