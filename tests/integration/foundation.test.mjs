@@ -2,9 +2,8 @@
 // connect and heartbeat, and the command line of PROTOCOL.md section 9.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import net from 'node:net';
-import { startServer, open, connect, http, BIN } from './lib.mjs';
+import { startServer, open, connect, http, run } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -129,21 +128,20 @@ test('unknown type and bad JSON get errors and the connection stays open', async
 
 test('command line: usage errors exit 2 with one message', () => {
   for (const args of [['--port', 'abc'], ['--nope'], ['--durability', 'sometimes'], ['--tls-cert', 'x'], ['--bind', 'localhost']]) {
-    const r = spawnSync(BIN, args, { encoding: 'utf8' });
+    const r = run(args);
     assert.equal(r.status, 2, args.join(' '));
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
-  const v = spawnSync(BIN, ['--version'], { encoding: 'utf8' });
+  const v = run(['--version']);
   assert.equal(v.status, 0);
   assert.match(v.stdout, /^state-server /);
-  const h = spawnSync(BIN, ['--help'], { encoding: 'utf8' });
+  const h = run(['--help']);
   assert.equal(h.status, 0);
   assert.match(h.stdout, /--max-connections/);
 });
 
 test('command line: a port in use exits 1 with one message', () => {
-  const r = spawnSync(BIN, ['--port', String(srv.port), '--bind', '127.0.0.1', '--db', srv.dir + '/other.db'],
-    { encoding: 'utf8', timeout: 10000 });
+  const r = run(['--port', String(srv.port), '--bind', '127.0.0.1', '--db', srv.dir + '/other.db'], { timeout: 10000 });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /cannot listen/);
 });

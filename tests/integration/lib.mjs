@@ -1,6 +1,6 @@
 // Shared helpers for the integration tests: start the real binary on 127.0.0.1
 // with --port 0, talk HTTP with fetch and WebSocket with the `ws` package.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -15,14 +15,24 @@ const WRAP = process.env.STATE_SERVER_WRAP ? process.env.STATE_SERVER_WRAP.split
 
 export const HOST_TOKEN = 'test-host-token-0123456789abcdef';
 
+/** The command and arguments that start the binary with args, through the wrapper if any. */
+function command(args) {
+  return WRAP.length ? [WRAP[0], [...WRAP.slice(1), BIN, ...args]] : [BIN, args];
+}
+
+/** Runs the binary to completion (through STATE_SERVER_WRAP if set); spawnSync's result, utf8. */
+export function run(args, opts = {}) {
+  const [cmd, cmdArgs] = command(args);
+  return spawnSync(cmd, cmdArgs, { encoding: 'utf8', ...opts });
+}
+
 /** Starts a server; resolves once it printed its listening line. */
 export async function startServer(args = [], { dir, env = {} } = {}) {
   const ownDir = !dir;
   dir = dir || mkdtempSync(join(tmpdir(), 'state-test-'));
   const db = join(dir, 'state.db');
   const fullArgs = ['--port', '0', '--bind', '127.0.0.1', '--db', db, ...args];
-  const cmd = WRAP.length ? WRAP[0] : BIN;
-  const cmdArgs = WRAP.length ? [...WRAP.slice(1), BIN, ...fullArgs] : fullArgs;
+  const [cmd, cmdArgs] = command(fullArgs);
   const proc = spawn(cmd, cmdArgs, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
