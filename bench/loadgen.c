@@ -581,6 +581,9 @@ static void on_message(conn_t *c, int op, char *p, size_t n, int64_t now)
     } else if (n > 13 && memcmp(p, "{\"type\":\"ack\"", 13) == 0) {
         if (memmem(p, n, "\"ref\":\"r", 8))
             on_ack(c, now, false);
+        else if (c->st == S_OPEN && memmem(p, n, "\"ref\":\"c\"", 9))
+            on_state(c, 0, now); /* the game exists (its state may come first, later or, when
+                                    every change commits on its own, not at all) */
     } else if (n > 15 && memcmp(p, "{\"type\":\"error\"", 15) == 0) {
         if (memmem(p, n, "\"ref\":\"r", 8) || memmem(p, n, "rate_limited", 12))
             on_ack(c, now, true);
