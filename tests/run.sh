@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs test suites and prints one closing line: "N passed, N failed".
-# usage: tests/run.sh all|unit|integration|conformance|crash|e2e|qr|fuzz ...
+# usage: tests/run.sh all|unit|webui|integration|conformance|crash|e2e|qr|fuzz ...
 # Each suite's own output is kept in build/test/logs/; failures are shown.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +59,19 @@ run_qr() {
     echo "qr decode: ${line:-no result}"
 }
 
+run_webui() { # vitest unit tests of the client logic, then the bundle budget
+    local log=$logs/webui.log
+    local ok=1 p f
+    if (cd webui && npm test && npm run size) >"$log" 2>&1; then :; else ok=0; failures+=("webui"); tail -30 "$log"; fi
+    p=$(grep -E '^ +Tests +' "$log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+    f=$(grep -E '^ +Tests +' "$log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+    if [ "$ok" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; fi # the bundle budget
+    passed=$((passed + p))
+    failed=$((failed + f))
+    [ "$p" -eq 0 ] && failed=$((failed + 1))
+    echo "webui: $p passed, $f failed; $(grep -iE 'gzip' "$log" | tail -1)"
+}
+
 run_crash() {
     local log=$logs/crash.log
     if node tests/crash/crash.mjs "${CRASH_TRIALS:-20}" >"$log" 2>&1; then :; else failures+=("crash"); tail -20 "$log"; fi
@@ -94,12 +107,13 @@ run_fuzz() {
 
 suites=("$@")
 [ ${#suites[@]} -eq 0 ] && suites=(all)
-[ "${suites[0]}" = all ] && suites=(unit qr fuzz integration conformance crash e2e)
+[ "${suites[0]}" = all ] && suites=(unit qr fuzz webui integration conformance crash e2e)
 for s in "${suites[@]}"; do
     case $s in
     unit) run_unit ;;
     qr) run_qr ;;
     crash) run_crash ;;
+    webui) run_webui ;;
     fuzz) run_fuzz ;;
     integration | conformance | e2e) run_node "$s" ;;
     *) echo "unknown suite $s" >&2; exit 2 ;;

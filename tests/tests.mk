@@ -24,7 +24,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRCS))
 TEST_OBJS  := $(patsubst src/%.c,$(TEST_DIR)/obj/%.o,$(SRCS)) $(TEST_DIR)/obj/assets_data.o
 FUZZ_OBJS  := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(SRCS)) $(FUZZ_DIR)/obj/assets_data.o
 
-.PHONY: test-deps unit-bins fuzz-bins crash
+.PHONY: test-deps unit-bins fuzz-bins crash e2e webui-test
 
 test-deps: $(TEST_DIR)/.deps
 $(TEST_DIR)/.deps: cross/deps.sh
@@ -34,6 +34,10 @@ $(TEST_DIR)/.deps: cross/deps.sh
 tests/node_modules/.package-lock.json: tests/package-lock.json
 	cd tests && npm ci --no-audit --no-fund
 	@touch $@
+tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund
+	@touch $@
+NODE_DEPS := tests/node_modules/.package-lock.json tests/e2e/node_modules/.package-lock.json
 
 $(TEST_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a | $(TEST_DIR)/.deps
 	@mkdir -p $(@D)
@@ -61,13 +65,17 @@ unit-bins: $(UNIT_BINS)
 fuzz-bins: $(FUZZ_BINS)
 
 # Everything that fits in CI, in one run with one summary line.
-test: $(OUT) unit-bins fuzz-bins tests/node_modules/.package-lock.json
+test: $(OUT) unit-bins fuzz-bins $(NODE_DEPS)
 	@tests/run.sh all
 
 unit: unit-bins
 	@tests/run.sh unit
 integration: $(OUT) tests/node_modules/.package-lock.json
 	@tests/run.sh integration
+e2e: $(OUT) $(NODE_DEPS)
+	@tests/run.sh e2e
+webui-test: webui/dist/index.html
+	@tests/run.sh webui
 fuzz-short: fuzz-bins
 	@tests/run.sh fuzz
 # 1,000 kill -9 trials; prints the number of acknowledged changes lost (must be 0).
