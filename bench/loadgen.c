@@ -894,6 +894,8 @@ static void heartbeats(int64_t now)
     }
 }
 
+/* Phones that sleep and come back: every 10 s the phones closed 10 s earlier
+ * reconnect (same token, subscribe again) and another --churn fraction closes. */
 static void churn(int64_t now)
 {
     static int64_t next;
@@ -904,26 +906,21 @@ static void churn(int64_t now)
     if (now < next)
         return;
     next = now + 10000000;
-    int k = 0;
     for (int i = 0; i < nconns; i++) {
         conn_t *c = &conns[i];
-        if (c->driver)
-            continue;
-        if ((double)rand() / RAND_MAX < opt.churn || c->st == S_CLOSED) {
-            if (c->st != S_CLOSED)
-                conn_close(c);
-            k++;
-        }
-    }
-    /* Reopen on the next turns of the loop: phones that come back. */
-    for (int i = 0; i < nconns; i++) {
-        conn_t *c = &conns[i];
-        if (c->st == S_CLOSED && inflight_hs < MAX_INFLIGHT_HS) {
+        if (c->st == S_CLOSED && !c->driver) {
+            int64_t end = now_us() + 10000000;
+            while (inflight_hs >= MAX_INFLIGHT_HS && now_us() < end)
+                poll_once(5);
             conn_start(c);
             n_reconnects++;
         }
     }
-    (void)k;
+    for (int i = 0; i < nconns; i++) {
+        conn_t *c = &conns[i];
+        if (!c->driver && c->st == S_READY && (double)rand() / RAND_MAX < opt.churn)
+            conn_close(c);
+    }
 }
 
 static void usage(void)
