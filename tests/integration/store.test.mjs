@@ -2,12 +2,12 @@
 // file untouched) of databases this binary must not modify.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, http, repoRoot, BIN } from './lib.mjs';
+import { startServer, http, repoRoot, run } from './lib.mjs';
 
 const schemaDir = join(repoRoot, 'schema');
 const migrations = readdirSync(schemaDir).filter((f) => f.endsWith('.sql')).sort();
@@ -15,7 +15,7 @@ const sqlite = (db, sql) => execFileSync('sqlite3', [db], { input: sql, encoding
 const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 function runBin(db) {
-  return spawnSync(BIN, ['--port', '0', '--bind', '127.0.0.1', '--db', db], { encoding: 'utf8', timeout: 10000 });
+  return run(['--port', '0', '--bind', '127.0.0.1', '--db', db], { timeout: 10000 });
 }
 
 // A database as an older binary left it: migrations 1..v applied, with a game in it.
