@@ -125,11 +125,17 @@ if [ -n "$up" ]; then
     check "server's join links use the access-point address" grep -q 'phones open http://192.168.4.1:8765/' "$work/console.log"
     # The HDMI screen's stand-in: tty1 on a virtio GPU, read back as a picture; both
     # QR codes on it must decode to the Wi-Fi network and the address.
-    printf 'screendump %s\n' "$work/screen.ppm" | node -e '
-        const s = require("net").createConnection(process.argv[1]);
-        s.on("connect", () => { process.stdin.pipe(s); setTimeout(() => process.exit(0), 2000); });' "$work/monitor.sock" || true
-    if [ -s "$work/screen.ppm" ]; then
+    # The screen is redrawn when the network or the server changes: try a few times.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        rm -f "$work/screen.ppm"
+        printf 'screendump %s\n' "$work/screen.ppm" | node -e '
+            const s = require("net").createConnection(process.argv[1]);
+            s.on("connect", () => { process.stdin.pipe(s); setTimeout(() => process.exit(0), 1500); });' "$work/monitor.sock" || true
         zbarimg -q --raw "$work/screen.ppm" > "$work/screen.qr" 2>/dev/null || true
+        [ "$(wc -l < "$work/screen.qr")" -ge 2 ] && break
+        sleep 2
+    done
+    if [ -s "$work/screen.ppm" ]; then
         check "screen: Wi-Fi QR code (WIFI:T:WPA;S:...;P:...;;) with escaped SSID and password" \
             grep -qxF 'WIFI:T:WPA;S:Test \"Net\"\; 1;P:pa\;ss\:wo\"rd\\ 1;;' "$work/screen.qr"
         check "screen: QR code of http://192.168.4.1:8765/" grep -qxF 'http://192.168.4.1:8765/' "$work/screen.qr"
