@@ -12,6 +12,10 @@ export const repoRoot = join(here, '..', '..');
 export const BIN = process.env.STATE_SERVER_BIN || join(repoRoot, 'build', 'state-server');
 // A wrapper such as "qemu-aarch64-static" runs a cross-built binary here.
 const WRAP = process.env.STATE_SERVER_WRAP ? process.env.STATE_SERVER_WRAP.split(' ') : [];
+// Emulation is slower: STATE_SERVER_TIME_SCALE stretches the waits for a start, a
+// message and a run() (cross/test.sh sets 4). Waits that check for something that
+// must NOT happen are left as they are.
+export const TIME_SCALE = Number(process.env.STATE_SERVER_TIME_SCALE) || 1;
 
 export const HOST_TOKEN = 'test-host-token-0123456789abcdef';
 
@@ -20,10 +24,13 @@ function command(args) {
   return WRAP.length ? [WRAP[0], [...WRAP.slice(1), BIN, ...args]] : [BIN, args];
 }
 
-/** Runs the binary to completion (through STATE_SERVER_WRAP if set); spawnSync's result, utf8. */
+/** Runs the binary to completion (through STATE_SERVER_WRAP if set); spawnSync's result, utf8.
+ *  A timeout in opts is stretched by TIME_SCALE. */
 export function run(args, opts = {}) {
   const [cmd, cmdArgs] = command(args);
-  return spawnSync(cmd, cmdArgs, { encoding: 'utf8', ...opts });
+  const o = { encoding: 'utf8', ...opts };
+  if (o.timeout) o.timeout *= TIME_SCALE;
+  return spawnSync(cmd, cmdArgs, o);
 }
 
 /** Starts a server; resolves once it printed its listening line. */
@@ -39,7 +46,7 @@ export async function startServer(args = [], { dir, env = {} } = {}) {
   proc.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15000 * TIME_SCALE);
     proc.stdout.on('data', (d) => {
       stdout += d;
       const m = stdout.match(/listening on https?:\/\/[^\s]*:(\d+)/);
@@ -89,7 +96,7 @@ export function connect(url, opts = {}) {
           const k = waiters.findIndex((x) => x.resolve === resolve);
           if (k >= 0) waiters.splice(k, 1);
           reject(new Error(`timeout waiting for message; queue: ${JSON.stringify(queue).slice(0, 500)}`));
-        }, timeout);
+        }, timeout * TIME_SCALE);
         waiters.push({ pred: p, resolve, timer });
       });
     },
