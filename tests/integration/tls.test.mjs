@@ -2,13 +2,13 @@
 // certificate or key file is a start-up failure (exit 1).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startServer, BIN } from './lib.mjs';
+import { startServer, run } from './lib.mjs';
 
 let dir, srv;
 before(async () => {
@@ -80,7 +80,7 @@ test('a missing or mismatched key file is a start-up failure (exit 1)', () => {
   writeFileSync(join(other, 'junk.pem'), 'not a key\n');
   for (const args of [['--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(other, 'junk.pem')],
     ['--tls-cert', join(other, 'missing.pem'), '--tls-key', join(dir, 'key.pem')]]) {
-    const r = spawnSync(BIN, ['--port', '0', '--bind', '127.0.0.1', '--db', join(other, 'x.db'), ...args], { encoding: 'utf8', timeout: 10000 });
+    const r = run(['--port', '0', '--bind', '127.0.0.1', '--db', join(other, 'x.db'), ...args], { timeout: 10000 });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /TLS/);
   }
