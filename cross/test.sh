@@ -6,13 +6,24 @@
 #   e.g. cross/test.sh "aarch64:build/aarch64/state-server:qemu-aarch64-static"
 # There is no binfmt_misc here, so every start of the binary goes through WRAPPER
 # (tests/integration/lib.mjs reads STATE_SERVER_WRAP). Emulation is slower, so
-# STATE_SERVER_TIME_SCALE (default 4) stretches the suite's waits; logs go to
+# STATE_SERVER_TIME_SCALE (default 4) stretches the suite's waits for a reply;
+# CROSS_TEST_TIMEOUT (default 900 s) bounds each architecture. Logs go to
 # build/<arch>/test-cross.log.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 passed=0
 failed=0
 failures=()
+
+# A test that starts the binary itself, not through lib.mjs (startServer, run), would
+# exec an ARM binary here and fail with a shell's "Syntax error"; name it instead.
+direct=$(grep -nE '(spawn|spawnSync|execFile|execFileSync)\(BIN\b' tests/integration/*.test.mjs || true)
+if [ -n "$direct" ]; then
+    echo "test-cross: these start the binary directly; use run() or startServer() from lib.mjs:"
+    echo "$direct"
+    failed=$((failed + 1))
+    failures+=("direct-spawn")
+fi
 for spec in "$@"; do
     arch=${spec%%:*}
     rest=${spec#*:}
@@ -28,8 +39,10 @@ for spec in "$@"; do
         continue
     fi
     start=$(date +%s)
+    # A hang must fail the run, not eat CI's time: 2 minutes a test, 15 an architecture.
     if STATE_SERVER_BIN=$bin STATE_SERVER_WRAP=$wrap STATE_SERVER_TIME_SCALE=${STATE_SERVER_TIME_SCALE:-4} \
-        node --test --test-concurrency=1 tests/integration/ >"$log" 2>&1; then :; else
+        timeout --kill-after=10 "${CROSS_TEST_TIMEOUT:-900}" \
+        node --test --test-concurrency=1 --test-timeout=120000 tests/integration/ >"$log" 2>&1; then :; else
         failures+=("$arch")
         grep -B1 -A12 '^not ok\|^    not ok\|^  not ok' "$log" | head -80
     fi
