@@ -220,6 +220,83 @@ static bool is_ws(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Where token i's text begins and ends in the document (strings with quotes). */
+static int raw_start(const jsmntok_t *t)
+{
+    return t->type == JSMN_STRING ? t->start - 1 : t->start;
+}
+
+static int raw_end(const jsmntok_t *t)
+{
+    return t->type == JSMN_STRING ? t->end + 1 : t->end;
+}
+
+static int skip_ws(const char *js, int pos, int end)
+{
+    while (pos < end && is_ws(js[pos]))
+        pos++;
+    return pos;
+}
+
+/* jsmn does not check the punctuation between values (it takes "[1,]" and
+ * "{\"a\" 1}"): walk each container and require exactly one ',' between
+ * members, one ':' after each key, and nothing else but white space. */
+static bool container_valid(const json_doc_t *d, int i)
+{
+    const jsmntok_t *t = d->tok;
+    const char *js = d->js;
+    int close = t[i].end - 1;
+    int pos = t[i].start + 1;
+    int k = i + 1;
+    bool obj = t[i].type == JSMN_OBJECT;
+    for (int m = 0; m < t[i].size; m++) {
+        pos = skip_ws(js, pos, close);
+        if (m > 0) {
+            if (pos >= close || js[pos] != ',')
+                return false;
+            pos = skip_ws(js, pos + 1, close);
+        }
+        if (k >= d->ntok || pos != raw_start(&t[k]))
+            return false;
+        pos = raw_end(&t[k]);
+        if (obj) {
+            pos = skip_ws(js, pos, close);
+            if (pos >= close || js[pos] != ':')
+                return false;
+            pos = skip_ws(js, pos + 1, close);
+            if (k + 1 >= d->ntok || pos != raw_start(&t[k + 1]))
+                return false;
+            pos = raw_end(&t[k + 1]);
+            k = json_next(d, k + 1);
+        } else {
+            k = json_next(d, k);
+        }
+    }
+    return skip_ws(js, pos, close + 1) == close;
+}
+
+/* jsmn in strict mode wants a delimiter after a primitive, so a document that
+ * is a lone number or literal is read here. */
+static int parse_lone_primitive(json_doc_t *d, const char *js, size_t len, jsmntok_t *toks, int maxtok)
+{
+    size_t a = 0, b = len;
+    while (a < b && is_ws(js[a]))
+        a++;
+    while (b > a && is_ws(js[b - 1]))
+        b--;
+    if (a == b || maxtok < 1 || js[a] == '{' || js[a] == '[' || js[a] == '"' || b > INT32_MAX)
+        return JSON_E_SYNTAX;
+    toks[0].type = JSMN_PRIMITIVE;
+    toks[0].start = (int)a;
+    toks[0].end = (int)b;
+    toks[0].size = 0;
+    d->js = js;
+    d->len = len;
+    d->tok = toks;
+    d->ntok = 1;
+    return 0;
+}
+
 int json_parse(json_doc_t *d, const char *js, size_t len, jsmntok_t *toks, int maxtok)
 {
     jsmn_parser p;
@@ -227,7 +304,9 @@ int json_parse(json_doc_t *d, const char *js, size_t len, jsmntok_t *toks, int m
     int n = jsmn_parse(&p, js, len, toks, (unsigned)maxtok);
     if (n == JSMN_ERROR_NOMEM)
         return JSON_E_TOO_DEEP;
-    if (n <= 0)
+    if (n == JSMN_ERROR_PART && parse_lone_primitive(d, js, len, toks, maxtok) == 0)
+        n = 1;
+    else if (n <= 0)
         return JSON_E_SYNTAX;
     d->js = js;
     d->len = len;
@@ -252,6 +331,8 @@ int json_parse(json_doc_t *d, const char *js, size_t len, jsmntok_t *toks, int m
         } else if (t->type == JSMN_STRING) {
             if (str_decode(js + t->start, (size_t)(t->end - t->start), NULL, 0) < 0)
                 return JSON_E_SYNTAX;
+        } else if ((t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) && !container_valid(d, i)) {
+            return JSON_E_SYNTAX;
         } else if (t->type == JSMN_OBJECT) {
             /* Every key must be a string followed by exactly one value. */
             int k = i + 1;
