@@ -50,9 +50,10 @@ build/$(1)/sysroot/.stamp: cross/sysroot.sh | build/.cross-deps
 	cross/sysroot.sh $(cross_deb_$(1)) build/$(1)/sysroot
 	@touch $$@
 
-# The sub-make decides what is out of date.
+# The sub-make decides what is out of date. Targets share the h2o source and the
+# web app's build, so under make -j the sub-makes take turns (flock).
 cross-$(1): build/$(1)/sysroot/.stamp
-	@$$(MAKE) --no-print-directory ARCH=$(1) CROSS=$(cross_triplet_$(1))- TARGET_CFLAGS="$(cross_cflags_$(1))" \
+	@flock build/.cross.lock $$(MAKE) --no-print-directory ARCH=$(1) CROSS=$(cross_triplet_$(1))- TARGET_CFLAGS="$(cross_cflags_$(1))" \
 		TARGET_LIBS="$(cross_libs_$(1))" \
 		SYSROOT=build/$(1)/sysroot H2O_TOOLCHAIN=$$(CURDIR)/cross/toolchain/$(1).cmake \
 		OUT=build/$(1)/state-server.debug build/$(1)/state-server.debug
