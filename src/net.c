@@ -50,7 +50,7 @@ int net_listen(const char *addr, int port, int *bound_port, char *err, size_t er
     return fd;
 }
 
-int net_lan_address(char *out, size_t cap)
+int net_lan_address(char *out, size_t cap, char *ifname, size_t ifcap)
 {
     struct ifaddrs *ifs;
     if (getifaddrs(&ifs) != 0)
@@ -59,8 +59,10 @@ int net_lan_address(char *out, size_t cap)
     for (struct ifaddrs *i = ifs; i && rc != 0; i = i->ifa_next) {
         if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK))
             continue;
-        if (inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out, (socklen_t)cap))
+        if (inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out, (socklen_t)cap)) {
+            snprintf(ifname, ifcap, "%s", i->ifa_name);
             rc = 0;
+        }
     }
     freeifaddrs(ifs);
     return rc;

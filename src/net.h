@@ -11,7 +11,8 @@
  * port actually bound. */
 int net_listen(const char *addr, int port, int *bound_port, char *err, size_t errlen);
 /* Finds the first up, non-loopback IPv4 address of this machine (the one phones
- * on the same network can reach) as text. 0, or -1 when there is none. */
-int net_lan_address(char *out, size_t cap);
+ * on the same network can reach) as text, and the name of its interface. 0, or
+ * -1 when there is none. */
+int net_lan_address(char *out, size_t cap, char *ifname, size_t ifcap);
 
 #endif

@@ -442,11 +442,13 @@ int server_main(const config_t *cfg)
         while (l > 0 && app->public_url[l - 1] == '/')
             app->public_url[--l] = '\0';
     } else {
-        char lan[64] = "127.0.0.1";
+        char lan[64] = "127.0.0.1", ifname[32] = "";
         if (strcmp(cfg->bind, "0.0.0.0") != 0 && strcmp(cfg->bind, "::") != 0)
             snprintf(lan, sizeof(lan), "%s", cfg->bind);
-        else if (net_lan_address(lan, sizeof(lan)) != 0)
+        else if (net_lan_address(lan, sizeof(lan), ifname, sizeof(ifname)) != 0)
             log_warn("no LAN address found: join links will use 127.0.0.1 (set --public-url)");
+        else
+            log_info("join links use %s, the address of %s (set --public-url to choose another)", lan, ifname);
         snprintf(app->public_url, sizeof(app->public_url), "%s://%s%s%s:%d", cfg->tls_cert[0] ? "https" : "http",
                  strchr(lan, ':') ? "[" : "", lan, strchr(lan, ':') ? "]" : "", port);
     }
