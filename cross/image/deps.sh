@@ -5,8 +5,9 @@ set -euo pipefail
 
 # kmod: depmod for the target's modules; fdisk: sfdisk; cpio: the initramfs;
 # dosfstools + mtools: the FAT partition without mounting; e2fsprogs: mke2fs -d,
-# debugfs; qemu-system-arm: the boot test (qemu-system-aarch64).
-want="ca-certificates apt dpkg kmod fdisk cpio xz-utils dosfstools mtools e2fsprogs qemu-system-arm"
+# debugfs; qemu-system-arm: the boot test (qemu-system-aarch64); zbar-tools: reading
+# the QR codes off the emulated screen.
+want="ca-certificates apt dpkg kmod fdisk cpio zstd xz-utils dosfstools mtools e2fsprogs qemu-system-arm curl zbar-tools"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

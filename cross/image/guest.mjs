@@ -38,7 +38,7 @@ async function check(port, token, ssid, password) {
   result('GET /healthz answers 200', h.status === 200, `${h.status} ${hb}`);
 
   // A WebSocket from outside the guest (slirp: not loopback) starts unauthenticated
-  // and becomes host with the token from the boot partition's settings file.
+  // and becomes host with the token the first boot wrote to the boot partition.
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
   const first = nextMessage(ws, () => true);
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });

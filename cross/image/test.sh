@@ -8,8 +8,9 @@
 #    more "card" after it, is attached as a virtio disk to qemu-system-aarch64
 #    -M virt; the kernel and initramfs read back out of the image are booted. User
 #    networking with restrict=on (the guest reaches nothing outside) forwards one
-#    host port to the server's 8765. From here: /healthz, a WebSocket connect,
-#    the Wi-Fi settings the init script wrote, a game created over REST.
+#    host port to the server's 8765. From here: /healthz, a WebSocket connect with
+#    the host token the first boot generated, the Wi-Fi settings the init script
+#    wrote, a game created over REST, Wi-Fi on simulated radios, the screen's QR codes.
 # 3. `poweroff` typed on the serial console; the copy then must show the data
 #    partition grown to the end of the disk and the database on it.
 # Ends with "N passed, N failed".
@@ -61,7 +62,6 @@ check "data partition: clean file system (e2fsck -n)" e2fsck -fn "$work/data.ext
 check "data partition: README made by mke2fs -d" sh -c "debugfs -R 'cat /README' '$work/data.ext4' 2>/dev/null | grep -q 'State Server data'"
 
 # --- 2. Boot a copy -----------------------------------------------------------------
-token="image-test-token-0123456789"
 ssid='Test "Net"; 1'
 password='pa;ss:wo"rd\ 1'
 cp --sparse=always "$img" "$work/disk.img"
@@ -71,7 +71,6 @@ cat > "$work/state-server.txt" <<EOT
 wifi_mode = ap
 wifi_ssid = $ssid
 wifi_password = $password
-host_token = "$token"
 ntp = off
 log_level = info
 wifi_simulate = yes
@@ -106,6 +105,11 @@ done
 boot_s=$(($(date +%s) - t_boot))
 if [ -n "$up" ]; then
     pass "booted under qemu, /healthz answered after ${boot_s}s"
+    # No host_token in the settings: the first boot made one and wrote it to the
+    # boot partition, where a person would read it.
+    token=$(mtype -i "$work/disk.img@@$((b_start * 512))" ::/state-server-generated.txt 2>/dev/null |
+        tr -d '\r' | sed -n 's/^host_token=//p')
+    check "first boot wrote a host token to state-server-generated.txt" test "${#token}" -ge 16
     node "$here/guest.mjs" check "$port" "$token" "$ssid" "$password" > "$work/guest.out" 2>&1 || true
     cat "$work/guest.out"
     passed=$((passed + $(grep -c '^PASS' "$work/guest.out" || true)))
