@@ -686,6 +686,54 @@ static void api_qr(app_t *app, h2o_req_t *req, const char *game_id)
     http_send(req, 200, "image/svg+xml", svg, need);
 }
 
+/* Appends s with the characters the Wi-Fi QR format reserves escaped. */
+static void api_wifi_escape(buf_t *b, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("\\;,:\"", *s))
+            buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+}
+
+/* GET /api/wifi.svg: a QR code that joins the appliance's Wi-Fi (the settings
+ * wifi.ssid, wifi.password, wifi.security written by the Pi image), so phones get
+ * onto the network before they scan a join code. */
+static void api_wifi_qr(app_t *app, h2o_req_t *req)
+{
+    char ssid[256], pass[256] = "", sec[16] = "WPA";
+    if (store_setting_get(app->store, "wifi.ssid", ssid, sizeof(ssid)) != 0 || ssid[0] == '\0') {
+        api_error(req, PROTO_E_NOT_FOUND, "no Wi-Fi network is configured (setting wifi.ssid)");
+        return;
+    }
+    store_setting_get(app->store, "wifi.password", pass, sizeof(pass));
+    store_setting_get(app->store, "wifi.security", sec, sizeof(sec));
+    bool open = pass[0] == '\0' || strcmp(sec, "nopass") == 0;
+    buf_t text;
+    buf_init(&text);
+    buf_printf(&text, "WIFI:T:%s;S:", open ? "nopass" : (strcmp(sec, "WEP") == 0 ? "WEP" : "WPA"));
+    api_wifi_escape(&text, ssid);
+    buf_putc(&text, ';');
+    if (!open) {
+        buf_puts(&text, "P:");
+        api_wifi_escape(&text, pass);
+        buf_putc(&text, ';');
+    }
+    buf_putc(&text, ';');
+    qr_t qr;
+    int rc = qr_encode((const uint8_t *)text.data, text.len, &qr);
+    buf_free(&text);
+    if (rc != QR_OK) {
+        api_error(req, PROTO_E_BAD_MESSAGE, "the network name and password are too long for a QR code");
+        return;
+    }
+    size_t need = qr_svg(&qr, 4, NULL, 0);
+    char *svg = h2o_mem_alloc_pool(&req->pool, need + 1);
+    qr_svg(&qr, 4, svg, need + 1);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+    http_send(req, 200, "image/svg+xml", svg, need);
+}
+
 static void api_settings(app_t *app, h2o_req_t *req)
 {
     if (api_method(req, "PUT")) {
@@ -790,6 +838,13 @@ void api_handle(app_t *app, h2o_req_t *req)
     if (strcmp(seg[0], "settings") == 0 && n == 1) {
         if (api_who(app, req, &who) && api_require_host(req, &who))
             api_settings(app, req);
+        return;
+    }
+    if (strcmp(seg[0], "wifi.svg") == 0 && n == 1) {
+        if (!get)
+            api_method_not_allowed(req, "GET");
+        else if (api_who(app, req, &who) && api_require_host(req, &who))
+            api_wifi_qr(app, req);
         return;
     }
     if (strcmp(seg[0], "games") != 0) {

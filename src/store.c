@@ -15,7 +15,7 @@ enum {
     Q_ACTION_INS, Q_UNDO_TARGET, Q_MARK_UNDONE, Q_HISTORY,
     Q_INVITE_INS, Q_INVITE_FIND, Q_INVITE_REVOKE, Q_INVITES_LIST,
     Q_SESSION_INS, Q_SESSION_FIND, Q_SESSIONS_OF,
-    Q_SECRET_GET, Q_SECRET_PUT, Q_SETTINGS_ALL, Q_SETTING_PUT, Q_SETTING_DEL,
+    Q_SECRET_GET, Q_SECRET_PUT, Q_SETTINGS_ALL, Q_SETTING_PUT, Q_SETTING_DEL, Q_SETTING_GET,
     Q_GAMES, Q_SCORES, Q_TIMERS, Q_GSETTINGS, Q_PING,
     Q_COUNT
 };
@@ -58,6 +58,7 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_SETTINGS_ALL] = "SELECT key, value FROM settings ORDER BY key",
     [Q_SETTING_PUT] = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
     [Q_SETTING_DEL] = "DELETE FROM settings WHERE key = ?",
+    [Q_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
     [Q_GAMES] = "SELECT game_id, version, status, round, current_turn, created_at, updated_at, first_player, attacker, winner,"
                 " draw, game_time_ms, game_time_running FROM game_state ORDER BY created_at, game_id",
     [Q_SCORES] = "SELECT player_number, name, faction, primary_vp, secondary_vp, cp, private_json FROM scores WHERE game_id = ?",
@@ -665,4 +666,17 @@ int store_setting_put(store_t *s, const char *key, const char *value)
     if (value)
         bind_text(st, 2, value);
     return store_exec(s, st, "write setting");
+}
+
+int store_setting_get(store_t *s, const char *key, char *out, size_t cap)
+{
+    sqlite3_stmt *st = store_q(s, Q_SETTING_GET);
+    bind_text(st, 1, key);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        col_copy(st, 0, out, cap);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    return rc == SQLITE_DONE ? STORE_E_NOT_FOUND : store_fail(s, "read setting");
 }

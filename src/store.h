@@ -108,6 +108,8 @@ int store_secret_get(store_t *s, const char *name, char *out, size_t cap);
 int store_secret_put(store_t *s, const char *name, const char *value);
 /* Appends the settings table as a JSON object of strings. */
 int store_settings_json(store_t *s, buf_t *out);
+/* Reads one server setting. STORE_E_NOT_FOUND if it is not set. */
+int store_setting_get(store_t *s, const char *key, char *out, size_t cap);
 /* Sets (value != NULL) or removes (NULL) one server setting. */
 int store_setting_put(store_t *s, const char *key, const char *value);
 
