@@ -62,9 +62,12 @@ run_qr() {
 run_webui() { # vitest unit tests of the client logic, then the bundle budget
     local log=$logs/webui.log
     local ok=1 p f
-    if (cd webui && npm test && npm run size) >"$log" 2>&1; then :; else ok=0; failures+=("webui"); tail -30 "$log"; fi
-    p=$(grep -E '^ +Tests +' "$log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-    f=$(grep -E '^ +Tests +' "$log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+    if (cd webui && NO_COLOR=1 FORCE_COLOR=0 npm test && npm run size) >"$log" 2>&1; then :; else ok=0; failures+=("webui"); tail -30 "$log"; fi
+    # Colour codes may appear anyway (CI sets CI=true): strip them before reading.
+    local plain
+    plain=$(sed 's/\x1b\[[0-9;]*m//g' "$log")
+    p=$(echo "$plain" | grep -E '^ +Tests +' | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+    f=$(echo "$plain" | grep -E '^ +Tests +' | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
     if [ "$ok" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; fi # the bundle budget
     passed=$((passed + p))
     failed=$((failed + f))
