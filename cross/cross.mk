@@ -73,7 +73,7 @@ cross-budget: cross-aarch64
 
 # The integration suite against each ARM binary, every start of the binary going
 # through qemu-user; one "N passed, N failed" line at the end.
-test-cross: $(addprefix cross-,$(CROSS_ARCHES)) tests/node_modules/.package-lock.json
+test-cross: $(addprefix cross-,$(CROSS_ARCHES)) cross-budget tests/node_modules/.package-lock.json
 	@cross/test.sh $(foreach a,$(CROSS_ARCHES),$(a):build/$(a)/state-server:"$(cross_qemu_$(a))")
 test-cross-%: cross-% tests/node_modules/.package-lock.json
 	@cross/test.sh $*:build/$*/state-server:"$(cross_qemu_$*)"
