@@ -215,7 +215,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--slowloris") == 0)
             slow = atoi(argv[i + 1]);
     }
-    if (port <= 0 || seconds <= 0 || seconds > 3600 || cap < 0 || cap > 15000 || slow < 0 || slow > 2000) {
+    if (port <= 0 || seconds <= 0 || seconds > 3600 || cap < 200 || cap > 15000 || slow < 0 || slow > 2000) {
         fprintf(stderr, "usage: hostile --port P [--seconds S] [--cap N] [--slowloris N]\n");
         return 2;
     }
@@ -234,8 +234,11 @@ int main(int argc, char **argv)
         int64_t now = now_ms();
         if (now >= next_tick) {
             next_tick = now + 20;
-            /* cap: up to the cap (plus some, to see the 503s), 50 new ones a tick */
-            for (int k = 0; k < 50 && live[K_CAP] < cap + 50 && now >= cap_blocked_until; k++) {
+            /* cap: for the first 60% of the time up to 150 below the cap, so the other
+             * kinds reach the parser; then past the cap (to see the refusals). 50 new
+             * ones a tick at most. */
+            int cap_target = now < start + (end - start) * 6 / 10 ? cap - 150 : cap + 50;
+            for (int k = 0; k < 50 && live[K_CAP] < cap_target && now >= cap_blocked_until; k++) {
                 sock_t *s = open_sock(K_CAP);
                 if (s)
                     upgrade(s, "/ws");

@@ -7,6 +7,7 @@
 #   BENCH_TOUR_GAMES=100   games in (c)              BENCH_SECONDS=20    measured seconds per run
 #   BENCH_PEERS="ws sio colyseus"                    BENCH_CALLGRIND_PEERS=1 (0 skips node under callgrind)
 #   BENCH_CG_N=500 observers and BENCH_CG_CHANGES=50 changes in (e)
+#   BENCH_ONLY="spike cap tour tput cg" reruns only those workloads (the table keeps the others' last results)
 #   SOAK_SECONDS=1800      ABUSE_SECONDS=20
 # Every server listens on 127.0.0.1 with port 0; every loop is bounded.
 set -uo pipefail
@@ -102,26 +103,37 @@ run_callgrind() {
 bench() {
     local N_SPIKE=${BENCH_SPIKE_N:-5000} N_CAP=${BENCH_CAP_N:-10000} TG=${BENCH_TOUR_GAMES:-100} SEC=${BENCH_SECONDS:-20}
     local PEERS=${BENCH_PEERS:-ws sio colyseus}
-    rm -f "$OUT"/r-*.json "$OUT"/cg-*.json
+    local ONLY=${BENCH_ONLY:-}
+    want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+    [ -z "$ONLY" ] && rm -f "$OUT"/r-*.json "$OUT"/cg-*.json
     local t0=$SECONDS
+    want spike && {
     echo "(a) stream spike: 1 game, $N_SPIKE observers, 10 changes/s, ${SEC}s" >&2
     for k in ours $PEERS; do
         run_load "$k" "spike-$k" --games 1 --observers "$N_SPIKE" --rate 10 --warmup 3 --duration "$SEC"
     done
     # The same spike without an fsync per commit: what the fan-out alone costs.
     run_load ours-normal "spike-ours-normal" --games 1 --observers "$N_SPIKE" --rate 10 --warmup 3 --duration "$SEC"
+    }
+    want cap && {
     echo "(b) capacity: $N_CAP idle connections" >&2
     for k in ours $PEERS; do
         run_load "$k" "cap-$k" --games 1 --observers "$N_CAP" --idle --warmup 3 --duration 1
     done
+    }
+    want tour && {
     echo "(c) tournament: $TG games x (host + 2 players + 10 observers), 1 change/s per game, ${SEC}s" >&2
     for k in ours $PEERS; do
         run_load "$k" "tour-$k" --games "$TG" --players 2 --observers 10 --rate 1 --warmup 3 --duration "$SEC"
     done
-    echo "(d) durable throughput: 100 games x 10 host connections, closed loop, group commit vs commit per change" >&2
+    }
+    want tput && {
+    echo "(d) durable throughput: 100 games x 10 host connections, closed loop (4 in flight, 19/s each), group commit vs commit per change" >&2
     run_load ours "tput-group" --games 100 --drivers 10 --observers 0 --rate 0 --warmup 3 --duration 15
     run_load ours-each "tput-each" --games 100 --drivers 10 --observers 0 --rate 0 --warmup 3 --duration 15
+    }
     local CGN=${BENCH_CG_N:-500} CGC=${BENCH_CG_CHANGES:-50}
+    want cg && {
     echo "(e) instructions per delivery: 1 game, $CGN observers, $CGC changes at 5/s, under callgrind" >&2
     local cgk="ours"
     [ "${BENCH_CALLGRIND_PEERS:-1}" = 1 ] && cgk="ours $PEERS"
@@ -130,6 +142,7 @@ bench() {
     done
     # A smaller fan-out of ours separates the per-change cost from the per-recipient one.
     run_callgrind ours "cg-ours-small" --games 1 --observers "$((CGN / 5))" --rate 5 --warmup 2 --duration "$((CGC / 5))"
+    }
     echo "bench took $((SECONDS - t0)) s" >&2
     table
 }

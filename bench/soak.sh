@@ -85,7 +85,7 @@ PID=$!
 PORT=$(wait_port "$LOG")
 if [ -z "$PORT" ]; then echo "soak: server under valgrind did not start"; fail=1; else
     echo "soak: memcheck session (${VSEC}s: 5 games with roles, changes, churn, hostile clients)" >&2
-    build/bench/hostile --port "$PORT" --seconds 5 --cap 50 --slowloris 20 >"$OUT/memcheck-hostile.json" 2>/dev/null &
+    build/bench/hostile --port "$PORT" --seconds 5 --cap 200 --slowloris 20 >"$OUT/memcheck-hostile.json" 2>/dev/null &
     HP=$!
     timeout $((VSEC + 300)) build/bench/loadgen --port "$PORT" --games 5 --players 2 --observers 4 --rate 2 --churn 0.3 \
         --warmup 2 --duration "$VSEC" --label memcheck >"$OUT/memcheck.out" 2>"$LOGS/loadgen-memcheck.err" ||
