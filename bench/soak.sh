@@ -6,7 +6,8 @@
 # than 5% + 1 MiB). Then the server runs under valgrind memcheck
 # (--leak-check=full --error-exitcode=1) for a short scripted session (roles,
 # changes, churn, a burst of hostile clients, clean shutdown), and the integration
-# suite's protocol tests run against it under valgrind too; any error or leak fails.
+# suite's protocol tests run against it under valgrind too; any memory error or any
+# definite or indirect leak fails ("possibly lost" blocks are printed, not judged).
 #   SOAK_SECONDS=1800  SOAK_GAMES=100  SOAK_CHURN=0.1  SOAK_VALGRIND_SECONDS=30
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -76,21 +77,25 @@ console.log("soak: RSS flat after warm-up");
 ' "$OUT/soak.out" "$OUT/soak.json" || fail=1
 kill -TERM "$PID"; wait "$PID" 2>/dev/null; PID=
 
-# 2. Memcheck: a scripted session against the server under valgrind.
-VG="valgrind --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1"
+# 2. Memcheck: a scripted session against the server under valgrind (the dynamically
+# linked build of the same objects: valgrind cannot see the heap of a static binary).
+DYN=$OUT/state-server-dyn
+VG="valgrind --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect --error-exitcode=1"
 LOG=$LOGS/server-memcheck.log
 rm -f "$DIR"/state.db*
-$VG --log-file="$LOGS/memcheck-session.vg" build/state-server --port 0 --bind 127.0.0.1 --db "$DIR/state.db" --log-level warn >"$LOG" 2>&1 &
+$VG --log-file="$LOGS/memcheck-session.vg" "$DYN" --port 0 --bind 127.0.0.1 --db "$DIR/state.db" --log-level warn >"$LOG" 2>&1 &
 PID=$!
 PORT=$(wait_port "$LOG")
 if [ -z "$PORT" ]; then echo "soak: server under valgrind did not start"; fail=1; else
     echo "soak: memcheck session (${VSEC}s: 5 games with roles, changes, churn, hostile clients)" >&2
-    build/bench/hostile --port "$PORT" --seconds 5 --cap 200 --slowloris 20 >"$OUT/memcheck-hostile.json" 2>/dev/null &
-    HP=$!
     timeout $((VSEC + 300)) build/bench/loadgen --port "$PORT" --games 5 --players 2 --observers 4 --rate 2 --churn 0.3 \
-        --warmup 2 --duration "$VSEC" --label memcheck >"$OUT/memcheck.out" 2>"$LOGS/loadgen-memcheck.err" ||
-        { echo "soak: memcheck session load failed"; tail -3 "$LOGS/loadgen-memcheck.err"; fail=1; }
-    wait "$HP"
+        --warmup 10 --duration "$VSEC" --label memcheck >"$OUT/memcheck.out" 2>"$LOGS/loadgen-memcheck.err" &
+    LP=$!
+    # hostile clients once the phones have joined (wrong join codes from this address
+    # would rate-limit the phones' own joins)
+    for _ in $(seq 1 100); do grep -q 'connections ready' "$LOGS/loadgen-memcheck.err" 2>/dev/null && break; sleep 0.5; done
+    build/bench/hostile --port "$PORT" --seconds 8 --cap 200 --slowloris 20 >"$OUT/memcheck-hostile.json" 2>/dev/null
+    wait "$LP" || { echo "soak: memcheck session load failed"; tail -3 "$LOGS/loadgen-memcheck.err"; fail=1; }
     kill -TERM "$PID"
     wait "$PID"
     rc=$?
@@ -104,11 +109,13 @@ fi
 if [ "${SOAK_VALGRIND_SUITE:-1}" = 1 ]; then
     rm -f "$LOGS"/memcheck-suite.*.vg
     echo "soak: tests/integration/protocol.test.mjs with every server under memcheck" >&2
-    STATE_SERVER_WRAP="$VG --log-file=$LOGS/memcheck-suite.%p.vg" node --test --test-concurrency=1 \
+    STATE_SERVER_BIN=$DYN STATE_SERVER_WRAP="$VG --log-file=$LOGS/memcheck-suite.%p.vg" node --test --test-concurrency=1 \
         tests/integration/protocol.test.mjs >"$LOGS/memcheck-suite.log" 2>&1
     tests=$(grep -E '^# (pass|fail)' "$LOGS/memcheck-suite.log" | tr '\n' ' ')
     nlogs=$(ls "$LOGS"/memcheck-suite.*.vg 2>/dev/null | wc -l)
     bad=$(grep -L 'ERROR SUMMARY: 0 errors' "$LOGS"/memcheck-suite.*.vg 2>/dev/null | wc -l)
+    possibly=$(grep -h 'possibly lost:' "$LOGS"/memcheck-suite.*.vg 2>/dev/null | sed 's/^==[0-9]*== *//' | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+    echo "soak: suite servers, reported but not judged (h2o's start-up allocations never freed at exit): ${possibly:-none}"
     echo "soak: integration protocol tests under memcheck: ${tests:-no result}; $nlogs server runs, $bad with errors or leaks"
     [ "$bad" -eq 0 ] && [ "$nlogs" -gt 0 ] || { grep -l -v 'ERROR SUMMARY: 0 errors' "$LOGS"/memcheck-suite.*.vg | head -3; fail=1; }
 fi
