@@ -179,6 +179,41 @@ describe('web app against the real server', () => {
     await shot(s.disp, 'display-setup-1920');
   });
 
+  it('with wifi.ssid in the settings, the big screen and the host panel show the Wi-Fi QR code first', async () => {
+    const ssid = 'Dice & Dragons; "5G"';
+    const put = await fetch(base + '/api/settings', {
+      method: 'PUT',
+      headers: { Authorization: 'Bearer ' + TOKEN, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ 'wifi.ssid': ssid, 'wifi.password': 'roll:for,initiative', 'wifi.security': 'WPA', 'wifi.mode': 'ap' }),
+    });
+    assert.equal(put.status, 200);
+    const svg = await fetch(base + '/api/wifi.svg', { headers: { Authorization: 'Bearer ' + TOKEN } });
+    assert.equal(svg.status, 200);
+    assert.match(await svg.text(), /<svg/);
+    // the display re-reads the settings every 15 s; a reload shows the network at once
+    await s.disp.reload();
+    await s.disp.waitForSelector('[data-testid=qr-wifi] img.qr', { timeout: WAIT });
+    await until(s.disp, () => {
+      const img = document.querySelector('[data-testid=qr-wifi] img.qr');
+      return img && img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:');
+    });
+    assert.equal((await text(s.disp, 'wifi-ssid')).trim(), ssid);
+    assert.match(await text(s.disp, 'qr-wifi'), /1\. Join Wi-Fi/);
+    assert.equal(await s.disp.locator('.qr-strip > figure').first().getAttribute('data-testid'), 'qr-wifi');
+    await s.disp.waitForSelector('[data-testid=qr-p1] img.qr', { timeout: WAIT });
+    assert.match(await text(s.disp, 'qr-p1'), /^2\. /);
+    await shot(s.disp, 'display-wifi-1920');
+    // the host panel's invites (a second tab on the same game)
+    const tab = await s.hostCtx.newPage();
+    await tab.goto(s.host.url());
+    await tab.waitForSelector('[data-testid=host-wifi-ssid]', { timeout: WAIT });
+    assert.equal((await text(tab, 'host-wifi-ssid')).trim(), ssid);
+    assert.match(await text(tab, 'invite-p1'), /2\. Player 1/);
+    await tab.click('[data-testid=host-wifi-qr]');
+    await tab.waitForSelector('.modal img.qr', { timeout: WAIT });
+    await tab.close();
+  });
+
   it('two phones join through the invite URLs and name themselves in setup', async () => {
     for (const [n, name, faction] of [
       [1, 'Ana', 'Aeldari'],

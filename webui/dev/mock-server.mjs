@@ -344,6 +344,17 @@ function endGame(g, winner, now) {
   } else g.winner = winner;
 }
 
+// Server settings (GET/PUT /api/settings, strings only; null removes a key).
+const settings = {};
+/** WIFI:T:...;S:...;P:...;; from the wifi.* settings, as the C server builds it. */
+function wifiText() {
+  const esc = (v) => String(v).replace(/[\\;,:"]/g, (c) => '\\' + c);
+  const pass = settings['wifi.password'] || '';
+  const sec = settings['wifi.security'] || 'WPA';
+  const open = !pass || sec === 'nopass';
+  return 'WIFI:T:' + (open ? 'nopass' : sec === 'WEP' ? 'WEP' : 'WPA') + ';S:' + esc(settings['wifi.ssid']) + ';' + (open ? '' : 'P:' + esc(pass) + ';') + ';';
+}
+
 // ---------- persistence (--db FILE: JSON, so a restart keeps games and sessions) ----------
 function save() {
   if (!opt.db) return;
@@ -352,7 +363,7 @@ function save() {
     settle(g, now);
     return { ...g, flagTimer: undefined, players: g.players.map((p) => ({ ...p, started: 0 })) };
   });
-  const data = { games: gs, invites: [...invites.values()], sessions: [...sessions.entries()] };
+  const data = { games: gs, invites: [...invites.values()], sessions: [...sessions.entries()], settings };
   writeFileSync(opt.db + '.tmp', JSON.stringify(data));
   renameSync(opt.db + '.tmp', opt.db);
 }
@@ -368,6 +379,7 @@ function load() {
   }
   for (const i of data.invites) invites.set(i.code, i);
   for (const [t, s] of data.sessions) sessions.set(t, s);
+  Object.assign(settings, data.settings || {});
 }
 load();
 
@@ -533,6 +545,24 @@ async function onHttp(req, res) {
       sessions.set(t, s);
       save();
       return send(res, 200, { token: t, role: s.role, game_id: s.game_id, player_number: s.player_number });
+    }
+    if (path === '/api/settings' && (req.method === 'GET' || req.method === 'PUT')) {
+      if (!host) return fail(res, who.role === 'none' ? 401 : 403, 'unauthorized', 'host only');
+      if (req.method === 'PUT') {
+        const b = await readBody(req);
+        if (!b || typeof b !== 'object' || Array.isArray(b)) return fail(res, 400, 'bad_message', 'an object');
+        for (const [k, v] of Object.entries(b)) if (v !== null && typeof v !== 'string') return fail(res, 400, 'bad_message', k + ': a string or null');
+        for (const [k, v] of Object.entries(b)) if (v === null) delete settings[k];
+        else settings[k] = v;
+        save();
+      }
+      return send(res, 200, settings);
+    }
+    if (path === '/api/wifi.svg' && req.method === 'GET') {
+      if (!host) return fail(res, who.role === 'none' ? 401 : 403, 'unauthorized', 'host only');
+      if (!settings['wifi.ssid']) return fail(res, 404, 'not_found', 'no Wi-Fi network is configured (setting wifi.ssid)');
+      const svg = await QRCode.toString(wifiText(), { type: 'svg', margin: 4, errorCorrectionLevel: 'M' });
+      return send(res, 200, svg, 'image/svg+xml');
     }
     if (path === '/api/games' && req.method === 'GET') {
       if (!host) return fail(res, 401, 'unauthorized', 'host only');

@@ -83,6 +83,14 @@ try {
   await disp.goto(base + '/display?game=' + id + '#token=' + TOKEN);
   await disp.waitForSelector('[data-testid=qr-p1] img.qr');
   await shot(disp, 'display-setup-1920', { wait: 1500 });
+  // The same with the appliance's Wi-Fi network in the settings (as the Pi image writes it).
+  await api('PUT', '/api/settings', { 'wifi.ssid': 'Dice & Dragons Club', 'wifi.password': 'roll-for-initiative', 'wifi.security': 'WPA', 'wifi.mode': 'ap' });
+  await disp.reload();
+  await disp.waitForSelector('[data-testid=qr-wifi] img.qr');
+  await shot(disp, 'display-wifi-1920', { wait: 1500 });
+  await api('PUT', '/api/settings', { 'wifi.ssid': null, 'wifi.password': null, 'wifi.security': null, 'wifi.mode': null });
+  await disp.reload();
+  await disp.waitForSelector('[data-testid=qr-p1] img.qr');
 
   // Phones join.
   const p1Ctx = await browser.newContext(phone);

@@ -322,6 +322,17 @@ export function ThemeToggle() {
 
 /** A QR code drawn by the server (it knows the URL phones should use). */
 export function Qr(props: { gameId: string; code: string; token: string | null; label: string }) {
+  return (
+    <SvgQr
+      load={() => api.qrSvg(props.gameId, props.token, props.code)}
+      deps={[props.gameId, props.code, props.token]}
+      alt={props.label + ': QR code for join code ' + props.code}
+    />
+  );
+}
+
+/** An SVG QR code fetched with `load` (with the token) and shown through a blob URL; fetched again when `deps` change. */
+export function SvgQr(props: { load: () => Promise<string>; deps: unknown[]; alt: string }) {
   const [url, setUrl] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -329,7 +340,7 @@ export function Qr(props: { gameId: string; code: string; token: string | null; 
     let made: string | null = null;
     setUrl(null);
     setFailed(false);
-    api.qrSvg(props.gameId, props.token, props.code).then(
+    props.load().then(
       (svg) => {
         if (!alive) return;
         made = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
@@ -341,10 +352,10 @@ export function Qr(props: { gameId: string; code: string; token: string | null; 
       alive = false;
       if (made) URL.revokeObjectURL(made);
     };
-  }, [props.gameId, props.code, props.token]);
+  }, props.deps);
   if (failed) return <div class="qr qr-missing">QR unavailable</div>;
   if (!url) return <div class="qr qr-loading" aria-busy="true" />;
-  return <img class="qr" src={url} alt={props.label + ': QR code for join code ' + props.code} />;
+  return <img class="qr" src={url} alt={props.alt} />;
 }
 
 /** Player label used everywhere: the name, or "Player N". */

@@ -105,6 +105,10 @@ export const api = {
     callBlob('/api/games/' + enc(id) + '/history?format=csv', { token, accept: 'text/csv' }),
   qrSvg: (id: string, token: string | null, code: string) =>
     callText('/api/games/' + enc(id) + '/qr.svg?code=' + enc(code), { token, accept: 'image/svg+xml' }),
+  /** Server settings: string values by key (host only). */
+  settings: (token: string | null) => call<unknown>('GET', '/api/settings', { token }),
+  /** The QR code that joins the appliance's Wi-Fi (host only; 404 without wifi.ssid). */
+  wifiSvg: (token: string | null) => callText('/api/wifi.svg', { token, accept: 'image/svg+xml' }),
 };
 
 /**

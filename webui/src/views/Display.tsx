@@ -9,6 +9,8 @@ import { keepAwake } from '../lib/wakelock';
 import { Board } from '../components/board';
 import { HostLogin, useHostAuth } from '../components/hostauth';
 import { Qr, StatusDot, Toast, initialState, useConnection } from '../components/ui';
+import { WifiQr, useWifi } from '../components/wifi';
+import { step } from '../lib/wifi';
 
 function newest(list: GameSummary[]): string | null {
   let best: GameSummary | null = null;
@@ -44,6 +46,7 @@ function Display({ token, onDenied }: { token: string | null; onDenied: () => vo
   });
   const [invites, setInvites] = useState<Invite[]>([]);
   const joined = useRef<Record<number, boolean>>({});
+  const wifi = useWifi(token);
   const g = s.game;
   useEffect(() => keepAwake(), []);
 
@@ -105,14 +108,25 @@ function Display({ token, onDenied }: { token: string | null; onDenied: () => vo
   const obsCorner = !waiting.length && slots.obs && g.status !== 'ended';
 
   return (
-    <main class={'display-view' + (waiting.length ? ' with-qr' : '')} data-testid="display-view">
+    <main class={'display-view' + (waiting.length ? ' with-qr' : '') + (obsCorner && wifi ? ' corner2' : '')} data-testid="display-view">
       <header class="display-top">
         <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
         {obsCorner ? null : <span class="muted">State Server</span>}
       </header>
       <Board g={g} sync={conn.sync} change={s.lastChange} size="tv" />
       {waiting.length ? (
-        <section class="qr-strip" aria-label="Join codes">
+        <section class={'qr-strip' + (wifi ? ' steps' : '')} aria-label="Join codes">
+          {wifi ? (
+            <figure class="qr-card wifi" key="wifi" data-testid="qr-wifi">
+              <WifiQr wifi={wifi} token={token} />
+              <figcaption>
+                <div class="qr-title">{step(wifi, 1, 'Join Wi-Fi')}</div>
+                <div class="qr-ssid" data-testid="wifi-ssid">
+                  {wifi.ssid}
+                </div>
+              </figcaption>
+            </figure>
+          ) : null}
           {waiting.map((sl) => {
             const inv = slots[sl]!;
             const p = sl === 'p1' ? player(g, 1) : sl === 'p2' ? player(g, 2) : undefined;
@@ -120,7 +134,7 @@ function Display({ token, onDenied }: { token: string | null; onDenied: () => vo
               <figure class={'qr-card ' + sl} key={inv.code} data-testid={'qr-' + sl}>
                 <Qr gameId={g.game_id} code={inv.code} token={token} label={slotLabel(sl)} />
                 <figcaption>
-                  <div class="qr-title">{sl === 'obs' ? 'Watch' : (p && p.name) || slotLabel(sl)}</div>
+                  <div class="qr-title">{step(wifi, 2, sl === 'obs' ? 'Watch' : (p && p.name) || slotLabel(sl))}</div>
                   <div class="qr-code mono">{inv.code}</div>
                 </figcaption>
               </figure>
@@ -129,12 +143,34 @@ function Display({ token, onDenied }: { token: string | null; onDenied: () => vo
         </section>
       ) : null}
       {obsCorner ? (
-        <figure class="qr-corner" data-testid="qr-corner">
-          <Qr gameId={g.game_id} code={slots.obs!.code} token={token} label="Observers" />
-          <figcaption>
-            Watch: <span class="mono">{slots.obs!.code}</span>
-          </figcaption>
-        </figure>
+        <div class="qr-corner">
+          {wifi ? (
+            <figure data-testid="qr-wifi">
+              <WifiQr wifi={wifi} token={token} />
+              <figcaption>
+                {step(wifi, 1, 'Wi-Fi')}
+                <span class="ssid" title={wifi.ssid} data-testid="wifi-ssid">
+                  {wifi.ssid}
+                </span>
+              </figcaption>
+            </figure>
+          ) : null}
+          <figure data-testid="qr-corner">
+            <Qr gameId={g.game_id} code={slots.obs!.code} token={token} label="Observers" />
+            <figcaption>
+              {wifi ? (
+                <>
+                  {step(wifi, 2, 'Watch')}
+                  <span class="mono ssid">{slots.obs!.code}</span>
+                </>
+              ) : (
+                <>
+                  Watch: <span class="mono">{slots.obs!.code}</span>
+                </>
+              )}
+            </figcaption>
+          </figure>
+        </div>
       ) : null}
       <Toast store={store} s={s} />
     </main>

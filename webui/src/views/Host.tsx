@@ -13,6 +13,8 @@ import { Board } from '../components/board';
 import { HostLogin, useHostAuth } from '../components/hostauth';
 import { Icon } from '../components/icons';
 import { Clock, Confirm, Modal, Qr, StatusDot, TapButton, ThemeToggle, Toast, initialState, nameOf, useConnection } from '../components/ui';
+import { WifiQr, useWifi } from '../components/wifi';
+import { step, wifiNote } from '../lib/wifi';
 
 export function HostView() {
   const [auth, submit, signOut] = useHostAuth();
@@ -503,9 +505,13 @@ function SettingsCard(props: { g: GameState; conn: Connection; off: boolean }) {
   );
 }
 
+const cap = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
 function InvitesCard(props: { gameId: string; token: string | null }) {
   const [list, setList] = useState<Invite[]>([]);
   const [shown, setShown] = useState<Invite | null>(null);
+  const [wifiShown, setWifiShown] = useState(false);
+  const wifi = useWifi(props.token);
   const [error, setError] = useState('');
   useEffect(() => {
     knownInvites(props.gameId, props.token).then(setList, () => undefined);
@@ -528,6 +534,20 @@ function InvitesCard(props: { gameId: string; token: string | null }) {
         </button>
       </div>
       {error ? <p class="error">{error}</p> : null}
+      {wifi ? (
+        <div class="wifi-line" data-testid="invite-wifi">
+          <div>
+            <strong>{step(wifi, 1, 'Join Wi-Fi')}:</strong>{' '}
+            <span class="ssid" data-testid="host-wifi-ssid">
+              {wifi.ssid}
+            </span>
+            <div class="muted small">{cap(wifiNote(wifi))}</div>
+          </div>
+          <button class="btn small" onClick={() => setWifiShown(true)} data-testid="host-wifi-qr">
+            QR
+          </button>
+        </div>
+      ) : null}
       <table class="list">
         <thead>
           <tr>
@@ -544,7 +564,7 @@ function InvitesCard(props: { gameId: string; token: string | null }) {
             const inv = slots[sl];
             return (
               <tr key={sl} data-testid={'invite-' + sl}>
-                <th scope="row">{slotLabel(sl)}</th>
+                <th scope="row">{step(wifi, 2, slotLabel(sl))}</th>
                 <td class="mono" data-testid={'invite-code-' + sl}>
                   {inv ? inv.code : '—'}
                 </td>
@@ -577,6 +597,17 @@ function InvitesCard(props: { gameId: string; token: string | null }) {
             <Qr gameId={props.gameId} code={shown.code} token={props.token} label="Invite" />
             <p class="mono big-code">{shown.code}</p>
             <p class="small url">{joinUrl(shown)}</p>
+          </div>
+        </Modal>
+      ) : null}
+      {wifiShown && wifi ? (
+        <Modal title="Join Wi-Fi" onClose={() => setWifiShown(false)}>
+          <div class="center">
+            <WifiQr wifi={wifi} token={props.token} />
+            <p class="big-ssid">{wifi.ssid}</p>
+            <p class="small muted">
+              {cap(wifiNote(wifi))}. Scan it with the phone’s camera to join, then scan a join code.
+            </p>
           </div>
         </Modal>
       ) : null}
