@@ -296,6 +296,19 @@ void hub_tick(hub_t *h, int64_t now_ms)
     }
 }
 
+bool hub_evict_unauthenticated(hub_t *h)
+{
+    /* New clients are added at the head, so the last match is the oldest. */
+    hub_client_t *oldest = NULL;
+    for (hub_client_t *c = h->head; c; c = c->next)
+        if (c->ws && c->who.role == AUTH_NONE && !wsconn_closing(c->ws))
+            oldest = c;
+    if (oldest == NULL)
+        return false;
+    wsconn_close(oldest->ws, WS_CLOSE_POLICY, "server full");
+    return true;
+}
+
 void hub_close_all(hub_t *h, uint16_t code, const char *reason)
 {
     for (hub_client_t *c = h->head; c; c = c->next)

@@ -84,6 +84,10 @@ int hub_player_connections(hub_t *h, const char *game_id, int player);
 size_t hub_count(const hub_t *h);
 /* Once a second: pings and timeouts of every connection, unauthenticated idlers. */
 void hub_tick(hub_t *h, int64_t now_ms);
+/* Makes room when the server is full: closes the oldest connection that has not
+ * authenticated (1008 "server full"). Returns false when there is none, so a
+ * crowd of idle strangers cannot lock out a host or a player with a token. */
+bool hub_evict_unauthenticated(hub_t *h);
 /* Closes every connection with code (shutdown: 1001). */
 void hub_close_all(hub_t *h, uint16_t code, const char *reason);
 /* Closes the connections authenticated by a session (a revoked invite). */

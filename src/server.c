@@ -117,11 +117,6 @@ static int server_upgrade(server_t *srv, h2o_req_t *req)
         http_send_error(req, 400, "bad_message", "missing or malformed Sec-WebSocket-Key");
         return 0;
     }
-    if (hub_count(app->hub) >= (size_t)app->cfg.max_connections) {
-        http_send_error(req, 503, "unavailable", "connection limit reached");
-        return 0;
-    }
-
     auth_who_t who = {0};
     bool loopback = http_is_loopback(req);
     bool bad_token = false;
@@ -132,6 +127,13 @@ static int server_upgrade(server_t *srv, h2o_req_t *req)
             bad_token = true;
     } else if (loopback && app->cfg.trust_loopback) {
         who.role = AUTH_HOST;
+    }
+    /* At the cap, a client that proved who it is takes the place of the oldest
+     * stranger; everyone else gets 503. */
+    if (hub_count(app->hub) >= (size_t)app->cfg.max_connections &&
+        (who.role == AUTH_NONE || !hub_evict_unauthenticated(app->hub))) {
+        http_send_error(req, 503, "unavailable", "connection limit reached");
+        return 0;
     }
     char peer[48];
     http_peer(req, peer, sizeof(peer));
@@ -308,8 +310,11 @@ static void server_on_accept(h2o_socket_t *listener, const char *err)
     h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
     if (sock == NULL)
         return;
-    if (srv->app.open_sockets >= srv->app.cfg.max_connections + SERVER_EXTRA_SOCKETS) {
-        /* Past the cap even a 503 costs memory a flood would use: just close. */
+    if (srv->app.open_sockets >= srv->app.cfg.max_connections + SERVER_EXTRA_SOCKETS &&
+        !hub_evict_unauthenticated(srv->app.hub)) {
+        /* Past the cap even a 503 costs memory a flood would use: just close. But
+         * while strangers hold WebSockets without a token, the oldest of them makes
+         * room instead, so a host reconnecting during a flood is not locked out. */
         h2o_socket_close(sock);
         return;
     }
@@ -537,6 +542,8 @@ int server_main(const config_t *cfg)
     core_flush(app->core);
     core_free(app->core);
     hub_free(app->hub);
+    h2o_context_dispose(&srv.ctx);
+    h2o_config_dispose(&srv.conf);
     auth_limiter_free(app->join_limiter);
     store_close(app->store);
     log_info("stopped");
