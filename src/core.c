@@ -93,7 +93,7 @@ static void core_on_loaded(void *ctx, game_t *g, const char *created_at, const c
         core_iso_now(cg->updated);
         store_action_t a = {cg->g.id, cg->g.version, cg->updated, lc->now, "server", "server_restart",
                             "{\"status\":\"paused\"}", NULL};
-        if (store_begin(c->app->store) != 0 || store_save_game(c->app->store, &cg->g, cg->created, cg->updated) != 0 ||
+        if (store_begin(c->app->store) != 0 || store_save_game(c->app->store, &cg->g, NULL, cg->created, cg->updated) != 0 ||
             store_log_action(c->app->store, &a) != 0)
             lc->failed++;
         lc->recovered++;
@@ -282,7 +282,7 @@ static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const 
     }
     store_action_t a = {after->id, after->version, at, now, game_actor_name(actor), type, data, before ? bj.data : NULL};
     int rc = 0;
-    if (store_begin(s) != 0 || store_save_game(s, after, cg ? cg->created : at, at) != 0 || store_log_action(s, &a) != 0)
+    if (store_begin(s) != 0 || store_save_game(s, after, before, cg ? cg->created : at, at) != 0 || store_log_action(s, &a) != 0)
         rc = CORE_E_IO;
     buf_free(&bj);
     return rc;
@@ -493,7 +493,7 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
             /* Persist where the clocks are, so a crash costs at most about a second. */
             core_touch(c, cg);
             game_settle(g, now_ms);
-            if (store_begin(c->app->store) != 0 || store_save_game(c->app->store, g, cg->created, cg->updated) != 0) {
+            if (store_begin(c->app->store) != 0 || store_save_game(c->app->store, g, NULL, cg->created, cg->updated) != 0) {
                 core_abort_batch(c);
                 return;
             }

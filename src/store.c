@@ -297,7 +297,29 @@ void store_rollback(store_t *s)
     s->in_tx = false;
 }
 
-int store_save_game(store_t *s, const game_t *g, const char *created_at, const char *updated_at)
+static bool player_row_same(const game_player_t *a, const game_player_t *b)
+{
+    return a->primary == b->primary && a->secondary == b->secondary && a->cp == b->cp && strcmp(a->name, b->name) == 0 &&
+           strcmp(a->faction, b->faction) == 0 && strcmp(a->private_json, b->private_json) == 0;
+}
+
+static bool clock_row_same(const game_clock_t *a, const game_clock_t *b)
+{
+    return a->remaining_ms == b->remaining_ms && a->used_ms == b->used_ms && a->running == b->running && a->flagged == b->flagged;
+}
+
+static bool settings_same(const game_t *a, const game_t *b)
+{
+    if (a->nsettings != b->nsettings)
+        return false;
+    for (size_t i = 0; i < a->nsettings; i++)
+        if (a->settings[i].type != b->settings[i].type || strcmp(a->settings[i].key, b->settings[i].key) != 0 ||
+            strcmp(a->settings[i].value, b->settings[i].value) != 0)
+            return false;
+    return true;
+}
+
+int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char *created_at, const char *updated_at)
 {
     sqlite3_stmt *st = store_q(s, Q_GAME_UPSERT);
     bind_text(st, 1, g->id);
@@ -317,6 +339,9 @@ int store_save_game(store_t *s, const game_t *g, const char *created_at, const c
         return STORE_E_IO;
     for (int n = 0; n < 2; n++) {
         const game_player_t *p = &g->players[n];
+        /* Most changes touch one number of one player: write only what moved. */
+        if (prev && player_row_same(p, &prev->players[n]))
+            goto clock;
         st = store_q(s, Q_SCORE_UPSERT);
         bind_text(st, 1, g->id);
         sqlite3_bind_int(st, 2, n + 1);
@@ -328,6 +353,9 @@ int store_save_game(store_t *s, const game_t *g, const char *created_at, const c
         bind_text(st, 8, p->private_json[0] ? p->private_json : "{}");
         if (store_exec(s, st, "save scores") != 0)
             return STORE_E_IO;
+    clock:
+        if (prev && clock_row_same(&p->clock, &prev->players[n].clock))
+            continue;
         st = store_q(s, Q_TIMER_UPSERT);
         bind_text(st, 1, g->id);
         sqlite3_bind_int(st, 2, n + 1);
@@ -338,6 +366,8 @@ int store_save_game(store_t *s, const game_t *g, const char *created_at, const c
         if (store_exec(s, st, "save timers") != 0)
             return STORE_E_IO;
     }
+    if (prev && settings_same(g, prev))
+        return 0;
     st = store_q(s, Q_SETTINGS_DEL);
     bind_text(st, 1, g->id);
     if (store_exec(s, st, "save settings") != 0)

@@ -50,8 +50,9 @@ void store_rollback(store_t *s);
 typedef void (*store_game_fn)(void *ctx, game_t *g, const char *created_at, const char *updated_at);
 /* Loads every game. Running clocks come back running since now_ms. */
 int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx);
-/* Writes a game's rows (insert or replace). */
-int store_save_game(store_t *s, const game_t *g, const char *created_at, const char *updated_at);
+/* Writes a game's rows (insert or replace). With prev (the state the database
+ * already holds), rows that did not change are skipped; NULL writes them all. */
+int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char *created_at, const char *updated_at);
 /* Deletes a game with its log, invites and sessions. */
 int store_delete_game(store_t *s, const char *game_id);
 
