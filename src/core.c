@@ -353,16 +353,9 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
     int rc = game_apply(cg ? &cg->g : NULL, a, now, &c->scratch, bad_field);
     if (rc != GAME_OK)
         return rc;
-    const game_t *before = NULL;
-    game_t *settled = NULL;
-    if (cg) {
-        settled = mem_alloc(sizeof(*settled));
-        *settled = cg->g;
-        game_settle(settled, now);
-        before = settled;
-    }
-    rc = core_persist(c, cg, before, &c->scratch, a->actor, game_type_name(a->type), data, now);
-    free(settled);
+    /* The log's before-state is rendered as of now (clocks included), so the
+     * live state serves as it is: no settled copy needed. */
+    rc = core_persist(c, cg, cg ? &cg->g : NULL, &c->scratch, a->actor, game_type_name(a->type), data, now);
     if (rc == 0 && a->type == GAME_A_UNDO && undone_version)
         rc = store_mark_undone(c->app->store, game_id, undone_version, c->scratch.version) == 0 ? 0 : CORE_E_IO;
     if (rc != 0) {
@@ -477,11 +470,7 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
             bool f1 = c->scratch.players[0].clock.flagged && !g->players[0].clock.flagged;
             bool f2 = c->scratch.players[1].clock.flagged && !g->players[1].clock.flagged;
             const char *data = f1 && f2 ? "{\"flagged\":[1,2]}" : f1 ? "{\"flagged\":[1]}" : "{\"flagged\":[2]}";
-            game_t *settled = mem_alloc(sizeof(*settled));
-            *settled = *g;
-            game_settle(settled, now_ms);
-            int rc = core_persist(c, cg, settled, &c->scratch, GAME_ACTOR_SERVER, "clock_tick", data, now_ms);
-            free(settled);
+            int rc = core_persist(c, cg, g, &c->scratch, GAME_ACTOR_SERVER, "clock_tick", data, now_ms);
             if (rc != 0) {
                 core_abort_batch(c);
                 return;

@@ -91,6 +91,8 @@ hub_client_t *hub_client_new(hub_t *h, const auth_who_t *who, bool loopback, con
     snprintf(c->peer, sizeof(c->peer), "%s", peer);
     snprintf(c->client_id, sizeof(c->client_id), "c-%" PRIx64, h->next_id++);
     c->connected_ms = now_ms;
+    c->subs = c->subs_inline;
+    c->capsubs = 2;
     c->tokens = HUB_RATE_BURST;
     c->tokens_ms = now_ms;
     c->dropped_window_ms = now_ms;
@@ -142,6 +144,8 @@ void hub_client_free(hub_client_t *c)
         metrics.ws_connections--;
     if (c->counted)
         hub_presence_change(h, &c->who, -1);
+    if (c->subs != c->subs_inline)
+        free(c->subs);
     free(c);
 }
 
@@ -183,6 +187,15 @@ int hub_subscribe(hub_client_t *c, const char *game_id)
         return 0;
     if (c->nsubs >= HUB_MAX_SUBS)
         return -1;
+    if (c->nsubs == c->capsubs) {
+        int cap = c->capsubs * 2 < HUB_MAX_SUBS ? c->capsubs * 2 : HUB_MAX_SUBS;
+        hub_topic_t **n = mem_alloc((size_t)cap * sizeof(*n));
+        memcpy(n, c->subs, (size_t)c->nsubs * sizeof(*n));
+        if (c->subs != c->subs_inline)
+            free(c->subs);
+        c->subs = n;
+        c->capsubs = cap;
+    }
     hub_t *h = c->hub;
     hub_topic_t *t = map_get(&h->topics, game_id);
     if (t == NULL) {

@@ -38,8 +38,9 @@ typedef struct hub_client {
     int64_t tokens_ms;
     int dropped;         /* messages dropped in the current abuse window */
     int64_t dropped_window_ms;
-    hub_topic_t *subs[HUB_MAX_SUBS];
-    int nsubs;
+    hub_topic_t **subs;          /* subs_inline until a third subscription */
+    hub_topic_t *subs_inline[2]; /* most phones follow one game: no allocation */
+    int nsubs, capsubs;
     struct hub_client *prev, *next;
 } hub_client_t;
 
