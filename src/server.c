@@ -19,6 +19,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -377,6 +378,23 @@ static void server_banner(server_t *srv, int port, const char *new_token)
     fflush(stdout);
 }
 
+/* --max-connections needs as many descriptors; the usual soft limit is 1024.
+ * Raise it as far as the hard limit allows, and say so if that is not enough. */
+static void server_raise_fd_limit(int max_connections)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    rlim_t want = (rlim_t)max_connections + SERVER_EXTRA_SOCKETS + 64;
+    if (rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < want)
+        log_warn("only %llu file descriptors allowed: fewer than %d connections will fit (raise ulimit -n)",
+                 (unsigned long long)rl.rlim_cur, max_connections);
+}
+
 static void server_on_presence(void *ctx, const char *game_id)
 {
     app_t *app = ctx;
@@ -423,6 +441,7 @@ int server_main(const config_t *cfg)
     log_set_level(cfg->log_level);
     setvbuf(stdout, NULL, _IOLBF, 0);
     signal(SIGPIPE, SIG_IGN);
+    server_raise_fd_limit(cfg->max_connections);
 
     app->store = store_open(cfg->db, cfg->durability == CONFIG_DURABILITY_FULL, err, sizeof(err));
     if (app->store == NULL) {
