@@ -343,6 +343,8 @@ int proto_change(app_t *app, const auth_who_t *who, const char *type, const char
     if (g == NULL)
         PROTO_FAIL(PROTO_E_NOT_FOUND, "no such game");
 
+    /* Static, not on the stack: an action holds up to 32 settings (about 30 KB).
+     * The server is single-threaded and nothing here re-enters. */
     static game_action_t a;
     static proto_strings_t strs;
     game_action_init(&a, (game_action_type_t)t, core_actor(who));
@@ -407,7 +409,7 @@ int proto_replace(app_t *app, const auth_who_t *who, const char *game_id_in, con
         if (t < 0 || json_str(d, t, gid, sizeof(gid)) <= 0)
             return proto_bad(res, "game_id", "required");
     }
-    static game_t state;
+    static game_t state; /* about 30 KB: static for the same reason as in proto_change */
     const char *bad_field = NULL;
     if (view_parse(d, data, gid, now_mono_ms(), &state, &bad_field) != 0)
         return proto_bad(res, bad_field ? bad_field : "data", "missing, wrong type or out of range");
