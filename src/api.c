@@ -138,6 +138,88 @@ static int api_commit(app_t *app, h2o_req_t *req)
     return 0;
 }
 
+int api_parse_new_game(const json_doc_t *d, buf_t *state, char *msg, size_t cap)
+{
+    /* The body is a small game state: names become players[], the rest as is. */
+    static const char *const keys[2] = {"player1_name", "player2_name"};
+    buf_puts(state, "{\"players\":[{\"player_number\":1");
+    for (int n = 0; n < 2; n++) {
+        if (n == 1)
+            buf_puts(state, "},{\"player_number\":2");
+        int tn = json_get(d, 0, keys[n]);
+        if (tn < 0)
+            continue;
+        if (json_type(d, tn) != JSON_STRING) {
+            snprintf(msg, cap, "%s: must be a string", keys[n]);
+            return -1;
+        }
+        size_t len;
+        const char *raw = json_raw(d, tn, &len);
+        buf_puts(state, ",\"name\":");
+        buf_append(state, raw, len);
+    }
+    buf_puts(state, "}]");
+    int ts = json_get(d, 0, "settings");
+    if (ts >= 0 && json_type(d, ts) != JSON_NULL) {
+        if (json_type(d, ts) != JSON_OBJECT) {
+            snprintf(msg, cap, "settings: must be an object");
+            return -1;
+        }
+        size_t len;
+        const char *raw = json_raw(d, ts, &len);
+        buf_puts(state, ",\"settings\":");
+        buf_append(state, raw, len);
+    }
+    buf_putc(state, '}');
+    return 0;
+}
+
+int api_parse_invite(const json_doc_t *d, auth_role_t *role, int *player, char *msg, size_t cap)
+{
+    char role_s[16];
+    int tr = json_get(d, 0, "role");
+    if (tr < 0 || json_str(d, tr, role_s, sizeof(role_s)) < 0 || auth_role_parse(role_s, role) != 0) {
+        snprintf(msg, cap, "role: player or observer");
+        return -1;
+    }
+    int64_t p = 0;
+    int tp = json_get(d, 0, "player_number");
+    if (*role == AUTH_PLAYER) {
+        if (tp < 0 || json_int(d, tp, &p) != 0 || (p != 1 && p != 2)) {
+            snprintf(msg, cap, "player_number: 1 or 2 for a player invite");
+            return -1;
+        }
+    } else if (tp >= 0 && json_type(d, tp) != JSON_NULL) {
+        snprintf(msg, cap, "player_number: only for player invites");
+        return -1;
+    }
+    *player = (int)p;
+    return 0;
+}
+
+int api_check_settings(const json_doc_t *d, char *msg, size_t cap)
+{
+    if (json_size(d, 0) > 64) {
+        snprintf(msg, cap, "at most 64 settings at once");
+        return -1;
+    }
+    int k = 1;
+    for (int i = 0; i < json_size(d, 0); i++, k = json_next(d, k + 1)) {
+        char key[64], val[256];
+        int kl = json_str(d, k, key, sizeof(key));
+        json_type_t vt = json_type(d, k + 1);
+        if (kl <= 0 || kl > 40) {
+            snprintf(msg, cap, "settings keys: 1 to 40 characters");
+            return -1;
+        }
+        if (vt != JSON_NULL && (vt != JSON_STRING || json_str(d, k + 1, val, sizeof(val)) < 0 || json_utf8_len(val, strlen(val)) > 200)) {
+            snprintf(msg, cap, "%s: a string of at most 200 characters, or null to remove", key);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* POST /api/games {player1_name, player2_name, settings?, game_id?} */
 static void api_create_game(app_t *app, h2o_req_t *req, const auth_who_t *who)
 {
@@ -165,44 +247,20 @@ static void api_create_game(app_t *app, h2o_req_t *req, const auth_who_t *who)
             snprintf(id, sizeof(id), "g-%02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
         } while (core_game(app->core, id) != NULL);
     }
-    /* The body is a small game state: names become players[], the rest as is. */
     buf_t state;
     buf_init(&state);
-    buf_puts(&state, "{\"players\":[{\"player_number\":1");
-    static const char *const keys[2] = {"player1_name", "player2_name"};
-    for (int n = 0; n < 2; n++) {
-        if (n == 1)
-            buf_puts(&state, "},{\"player_number\":2");
-        int tn = json_get(&d, 0, keys[n]);
-        if (tn >= 0) {
-            if (json_type(&d, tn) != JSON_STRING) {
-                buf_free(&state);
-                char msg[64];
-                snprintf(msg, sizeof(msg), "%s: must be a string", keys[n]);
-                api_error(req, PROTO_E_BAD_MESSAGE, msg);
-                return;
-            }
-            size_t len;
-            const char *raw = json_raw(&d, tn, &len);
-            buf_puts(&state, ",\"name\":");
-            buf_append(&state, raw, len);
-        }
+    char msg[128];
+    if (api_parse_new_game(&d, &state, msg, sizeof(msg)) != 0) {
+        buf_free(&state);
+        api_error(req, PROTO_E_BAD_MESSAGE, msg);
+        return;
     }
-    buf_puts(&state, "}]");
-    int ts = json_get(&d, 0, "settings");
-    if (ts >= 0) {
-        size_t len;
-        const char *raw = json_raw(&d, ts, &len);
-        buf_puts(&state, ",\"settings\":");
-        buf_append(&state, raw, len);
-    }
-    buf_putc(&state, '}');
     jsmntok_t stoks[API_MAX_TOKENS];
     json_doc_t sd;
     proto_result_t res;
     if (json_parse(&sd, state.data, state.len, stoks, API_MAX_TOKENS) != 0) {
         buf_free(&state);
-        api_error(req, PROTO_E_BAD_MESSAGE, "settings: must be an object");
+        api_error(req, PROTO_E_BAD_MESSAGE, "body has too many JSON values");
         return;
     }
     int rc = proto_replace(app, who, id, &sd, 0, NULL, NULL, &res);
@@ -486,22 +544,11 @@ static void api_create_invite(app_t *app, h2o_req_t *req, const char *game_id)
         api_error(req, PROTO_E_BAD_JSON, "body must be a JSON object");
         return;
     }
-    char role_s[16];
     auth_role_t role;
-    int tr = json_get(&d, 0, "role");
-    if (tr < 0 || json_str(&d, tr, role_s, sizeof(role_s)) < 0 || auth_role_parse(role_s, &role) != 0) {
-        api_error(req, PROTO_E_BAD_MESSAGE, "role: player or observer");
-        return;
-    }
-    int64_t player = 0;
-    int tp = json_get(&d, 0, "player_number");
-    if (role == AUTH_PLAYER) {
-        if (tp < 0 || json_int(&d, tp, &player) != 0 || (player != 1 && player != 2)) {
-            api_error(req, PROTO_E_BAD_MESSAGE, "player_number: 1 or 2 for a player invite");
-            return;
-        }
-    } else if (tp >= 0 && json_type(&d, tp) != JSON_NULL) {
-        api_error(req, PROTO_E_BAD_MESSAGE, "player_number: only for player invites");
+    int player = 0;
+    char msg[96];
+    if (api_parse_invite(&d, &role, &player, msg, sizeof(msg)) != 0) {
+        api_error(req, PROTO_E_BAD_MESSAGE, msg);
         return;
     }
     char code[AUTH_CODE_LEN + 1], at[32];
@@ -513,7 +560,7 @@ static void api_create_invite(app_t *app, h2o_req_t *req, const char *game_id)
             api_error(req, PROTO_E_INTERNAL, "no randomness available");
             return;
         }
-        rc = store_begin(app->store) == 0 ? store_invite_create(app->store, code, game_id, role, (int)player, at) : STORE_E_IO;
+        rc = store_begin(app->store) == 0 ? store_invite_create(app->store, code, game_id, role, player, at) : STORE_E_IO;
     } while (rc == STORE_E_EXISTS && ++tries < 8);
     if (rc != 0) {
         core_flush(app->core); /* commits nothing that failed; rolls the statement back */
@@ -524,7 +571,7 @@ static void api_create_invite(app_t *app, h2o_req_t *req, const char *game_id)
         return;
     buf_t b;
     buf_init(&b);
-    api_invite_json(&b, app, code, role, (int)player);
+    api_invite_json(&b, app, code, role, player);
     api_json(req, 201, &b);
     buf_free(&b);
 }
@@ -741,32 +788,17 @@ static void api_settings(app_t *app, h2o_req_t *req)
         json_doc_t d;
         if (api_body(req, &d, toks) != 0)
             return;
-        if (json_size(&d, 0) > 64) {
-            api_error(req, PROTO_E_BAD_MESSAGE, "at most 64 settings at once");
-            return;
-        }
         /* Validate everything before writing anything. */
-        int k = 1;
-        for (int i = 0; i < json_size(&d, 0); i++, k = json_next(&d, k + 1)) {
-            char key[64], val[256];
-            char msg[160];
-            int kl = json_str(&d, k, key, sizeof(key));
-            json_type_t vt = json_type(&d, k + 1);
-            if (kl <= 0 || kl > 40) {
-                api_error(req, PROTO_E_BAD_MESSAGE, "settings keys: 1 to 40 characters");
-                return;
-            }
-            if (vt != JSON_NULL && (vt != JSON_STRING || json_str(&d, k + 1, val, sizeof(val)) < 0 || json_utf8_len(val, strlen(val)) > 200)) {
-                snprintf(msg, sizeof(msg), "%s: a string of at most 200 characters, or null to remove", key);
-                api_error(req, PROTO_E_BAD_MESSAGE, msg);
-                return;
-            }
+        char msg[160];
+        if (api_check_settings(&d, msg, sizeof(msg)) != 0) {
+            api_error(req, PROTO_E_BAD_MESSAGE, msg);
+            return;
         }
         if (store_begin(app->store) != 0) {
             api_error(req, PROTO_E_INTERNAL, "cannot save the settings");
             return;
         }
-        k = 1;
+        int k = 1;
         for (int i = 0; i < json_size(&d, 0); i++, k = json_next(&d, k + 1)) {
             char key[64], val[1024];
             json_str(&d, k, key, sizeof(key));

@@ -10,9 +10,25 @@
 #include <h2o.h>
 
 #include "app.h"
+#include "auth.h"
+#include "buf.h"
+#include "json.h"
 
 /* Largest request body accepted (larger ones get 413). */
 #define API_MAX_BODY (16 * 1024)
+
+/* The pure parts of the REST API: each reads a parsed body (token 0 is an object)
+ * and returns 0, or -1 with a one-line message naming the bad field. They do no
+ * I/O, so the unit tests and tests/fuzz/fuzz_rest.c call them directly. */
+
+/* POST /api/games: builds the game-state JSON (players[] from player1_name and
+ * player2_name, settings as given) that the state reader then validates. */
+int api_parse_new_game(const json_doc_t *d, buf_t *state, char *msg, size_t cap);
+/* POST /api/games/{id}/invites: {role, player_number?}. */
+int api_parse_invite(const json_doc_t *d, auth_role_t *role, int *player, char *msg, size_t cap);
+/* PUT /api/settings: at most 64 keys of 1 to 40 characters, string values up to
+ * 200 characters or null. */
+int api_check_settings(const json_doc_t *d, char *msg, size_t cap);
 
 /* Handles a request whose path starts with /api/. Always responds. */
 void api_handle(app_t *app, h2o_req_t *req);
