@@ -479,8 +479,9 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
             continue;
         }
         if (checkpoint && (g->players[0].clock.running || g->players[1].clock.running || g->game_time.running)) {
-            /* Persist where the clocks are, so a crash costs at most about a second. */
-            core_touch(c, cg);
+            /* Persist where the clocks are, so a crash costs at most about a second.
+             * Settling changes nothing anyone sees, so a failed commit has nothing
+             * to restore here: no backup. */
             game_settle(g, now_ms);
             if (store_begin(c->app->store) != 0 || store_save_game(c->app->store, g, NULL, cg->created, cg->updated) != 0) {
                 core_abort_batch(c);
