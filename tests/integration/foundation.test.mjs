@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { startServer, open, connect, http, run } from './lib.mjs';
 
 let srv;
@@ -54,24 +55,35 @@ test('app routes serve index.html; unknown paths 404 as JSON', async () => {
   }
 });
 
-test('gzip is served when accepted, with Vary', async () => {
-  // fetch always asks for gzip and inflates; ask with a raw socket instead.
-  const raw = await new Promise((resolve, reject) => {
+// fetch always asks for gzip and inflates; ask with a raw socket instead.
+function rawGet(path, headers) {
+  return new Promise((resolve, reject) => {
     const s = net.connect(srv.port, '127.0.0.1', () => {
-      s.write('GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n');
+      s.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`);
     });
     let buf = Buffer.alloc(0);
     s.on('data', (d) => { buf = Buffer.concat([buf, d]); });
-    s.on('end', () => resolve(buf));
+    s.on('end', () => {
+      const at = buf.indexOf('\r\n\r\n');
+      resolve({ head: buf.subarray(0, at).toString().toLowerCase(), body: buf.subarray(at + 4) });
+    });
     s.on('error', reject);
   });
-  const head = raw.subarray(0, raw.indexOf('\r\n\r\n')).toString().toLowerCase();
+}
+
+test('gzip is served when accepted, with Vary, and decodes to the same bytes', async () => {
   const index = await http(srv, 'GET', '/');
-  if (index.text.length > 1024) {
-    assert.match(head, /content-encoding: gzip/);
-    assert.match(head, /vary: accept-encoding/);
-  }
-  assert.match(head, /^http\/1.1 200/);
+  const asset = index.text.match(/\/assets\/[^"]+\.js/);
+  assert.ok(asset, 'the app links a hashed script');
+  const plain = await rawGet(asset[0], '');
+  const zipped = await rawGet(asset[0], 'Accept-Encoding: gzip, deflate\r\n');
+  assert.match(plain.head, /^http\/1.1 200/);
+  assert.doesNotMatch(plain.head, /content-encoding/);
+  assert.match(zipped.head, /content-encoding: gzip/);
+  assert.match(zipped.head, /vary: accept-encoding/);
+  assert.match(zipped.head, /cache-control: public, max-age=31536000, immutable/);
+  assert.ok(zipped.body.length < plain.body.length / 2, 'gzip saves space');
+  assert.deepEqual(gunzipSync(zipped.body), plain.body);
 });
 
 test('POST to a static path is 405 with Allow', async () => {
