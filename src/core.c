@@ -33,6 +33,8 @@ struct core {
     size_t nreplies, capreplies;
     core_game_t **touched; /* games with a backup or created in the batch */
     size_t ntouched, captouched;
+    core_game_t **dirty;   /* games to broadcast at the next flush (each once) */
+    size_t ndirty, capdirty;
     game_t scratch;
     game_t scratch2;
     int64_t next_event;
@@ -63,6 +65,7 @@ void core_free(core_t *c)
     map_free(&c->games);
     free(c->replies);
     free(c->touched);
+    free(c->dirty);
     free(c);
 }
 
@@ -199,6 +202,15 @@ static game_actor_t core_actor_parse(const char *name)
     return GAME_ACTOR_NONE;
 }
 
+static void core_push(core_game_t ***v, size_t *n, size_t *cap, core_game_t *cg)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        *v = mem_realloc(*v, *cap * sizeof(**v));
+    }
+    (*v)[(*n)++] = cg;
+}
+
 /* Remembers a game's committed state before the batch first changes it. */
 static void core_touch(core_t *c, core_game_t *cg)
 {
@@ -206,21 +218,16 @@ static void core_touch(core_t *c, core_game_t *cg)
         return;
     cg->backup = mem_alloc(sizeof(game_t));
     *cg->backup = cg->g;
-    if (c->ntouched == c->captouched) {
-        c->captouched = c->captouched ? c->captouched * 2 : 16;
-        c->touched = mem_realloc(c->touched, c->captouched * sizeof(*c->touched));
-    }
-    c->touched[c->ntouched++] = cg;
+    core_push(&c->touched, &c->ntouched, &c->captouched, cg);
 }
 
-static void core_touch_created(core_t *c, core_game_t *cg)
+/* Schedules a broadcast of the game at the next flush. */
+static void core_mark_dirty(core_t *c, core_game_t *cg)
 {
-    cg->created_in_tx = true;
-    if (c->ntouched == c->captouched) {
-        c->captouched = c->captouched ? c->captouched * 2 : 16;
-        c->touched = mem_realloc(c->touched, c->captouched * sizeof(*c->touched));
-    }
-    c->touched[c->ntouched++] = cg;
+    if (cg->dirty)
+        return;
+    cg->dirty = true;
+    core_push(&c->dirty, &c->ndirty, &c->capdirty, cg);
 }
 
 static void core_send_reply(core_reply_t *r, bool ok)
@@ -247,6 +254,17 @@ static void core_abort_batch(core_t *c)
 {
     store_rollback(c->app->store);
     metrics.commit_failures++;
+    /* Games the batch created are about to be freed: drop them from the dirty list;
+     * restored games have nothing new to broadcast. */
+    size_t keep = 0;
+    for (size_t i = 0; i < c->ndirty; i++) {
+        core_game_t *cg = c->dirty[i];
+        if (cg->created_in_tx || cg->backup)
+            cg->dirty = false;
+        else
+            c->dirty[keep++] = cg;
+    }
+    c->ndirty = keep;
     for (size_t i = 0; i < c->ntouched; i++) {
         core_game_t *cg = c->touched[i];
         if (cg->created_in_tx) {
@@ -257,7 +275,6 @@ static void core_abort_batch(core_t *c)
         cg->g = *cg->backup;
         free(cg->backup);
         cg->backup = NULL;
-        cg->dirty = false;
     }
     c->ntouched = 0;
     for (size_t i = 0; i < c->nreplies; i++)
@@ -297,14 +314,15 @@ static core_game_t *core_install(core_t *c, core_game_t *cg, const game_t *g)
         cg->g = *g;
         snprintf(cg->created, sizeof(cg->created), "%s", at);
         map_put(&c->games, cg->g.id, cg);
-        core_touch_created(c, cg);
+        cg->created_in_tx = true;
+        core_push(&c->touched, &c->ntouched, &c->captouched, cg);
         metrics.games = (int64_t)c->games.len;
     } else {
         core_touch(c, cg);
         cg->g = *g;
     }
     snprintf(cg->updated, sizeof(cg->updated), "%s", at);
-    cg->dirty = true;
+    core_mark_dirty(c, cg);
     c->next_event_stale = true;
     return cg;
 }
@@ -446,16 +464,13 @@ int core_flush(core_t *c)
     for (size_t i = 0; i < c->nreplies; i++)
         core_send_reply(&c->replies[i], true);
     c->nreplies = 0;
-    const char *k;
-    void *v;
-    for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
-        core_game_t *cg = v;
-        if (!cg->dirty)
-            continue;
+    for (size_t i = 0; i < c->ndirty; i++) {
+        core_game_t *cg = c->dirty[i];
         cg->dirty = false;
         core_pub_t p = {c, cg};
         hub_publish(c->app->hub, cg->g.id, core_render_msg, &p);
     }
+    c->ndirty = 0;
     return 0;
 }
 
@@ -512,7 +527,7 @@ void core_presence(core_t *c, const char *game_id)
 {
     core_game_t *cg = map_get(&c->games, game_id);
     if (cg)
-        cg->dirty = true;
+        core_mark_dirty(c, cg);
 }
 
 void core_client_gone(core_t *c, hub_client_t *client)
