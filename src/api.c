@@ -342,9 +342,10 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
     }
     if (rc != 0) {
         metrics.errors[res.err]++;
+        /* Like every API error, plus the ref and (for conflict) the version. */
         buf_t b;
         buf_init(&b);
-        buf_puts(&b, "{\"code\":");
+        buf_puts(&b, "{\"error\":{\"code\":");
         json_put_cstr(&b, proto_error_names[res.err]);
         buf_puts(&b, ",\"message\":");
         json_put_cstr(&b, res.message);
@@ -354,15 +355,8 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
         }
         if (res.err == PROTO_E_CONFLICT)
             buf_printf(&b, ",\"version\":%lld", (long long)res.version);
-        buf_putc(&b, '}');
-        /* The error object also under "error", like every other API error. */
-        buf_t full;
-        buf_init(&full);
-        buf_puts(&full, "{\"error\":");
-        buf_append(&full, b.data, b.len);
-        buf_puts(&full, "}");
-        http_send_json(req, api_status(res.err), full.data, full.len);
-        buf_free(&full);
+        buf_puts(&b, "}}");
+        http_send_json(req, api_status(res.err), b.data, b.len);
         buf_free(&b);
         return;
     }

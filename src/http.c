@@ -66,17 +66,6 @@ h2o_iovec_t http_req_header(h2o_req_t *req, const char *name)
     return h2o_iovec_init(NULL, 0);
 }
 
-static int hexdigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int http_url_decode(const char *s, size_t n, char *out, size_t cap)
 {
     size_t o = 0;
@@ -85,7 +74,7 @@ int http_url_decode(const char *s, size_t n, char *out, size_t cap)
         if (c == '%') {
             if (i + 2 >= n)
                 return -1;
-            int hi = hexdigit(s[i + 1]), lo = hexdigit(s[i + 2]);
+            int hi = json_hex_digit(s[i + 1]), lo = json_hex_digit(s[i + 2]);
             if (hi < 0 || lo < 0)
                 return -1;
             c = (char)(hi * 16 + lo);

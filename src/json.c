@@ -59,7 +59,7 @@ size_t json_utf8_len(const char *s, size_t n)
     return count;
 }
 
-static int hexval(char c)
+int json_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -74,7 +74,7 @@ static int hex4(const char *p, unsigned *out)
 {
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(p[i]);
+        int h = json_hex_digit(p[i]);
         if (h < 0)
             return -1;
         v = (v << 4) | (unsigned)h;

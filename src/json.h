@@ -56,6 +56,9 @@ size_t json_utf8_len(const char *s, size_t n);
 /* True when s[0..n) is valid UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
 bool json_utf8_valid(const char *s, size_t n);
 
+/* Value of one hex digit (0-9, a-f, A-F), or -1. Shared with URL decoding. */
+int json_hex_digit(char c);
+
 /* Appends s[0..n) as a quoted JSON string. Invalid UTF-8 bytes become U+FFFD. */
 void json_put_str(buf_t *b, const char *s, size_t n);
 /* Same for a NUL-terminated string. */
