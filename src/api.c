@@ -1,4 +1,5 @@
 #include "api.h"
+#include "utf8.h"
 #include "change.h"
 #include "core.h"
 #include "http.h"
@@ -195,7 +196,7 @@ int api_check_settings(const json_doc_t *d, char *msg, size_t cap)
             snprintf(msg, cap, "settings keys: 1 to 40 characters");
             return -1;
         }
-        if (vt != JSON_NULL && (vt != JSON_STRING || json_str(d, k + 1, val, sizeof(val)) < 0 || json_utf8_len(val, strlen(val)) > 200)) {
+        if (vt != JSON_NULL && (vt != JSON_STRING || json_str(d, k + 1, val, sizeof(val)) < 0 || utf8_chars(val, strlen(val)) > 200)) {
             snprintf(msg, cap, "%s: a string of at most 200 characters, or null to remove", key);
             return -1;
         }
@@ -284,7 +285,7 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
     int ti = json_get(&d, 0, "id");
     if (ti >= 0 && json_type(&d, ti) != JSON_NULL) {
         int n = json_str(&d, ti, ref, sizeof(ref));
-        if (n < 0 || json_utf8_len(ref, (size_t)n) > 64) {
+        if (n < 0 || utf8_chars(ref, (size_t)n) > 64) {
             api_error(req, WIRE_E_BAD_MESSAGE, "id: must be a string of at most 64 characters");
             return;
         }

@@ -7,45 +7,13 @@
  * copies the scratch out. So a refusal cannot leave anything half-done.
  */
 #include "game.h"
+#include "json.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* ---- text checks ---------------------------------------------------------------- */
-
-/* Decodes one strict UTF-8 sequence (no overlongs, surrogates or > U+10FFFF); returns its length or 0. */
-static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
-{
-    size_t n;
-    uint32_t v, min;
-
-    if (len == 0)
-        return 0;
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        n = 2, v = s[0] & 0x1F, min = 0x80;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        n = 3, v = s[0] & 0x0F, min = 0x800;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        n = 4, v = s[0] & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
 
 /* C0, DEL and C1 controls: they have no business in a name shown on a scoreboard. */
 static bool is_control(uint32_t cp)
@@ -107,100 +75,6 @@ static bool valid_private(const char *s, size_t len)
     return e - b >= 2 && s[b] == '{' && s[e - 1] == '}';
 }
 
-static bool is_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/*
- * A JSON string literal, quotes included, as RFC 8259 allows it. Setting values are
- * written to clients verbatim, so a broken literal here would break every state message.
- * Returns the number of characters (an escape counts as one) or -1.
- */
-static long json_string_chars(const char *s, size_t len)
-{
-    long chars = 0;
-    size_t end = len - 1, n;
-    uint32_t cp;
-
-    if (len < 2 || s[0] != '"' || s[end] != '"')
-        return -1;
-    for (size_t i = 1; i < end; i += n, chars++) {
-        if (s[i] == '"' || (unsigned char)s[i] < 0x20)
-            return -1;
-        if (s[i] != '\\') {
-            if ((n = utf8_next((const unsigned char *)s + i, end - i, &cp)) == 0)
-                return -1;
-            continue;
-        }
-        if (i + 1 >= end)
-            return -1;
-        if (s[i + 1] == 'u') {
-            if (i + 6 > end || !is_hex(s[i + 2]) || !is_hex(s[i + 3]) || !is_hex(s[i + 4]) || !is_hex(s[i + 5]))
-                return -1;
-            n = 6;
-        } else if (s[i + 1] != '\0' && strchr("\"\\/bfnrt", s[i + 1]) != NULL) {
-            n = 2;
-        } else {
-            return -1;
-        }
-    }
-    return chars;
-}
-
-static size_t skip_digits(const char *s, size_t i, size_t len)
-{
-    while (i < len && s[i] >= '0' && s[i] <= '9')
-        i++;
-    return i;
-}
-
-/* A JSON number, exactly the RFC 8259 grammar. */
-static bool json_number(const char *s, size_t len)
-{
-    size_t i = 0, j;
-
-    if (i < len && s[i] == '-')
-        i++;
-    if (i >= len || s[i] < '0' || s[i] > '9')
-        return false;
-    i = s[i] == '0' ? i + 1 : skip_digits(s, i, len);
-    if (i < len && s[i] == '.') {
-        if ((j = skip_digits(s, i + 1, len)) == i + 1)
-            return false;
-        i = j;
-    }
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-'))
-            i++;
-        if ((j = skip_digits(s, i, len)) == i)
-            return false;
-        i = j;
-    }
-    return i == len;
-}
-
-/* A JSON integer of at most 12 digits (enough for every known setting) into *v. */
-static bool json_int(const char *s, size_t len, int64_t *v)
-{
-    size_t i;
-    int64_t x = 0;
-
-    if (len == 0 || !json_number(s, len))
-        return false;
-    i = s[0] == '-' ? 1 : 0;
-    if (len - i > 12)
-        return false;
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        x = x * 10 + (s[i] - '0');
-    }
-    *v = s[0] == '-' ? -x : x;
-    return true;
-}
-
 /* Copies a slice into a fixed buffer, zero-filling the rest so equal states are equal bytes. */
 static void set_text(char *dst, size_t size, game_str_t s)
 {
@@ -255,13 +129,13 @@ static bool valid_value(const struct known_setting *k, game_vtype_t type, const 
     if (len > GAME_VALUE_MAX)
         return false;
     if (k != NULL)
-        return type == GAME_V_NUMBER && json_int(v, len, &x) && x >= k->min && x <= k->max;
+        return type == GAME_V_NUMBER && json_lit_int(v, len, &x) && x >= k->min && x <= k->max;
     switch (type) {
     case GAME_V_STRING:
-        chars = json_string_chars(v, len);
+        chars = json_lit_string_chars(v, len);
         return chars >= 0 && chars <= GAME_VALUE_CHARS;
     case GAME_V_NUMBER:
-        return len <= GAME_VALUE_CHARS && json_number(v, len);
+        return len <= GAME_VALUE_CHARS && json_lit_number(v, len);
     case GAME_V_BOOL:
         return slice_is(v, len, "true") || slice_is(v, len, "false");
     default:
@@ -286,7 +160,7 @@ static int64_t setting_int(const game_t *g, const struct known_setting *k)
     if (i < 0 || g->settings[i].type != GAME_V_NUMBER)
         return k->def;
     const char *s = g->settings[i].value;
-    return json_int(s, strlen(s), &v) && v >= k->min && v <= k->max ? v : k->def;
+    return json_lit_int(s, strlen(s), &v) && v >= k->min && v <= k->max ? v : k->def;
 }
 
 static void store_setting(game_setting_t *e, const char *key, size_t klen, game_vtype_t type, game_str_t value)

@@ -4,61 +4,9 @@
 #include <jsmn.h>
 
 #include "json.h"
+#include "utf8.h"
 
 #include <string.h>
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    unsigned cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
-bool json_utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        size_t l = utf8_seq(p + i, n - i);
-        if (l == 0)
-            return false;
-        i += l;
-    }
-    return true;
-}
-
-size_t json_utf8_len(const char *s, size_t n)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            count++;
-    return count;
-}
 
 int json_hex_digit(char c)
 {
@@ -95,7 +43,7 @@ static int str_decode(const char *s, size_t n, char *out, size_t cap)
         if (c < 0x20)
             return -1;
         if (c != '\\') {
-            size_t l = utf8_seq((const unsigned char *)s + i, n - i);
+            size_t l = utf8_next((const unsigned char *)s + i, n - i, NULL);
             if (l == 0)
                 return -1;
             if (out) {
@@ -482,7 +430,7 @@ void json_put_str(buf_t *b, const char *s, size_t n)
         buf_append(b, s + i - run, run);
         run = 0;
         if (c >= 0x80) {
-            size_t l = utf8_seq(p + i, n - i);
+            size_t l = utf8_next(p + i, n - i, NULL);
             if (l == 0) {
                 buf_puts(b, "\xEF\xBF\xBD");
                 i++;
@@ -520,4 +468,96 @@ void json_put_key(buf_t *b, const char *key, bool first)
         buf_putc(b, ',');
     json_put_cstr(b, key);
     buf_putc(b, ':');
+}
+
+/* ---- literal text ---------------------------------------------------------- */
+
+/*
+ * A JSON string literal, quotes included, as RFC 8259 allows it. Setting values are
+ * written to clients verbatim, so a broken literal here would break every state message.
+ * Returns the number of characters (an escape counts as one) or -1.
+ */
+long json_lit_string_chars(const char *s, size_t len)
+{
+    long chars = 0;
+    size_t end = len - 1, n;
+    uint32_t cp;
+
+    if (len < 2 || s[0] != '"' || s[end] != '"')
+        return -1;
+    for (size_t i = 1; i < end; i += n, chars++) {
+        if (s[i] == '"' || (unsigned char)s[i] < 0x20)
+            return -1;
+        if (s[i] != '\\') {
+            if ((n = utf8_next((const unsigned char *)s + i, end - i, &cp)) == 0)
+                return -1;
+            continue;
+        }
+        if (i + 1 >= end)
+            return -1;
+        if (s[i + 1] == 'u') {
+            if (i + 6 > end || json_hex_digit(s[i + 2]) < 0 || json_hex_digit(s[i + 3]) < 0 || json_hex_digit(s[i + 4]) < 0 ||
+                json_hex_digit(s[i + 5]) < 0)
+                return -1;
+            n = 6;
+        } else if (s[i + 1] != '\0' && strchr("\"\\/bfnrt", s[i + 1]) != NULL) {
+            n = 2;
+        } else {
+            return -1;
+        }
+    }
+    return chars;
+}
+
+static size_t json_skip_digits(const char *s, size_t i, size_t len)
+{
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
+/* A JSON number, exactly the RFC 8259 grammar. */
+bool json_lit_number(const char *s, size_t len)
+{
+    size_t i = 0, j;
+
+    if (i < len && s[i] == '-')
+        i++;
+    if (i >= len || s[i] < '0' || s[i] > '9')
+        return false;
+    i = s[i] == '0' ? i + 1 : json_skip_digits(s, i, len);
+    if (i < len && s[i] == '.') {
+        if ((j = json_skip_digits(s, i + 1, len)) == i + 1)
+            return false;
+        i = j;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if ((j = json_skip_digits(s, i, len)) == i)
+            return false;
+        i = j;
+    }
+    return i == len;
+}
+
+/* A JSON integer of at most 12 digits (enough for every known setting) into *v. */
+bool json_lit_int(const char *s, size_t len, int64_t *v)
+{
+    size_t i;
+    int64_t x = 0;
+
+    if (len == 0 || !json_lit_number(s, len))
+        return false;
+    i = s[0] == '-' ? 1 : 0;
+    if (len - i > 12)
+        return false;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        x = x * 10 + (s[i] - '0');
+    }
+    *v = s[0] == '-' ? -x : x;
+    return true;
 }

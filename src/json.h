@@ -51,10 +51,16 @@ int json_str(const json_doc_t *d, int i, char *out, size_t cap);
 bool json_str_eq(const json_doc_t *d, int i, const char *s);
 /* Raw text of token i (strings include their quotes). */
 const char *json_raw(const json_doc_t *d, int i, size_t *len);
-/* Number of Unicode code points of a valid UTF-8 string. */
-size_t json_utf8_len(const char *s, size_t n);
-/* True when s[0..n) is valid UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
-bool json_utf8_valid(const char *s, size_t n);
+
+/* Checks of JSON literal text, for values kept and written verbatim (game
+ * settings). Pure, no tokenizer. */
+/* A string literal, quotes included, as RFC 8259 allows it: the number of
+ * characters (an escape counts as one), or -1. */
+long json_lit_string_chars(const char *s, size_t len);
+/* True when s is exactly one JSON number. */
+bool json_lit_number(const char *s, size_t len);
+/* A JSON integer of at most 12 digits into *v; false for anything else. */
+bool json_lit_int(const char *s, size_t len, int64_t *v);
 
 /* Value of one hex digit (0-9, a-f, A-F), or -1. Shared with URL decoding. */
 int json_hex_digit(char c);

@@ -1,4 +1,5 @@
 #include "proto.h"
+#include "utf8.h"
 #include "change.h"
 #include "core.h"
 #include "game.h"
@@ -334,7 +335,7 @@ void proto_handle(app_t *app, hub_client_t *c, const char *msg, size_t len)
     int t_id = json_get(&d, 0, "id");
     if (t_id >= 0 && json_type(&d, t_id) != JSON_NULL) {
         int n = json_str(&d, t_id, ref_buf, sizeof(ref_buf));
-        if (n < 0 || json_utf8_len(ref_buf, (size_t)n) > PROTO_MAX_ID) {
+        if (n < 0 || utf8_chars(ref_buf, (size_t)n) > PROTO_MAX_ID) {
             proto_error(app, c, WIRE_E_BAD_MESSAGE, "id: must be a string of at most 64 characters", NULL, -1);
             return;
         }

@@ -1,4 +1,5 @@
 #include "ws.h"
+#include "utf8.h"
 #include "json.h"
 
 #include <openssl/evp.h>
@@ -114,7 +115,7 @@ size_t ws_reader_feed(ws_reader_t *r, uint8_t *buf, size_t len, ws_event_t *ev)
             unsigned code = ((unsigned)payload[0] << 8) | payload[1];
             if (!ws_close_code_valid(code))
                 return ws_fail(r, ev, WS_CLOSE_PROTOCOL, "invalid close code");
-            if (!json_utf8_valid((const char *)payload + 2, (size_t)plen - 2))
+            if (!utf8_valid((const char *)payload + 2, (size_t)plen - 2))
                 return ws_fail(r, ev, WS_CLOSE_BAD_DATA, "close reason not UTF-8");
             ev->close_code = (uint16_t)code;
             ev->data = payload + 2;
@@ -142,7 +143,7 @@ size_t ws_reader_feed(ws_reader_t *r, uint8_t *buf, size_t len, ws_event_t *ev)
         dlen = r->frag.len;
         r->frag_op = 0;
     }
-    if (msg_op == WS_OP_TEXT && !json_utf8_valid((const char *)data, dlen)) {
+    if (msg_op == WS_OP_TEXT && !utf8_valid((const char *)data, dlen)) {
         buf_reset(&r->frag);
         ws_fail(r, ev, WS_CLOSE_BAD_DATA, "text is not valid UTF-8");
         return consumed;

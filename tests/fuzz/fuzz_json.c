@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"
 #include "replay.h"
 
 #define CHECK(cond)                                                                                                            \
@@ -41,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int n = json_str(&d, i, str, sizeof(str));
         if (n < 0)
             continue;
-        CHECK(json_utf8_valid(str, (size_t)n));
+        CHECK(utf8_valid(str, (size_t)n));
         buf_t out;
         buf_init(&out);
         json_put_str(&out, str, (size_t)n);
