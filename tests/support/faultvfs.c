@@ -434,6 +434,20 @@ int faultvfs_install(void)
     return rc;
 }
 
+static int fv_cache_pages;
+
+/* Runs on every sqlite3_open: a tiny page cache makes SQLite spill dirty pages to
+ * the WAL in the middle of a statement, so a fault can hit a statement inside an
+ * open transaction and not only its COMMIT. */
+static int fv_small_cache(sqlite3 *db, char **err, const void *api)
+{
+    (void)err;
+    (void)api;
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d", fv_cache_pages);
+    return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 static void fv_at_exit(void)
 {
     fprintf(stderr, "faultvfs: %llu writes, %llu syncs, %llu truncates, %llu faults\n", (unsigned long long)fv.n.writes,
@@ -455,6 +469,11 @@ __attribute__((constructor)) static void fv_init(void)
     if (faultvfs_install() != SQLITE_OK) {
         fprintf(stderr, "faultvfs: cannot register the VFS\n");
         _exit(2);
+    }
+    const char *cache = getenv("STATE_SERVER_FAULT_CACHE");
+    if (cache && *cache) {
+        fv_cache_pages = atoi(cache);
+        sqlite3_auto_extension((void (*)(void))fv_small_cache);
     }
     if (spec && *spec)
         atexit(fv_at_exit);

@@ -20,6 +20,10 @@
  *   STATE_SERVER_FAULT=powercut:K   the same, and the Kth xWrite-or-xSync (counted
  *                                   together) is not done: the process drops every
  *                                   pending write and exits at once with status 137.
+ *   STATE_SERVER_FAULT_CACHE=P      every connection gets PRAGMA cache_size = P: a
+ *                                   small P spills pages to the WAL inside a
+ *                                   statement, so a fault can fail that statement
+ *                                   and not only the COMMIT.
  *   STATE_SERVER_FAULT_REPORT=path  after every counted call, the file at path holds
  *                                   "writes syncs truncates faults" on one line, so a
  *                                   test can read the counts while the program runs.
