@@ -37,6 +37,12 @@ $(FAULT_BIN): $(BUILD)/obj/main.o $(BUILD)/libstate.a $(TEST_DIR)/fault/faultvfs
 	$(CC) -static -o $@ $(BUILD)/obj/main.o $(TEST_DIR)/fault/faultvfs.o $(BUILD)/libstate.a $(LIBS) 2> $(TEST_DIR)/fault/link.log \
 		|| { cat $(TEST_DIR)/fault/link.log; exit 1; }
 fault-bin: $(FAULT_BIN)
+# The integration suite runs the fault sweeps (fault, powercut, diskfull tests).
+test integration: $(FAULT_BIN)
+# A longer sweep: the known-bug tests count as failures, 5,000 power cuts, and the
+# write sweep also with SQLite's default page cache.
+fault: $(OUT) $(FAULT_BIN) tests/node_modules/.package-lock.json
+	@tests/run.sh fault
 
 test-deps: $(TEST_DIR)/.deps
 $(TEST_DIR)/.deps: cross/deps.sh

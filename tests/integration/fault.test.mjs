@@ -262,14 +262,14 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'state-fault-'));
   const counts = await countCalls(dir);
   plan = { write: counts.writes, sync: counts.syncs, truncate: counts.truncates };
-  console.log(`# fault: the workload makes ${counts.writes} writes, ${counts.syncs} syncs, ${counts.truncates} truncates (cache ${CACHE_PAGES} pages)`);
+  console.log(`fault: the workload makes ${counts.writes} writes, ${counts.syncs} syncs, ${counts.truncates} truncates (cache ${CACHE_PAGES} pages)`);
   started = Date.now();
 });
 
 after(() => {
   if (skip) return;
   rmSync(dir, { recursive: true, force: true });
-  console.log(`# fault: ${totals.trials} trials in ${((Date.now() - started) / 1000).toFixed(1)} s, ${totals.acked} acknowledged, ${totals.refused} refused, ${totals.lost} lost`);
+  console.log(`fault: ${totals.trials} trials in ${((Date.now() - started) / 1000).toFixed(1)} s, ${totals.acked} acknowledged, ${totals.refused} refused, ${totals.lost} lost`);
 });
 
 for (const kind of KINDS) {
@@ -282,13 +282,13 @@ for (const kind of KINDS) {
       totals.trials++;
       totals.acked += r.acked;
       totals.refused += r.refused;
-      if (VERBOSE) console.log(`# ${kind}:${n} ${r.phase} acked ${r.acked} refused ${r.refused} bursts ${r.bursts} ${r.problems.join('; ')}`);
+      if (VERBOSE) console.log(`${kind}:${n} ${r.phase} acked ${r.acked} refused ${r.refused} bursts ${r.bursts} ${r.problems.join('; ')}`);
       if (r.problems.length) {
         totals.lost += r.problems.filter((p) => / lost$| lost;|lost:/.test(p) || /acknowledged .* lost/.test(p)).length;
         failures.push(`${kind}:${n} (${r.phase}): ${r.problems.join('; ')}`);
       }
     }
-    console.log(`# fault: ${kind}: N = 1..${last}, ${failures.length} with problems`);
+    console.log(`fault: ${kind}: N = 1..${last}, ${failures.length} with problems`);
     assert.deepEqual(failures, []);
   });
 }

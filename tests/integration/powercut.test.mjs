@@ -86,7 +86,7 @@ async function runCuts(TRIALS, args = []) {
     rmSync(dir, { recursive: true, force: true });
   }
   const lost = problems.filter((p) => /lost/.test(p)).length;
-  console.log(`# powercut${args.length ? ` (${args.join(' ')})` : ''}: ${TRIALS} cut points (${cuts} during changes, ${startupCuts} during start-up) in ` +
+  console.log(`powercut${args.length ? ` (${args.join(' ')})` : ''}: ${TRIALS} cut points (${cuts} during changes, ${startupCuts} during start-up) in ` +
     `${((Date.now() - t0) / 1000).toFixed(1)} s, ${acked.size} acknowledged changes, ${lost} lost`);
   return { problems, lost };
 }
