@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs test suites and prints one closing line: "N passed, N failed".
-# usage: tests/run.sh all|unit|webui|integration|conformance|crash|e2e|qr|fuzz ...
+# usage: tests/run.sh all|unit|webui|integration|conformance|crash|e2e|qr|fuzz|fault ...
 # Each suite's own output is kept in build/test/logs/; failures are shown.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -86,6 +86,23 @@ run_crash() {
     grep '^crash:' "$log" || true
 }
 
+run_fault() { # the long fault sweep (make fault); integration runs the short one
+    local log=$logs/fault.log
+    local ok=1
+    FAULT_STRICT=1 POWERCUT_TRIALS=${POWERCUT_TRIALS:-5000} node --test --test-concurrency=1 tests/integration/fault.test.mjs \
+        tests/integration/powercut.test.mjs tests/integration/diskfull.test.mjs >"$log" 2>&1 || ok=0
+    # The write sweep again with SQLite's default page cache (faults at COMMIT only).
+    FAULT_STRICT=1 FAULT_CACHE_PAGES=-2000 FAULT_KINDS=write node --test tests/integration/fault.test.mjs >>"$log" 2>&1 || ok=0
+    if [ "$ok" -eq 0 ]; then failures+=("fault"); grep -E '^not ok|lost' "$log" | head -40; fi
+    local p f
+    p=$(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+    f=$(grep -E '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+    passed=$((passed + p))
+    failed=$((failed + f))
+    grep -E '^# (fault|powercut)' "$log" | sed 's/^# //'
+    echo "fault: $p passed, $f failed"
+}
+
 run_fuzz() {
     local secs=${FUZZ_SHORT:-20}
     for f in build/fuzz/fuzz_*; do
@@ -119,6 +136,7 @@ for s in "${suites[@]}"; do
     crash) run_crash ;;
     webui) run_webui ;;
     fuzz) run_fuzz ;;
+    fault) run_fault ;;
     integration | conformance | e2e | style) run_node "$s" ;;
     *) echo "unknown suite $s" >&2; exit 2 ;;
     esac
