@@ -43,6 +43,7 @@ struct core {
     game_t scratch2;
     int64_t next_event;
     bool next_event_stale;
+    bool unwritable; /* the last write or commit failed; cleared by a commit */
 };
 
 core_t *core_new(store_t *store, metrics_t *m, const core_sink_t *sink, void *ctx)
@@ -234,6 +235,7 @@ static void core_abort_batch(core_t *c)
 {
     store_rollback(c->store);
     c->m->commit_failures++;
+    c->unwritable = true;
     /* Games the batch created are about to be freed: drop them from the dirty list;
      * restored games have nothing new to broadcast. */
     size_t keep = 0;
@@ -290,6 +292,7 @@ static int core_sp_end(core_t *c, bool ok)
 {
     if (ok && store_release(c->store) == 0)
         return 0;
+    c->unwritable = true;
     if (store_rollback_to(c->store) != 0 || !store_in_tx(c->store))
         core_abort_batch(c);
     return CORE_E_IO;
@@ -444,6 +447,25 @@ int core_delete(core_t *c, const char *game_id)
     return 0;
 }
 
+bool core_writable(core_t *c, const char **reason)
+{
+    *reason = NULL;
+    if (!c->unwritable)
+        return true;
+    /* Writes failed lately: try one small write now, so a disk that has room
+     * again is seen without waiting for a player's change. */
+    if (core_sp_begin(c) == 0) {
+        char at[32];
+        core_iso_now(at);
+        if (core_sp_end(c, store_secret_put(c->store, "health_probe", at) == 0) == 0 && core_flush(c) == 0)
+            return true;
+    }
+    *reason = store_last_error(c->store);
+    if (!*reason || !**reason)
+        *reason = "the database cannot be written";
+    return false;
+}
+
 bool core_pending(const core_t *c)
 {
     return c->nreplies || c->ndirty || c->ndeleted || c->ntouched || store_in_tx(c->store);
@@ -464,6 +486,7 @@ int core_flush(core_t *c)
         return CORE_E_IO;
     }
     if (began) {
+        c->unwritable = false;
         clock_gettime(CLOCK_MONOTONIC, &ts1);
         metrics_commit_time(c->m, (ts1.tv_sec - ts0.tv_sec) * 1000000 + (ts1.tv_nsec - ts0.tv_nsec) / 1000);
     }

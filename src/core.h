@@ -90,6 +90,9 @@ int core_write_end(core_t *c, bool ok);
  * answer. Returns 0, or CORE_E_IO when the commit failed (then every change of
  * the batch is undone in memory and refused). */
 int core_flush(core_t *c);
+/* False (with the reason) while the database cannot be written: the last write
+ * or commit failed and a probe write fails too. For /healthz. */
+bool core_writable(core_t *c, const char **reason);
 /* True when a flush has something to do. */
 bool core_pending(const core_t *c);
 /* Once a second: checkpoints running clocks. At any time: flags clocks that ran

@@ -196,8 +196,16 @@ static void server_healthz(server_t *srv, h2o_req_t *req)
 {
     buf_t b;
     buf_init(&b);
+    const char *reason = NULL;
     bool ok = store_ok(srv->app.store);
-    buf_puts(&b, ok ? "{\"status\":\"ok\",\"version\":" : "{\"status\":\"unavailable\",\"version\":");
+    if (!ok)
+        reason = "the database does not answer";
+    else
+        ok = core_writable(srv->app.core, &reason);
+    buf_puts(&b, ok ? "{\"status\":\"ok\"" : "{\"status\":\"error\",\"reason\":");
+    if (!ok)
+        json_put_cstr(&b, reason);
+    buf_puts(&b, ",\"version\":");
     json_put_cstr(&b, STATE_VERSION);
     buf_printf(&b, ",\"protocol\":1,\"uptime_ms\":%lld,\"connections\":%zu,\"games\":%zu,\"schema\":%d,\"durability\":\"%s\"}",
                (long long)(now_mono_ms() - srv->app.started_mono_ms), hub_count(srv->app.hub), core_count(srv->app.core),

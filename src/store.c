@@ -74,13 +74,20 @@ struct store {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
     bool in_tx;
+    char last_error[200]; /* what failed last, for /healthz */
     char boot[17];
 };
 
 static int store_fail(store_t *s, const char *what)
 {
-    log_error("database: %s: %s", what, sqlite3_errmsg(s->db));
+    snprintf(s->last_error, sizeof(s->last_error), "%s: %s", what, sqlite3_errmsg(s->db));
+    log_error("database: %s", s->last_error);
     return STORE_E_IO;
+}
+
+const char *store_last_error(const store_t *s)
+{
+    return s->last_error;
 }
 
 /* Resets a statement for reuse and returns it. */

@@ -36,6 +36,8 @@ int store_schema_version(store_t *s);
 int store_schema_latest(void);
 /* True when the database answers a trivial query (for /healthz). */
 bool store_ok(store_t *s);
+/* What failed last ("commit: database or disk is full"), or "" if nothing did. */
+const char *store_last_error(const store_t *s);
 
 /* Opens the group transaction if none is open. */
 int store_begin(store_t *s);
