@@ -2,6 +2,7 @@
 #include "utf8.h"
 #include "change.h"
 #include "core.h"
+#include "history.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
@@ -345,107 +346,6 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
     buf_free(&b);
 }
 
-typedef struct {
-    buf_t *out;
-    bool csv;
-    bool first;
-    bool host;
-} api_hist_t;
-
-static void api_csv_field(buf_t *b, const char *s)
-{
-    buf_putc(b, '"');
-    for (; s && *s; s++) {
-        if (*s == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
-}
-
-/* The logged request data as a non-host may see it: settings whose key starts with
- * "host." are left out (PROTOCOL.md section 6), so the history of a settings_update
- * does not reveal them. The key is compared unescaped. */
-static void api_history_data(buf_t *out, const char *data, bool host)
-{
-    if (data == NULL || data[0] == '\0') {
-        buf_puts(out, "{}");
-        return;
-    }
-    if (host) {
-        buf_puts(out, data);
-        return;
-    }
-    jsmntok_t toks[API_MAX_TOKENS];
-    json_doc_t d;
-    if (json_parse(&d, data, strlen(data), toks, API_MAX_TOKENS) != 0 || json_type(&d, 0) != JSON_OBJECT) {
-        buf_puts(out, "{}");
-        return;
-    }
-    buf_putc(out, '{');
-    bool first = true;
-    int k = 1;
-    for (int i = 0; i < json_size(&d, 0); i++, k = json_next(&d, k + 1)) {
-        char key[64];
-        if (json_str(&d, k, key, sizeof(key)) < 0 || strncmp(key, "host.", 5) == 0)
-            continue;
-        size_t len;
-        const char *raw = json_raw(&d, k, &len);
-        if (!first)
-            buf_putc(out, ',');
-        buf_append(out, raw, len);
-        buf_putc(out, ':');
-        raw = json_raw(&d, k + 1, &len);
-        buf_append(out, raw, len);
-        first = false;
-    }
-    buf_putc(out, '}');
-}
-
-static void api_history_row(void *ctx, int64_t version, const char *at, const char *actor, const char *type, const char *data,
-                            int64_t undone_by)
-{
-    api_hist_t *h = ctx;
-    buf_t shown;
-    buf_init(&shown);
-    api_history_data(&shown, data, h->host);
-    data = shown.data;
-    if (h->csv) {
-        buf_printf(h->out, "%lld,", (long long)version);
-        api_csv_field(h->out, at);
-        buf_putc(h->out, ',');
-        api_csv_field(h->out, actor);
-        buf_putc(h->out, ',');
-        api_csv_field(h->out, type);
-        buf_putc(h->out, ',');
-        api_csv_field(h->out, data);
-        buf_putc(h->out, ',');
-        if (undone_by)
-            buf_printf(h->out, "%lld", (long long)undone_by);
-        buf_puts(h->out, "\r\n");
-        buf_free(&shown);
-        return;
-    }
-    if (!h->first)
-        buf_putc(h->out, ',');
-    h->first = false;
-    buf_printf(h->out, "{\"version\":%lld,\"at\":", (long long)version);
-    json_put_cstr(h->out, at ? at : "");
-    buf_puts(h->out, ",\"actor\":");
-    json_put_cstr(h->out, actor ? actor : "");
-    buf_puts(h->out, ",\"type\":");
-    json_put_cstr(h->out, type ? type : "");
-    buf_puts(h->out, ",\"data\":");
-    buf_puts(h->out, data && data[0] ? data : "{}");
-    buf_puts(h->out, ",\"undone_by\":");
-    if (undone_by)
-        buf_put_i64(h->out, undone_by);
-    else
-        buf_puts(h->out, "null");
-    buf_putc(h->out, '}');
-    buf_free(&shown);
-}
-
 static void api_history(app_t *app, h2o_req_t *req, const auth_who_t *who, const char *game_id)
 {
     char format[8] = "json";
@@ -457,15 +357,7 @@ static void api_history(app_t *app, h2o_req_t *req, const auth_who_t *who, const
     }
     buf_t b;
     buf_init(&b);
-    api_hist_t h = {&b, csv, true, who->role == AUTH_HOST};
-    if (csv)
-        buf_puts(&b, "version,at,actor,type,data,undone_by\r\n");
-    else {
-        buf_puts(&b, "{\"game_id\":");
-        json_put_cstr(&b, game_id);
-        buf_puts(&b, ",\"entries\":[");
-    }
-    if (store_history(app->store, game_id, api_history_row, &h) != 0) {
+    if (history_render(app->store, game_id, who->role == AUTH_HOST, csv, &b) != 0) {
         buf_free(&b);
         api_error(req, WIRE_E_INTERNAL, "cannot read the history");
         return;
@@ -477,7 +369,6 @@ static void api_history(app_t *app, h2o_req_t *req, const auth_who_t *who, const
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
         http_send(req, 200, "text/csv; charset=utf-8", b.data, b.len);
     } else {
-        buf_puts(&b, "]}");
         api_json(req, 200, &b);
     }
     buf_free(&b);
