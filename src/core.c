@@ -59,9 +59,13 @@ void core_free(core_t *c)
     void *v;
     for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
         core_game_t *cg = v;
+        if (cg->backup)
+            game_release(cg->backup);
         free(cg->backup);
+        game_release(&cg->g);
         free(cg);
     }
+    game_release(&c->scratch2);
     map_free(&c->games);
     free(c->replies);
     free(c->touched);
@@ -217,7 +221,7 @@ static void core_touch(core_t *c, core_game_t *cg)
     if (cg->backup || cg->created_in_tx)
         return;
     cg->backup = mem_alloc(sizeof(game_t));
-    *cg->backup = cg->g;
+    game_copy(cg->backup, &cg->g);
     core_push(&c->touched, &c->ntouched, &c->captouched, cg);
 }
 
@@ -269,10 +273,12 @@ static void core_abort_batch(core_t *c)
         core_game_t *cg = c->touched[i];
         if (cg->created_in_tx) {
             map_del(&c->games, cg->g.id);
+            game_release(&cg->g);
             free(cg);
             continue;
         }
-        cg->g = *cg->backup;
+        game_release(&cg->g);
+        cg->g = *cg->backup; /* moves the backup's reference */
         free(cg->backup);
         cg->backup = NULL;
     }
@@ -319,7 +325,8 @@ static core_game_t *core_install(core_t *c, core_game_t *cg, const game_t *g)
         metrics.games = (int64_t)c->games.len;
     } else {
         core_touch(c, cg);
-        cg->g = *g;
+        game_release(&cg->g);
+        cg->g = *g; /* moves g's reference */
     }
     snprintf(cg->updated, sizeof(cg->updated), "%s", at);
     core_mark_dirty(c, cg);
@@ -377,6 +384,7 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
     if (rc == 0 && a->type == GAME_A_UNDO && undone_version)
         rc = store_mark_undone(c->app->store, game_id, undone_version, c->scratch.version) == 0 ? 0 : CORE_E_IO;
     if (rc != 0) {
+        game_release(&c->scratch);
         core_abort_batch(c);
         return CORE_E_IO;
     }
@@ -419,6 +427,7 @@ int core_delete(core_t *c, const char *game_id)
     }
     map_del(&c->games, game_id);
     hub_forget_game(c->app->hub, game_id);
+    game_release(&cg->g);
     free(cg);
     metrics.games = (int64_t)c->games.len;
     c->next_event_stale = true;
@@ -456,6 +465,8 @@ int core_flush(core_t *c)
     }
     for (size_t i = 0; i < c->ntouched; i++) {
         core_game_t *cg = c->touched[i];
+        if (cg->backup)
+            game_release(cg->backup);
         free(cg->backup);
         cg->backup = NULL;
         cg->created_in_tx = false;
@@ -487,6 +498,7 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
             const char *data = f1 && f2 ? "{\"flagged\":[1,2]}" : f1 ? "{\"flagged\":[1]}" : "{\"flagged\":[2]}";
             int rc = core_persist(c, cg, g, &c->scratch, GAME_ACTOR_SERVER, "clock_tick", data, now_ms);
             if (rc != 0) {
+                game_release(&c->scratch);
                 core_abort_batch(c);
                 return;
             }

@@ -391,10 +391,19 @@ static void col_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
     snprintf(out, cap, "%s", v ? v : "");
 }
 
+/* Room for one game's settings and notes as read, before they go into its text block. */
+typedef struct {
+    game_setting_in_t items[GAME_SETTINGS_MAX];
+    char keys[GAME_SETTINGS_MAX][GAME_KEY_MAX + 1];
+    char values[GAME_SETTINGS_MAX][GAME_VALUE_MAX + 1];
+    char notes[2][GAME_PRIVATE_MAX + 1];
+} store_text_t;
+
 int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
 {
     sqlite3_stmt *games = store_q(s, Q_GAMES);
     game_t *g = mem_alloc(sizeof(*g));
+    store_text_t *t = mem_alloc(sizeof(*t));
     int rc;
     while ((rc = sqlite3_step(games)) == SQLITE_ROW) {
         char id[GAME_ID_MAX + 1], created[40], updated[40];
@@ -423,6 +432,7 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
 
         sqlite3_stmt *st = store_q(s, Q_SCORES);
         bind_text(st, 1, id);
+        game_str_t notes[2] = {{NULL, 0}, {NULL, 0}};
         while (sqlite3_step(st) == SQLITE_ROW) {
             int n = sqlite3_column_int(st, 0);
             if (n < 1 || n > 2)
@@ -433,7 +443,8 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
             p->primary = sqlite3_column_int(st, 3);
             p->secondary = sqlite3_column_int(st, 4);
             p->cp = sqlite3_column_int(st, 5);
-            col_copy(st, 6, p->private_json, sizeof(p->private_json));
+            col_copy(st, 6, t->notes[n - 1], sizeof(t->notes[n - 1]));
+            notes[n - 1] = (game_str_t){t->notes[n - 1], strlen(t->notes[n - 1])};
         }
         sqlite3_reset(st);
         st = store_q(s, Q_TIMERS);
@@ -452,27 +463,31 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
         sqlite3_reset(st);
         st = store_q(s, Q_GSETTINGS);
         bind_text(st, 1, id);
-        bool had_settings = false;
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            if (!had_settings) {
-                g->nsettings = 0; /* stored settings replace game_init's defaults */
-                had_settings = true;
-            }
-            if (g->nsettings >= GAME_SETTINGS_MAX)
-                break;
-            game_setting_t *gs = &g->settings[g->nsettings++];
-            col_copy(st, 0, gs->key, sizeof(gs->key));
-            col_copy(st, 1, gs->value, sizeof(gs->value));
-            gs->type = (game_vtype_t)sqlite3_column_int(st, 2);
+        size_t n = 0;
+        while (n < GAME_SETTINGS_MAX && sqlite3_step(st) == SQLITE_ROW) {
+            col_copy(st, 0, t->keys[n], sizeof(t->keys[n]));
+            col_copy(st, 1, t->values[n], sizeof(t->values[n]));
+            t->items[n] = (game_setting_in_t){{t->keys[n], strlen(t->keys[n])}, {t->values[n], strlen(t->values[n])},
+                                              (game_vtype_t)sqlite3_column_int(st, 2)};
+            n++;
         }
         sqlite3_reset(st);
+        /* Stored settings replace game_init's defaults; a game without any keeps them. */
+        if (n == 0) {
+            for (; n < g->nsettings; n++)
+                t->items[n] = (game_setting_in_t){{g->settings[n].key, strlen(g->settings[n].key)},
+                                                  {g->settings[n].value, strlen(g->settings[n].value)}, g->settings[n].type};
+        }
+        game_set_text(g, t->items, n, notes[0], notes[1]);
         const char *bad = NULL;
         if (game_check(g, &bad) != GAME_OK) {
             log_error("database: game %s fails its checks (%s); not loaded", id, bad ? bad : "?");
+            game_release(g);
             continue;
         }
-        fn(ctx, g, created, updated);
+        fn(ctx, g, created, updated); /* it takes g's reference over */
     }
+    free(t);
     free(g);
     sqlite3_reset(games);
     return rc == SQLITE_DONE ? 0 : store_fail(s, "load games");

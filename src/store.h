@@ -46,7 +46,8 @@ int store_commit(store_t *s);
 /* Rolls back the open transaction. */
 void store_rollback(store_t *s);
 
-/* Called by store_load_games for each stored game. */
+/* Called by store_load_games for each stored game; it takes over g's reference to
+ * its text block (a struct copy of *g moves it; g is reused afterwards). */
 typedef void (*store_game_fn)(void *ctx, game_t *g, const char *created_at, const char *updated_at);
 /* Loads every game. Running clocks come back running since now_ms. */
 int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx);

@@ -143,7 +143,7 @@ static int get_str(const json_doc_t *d, int obj, const char *key, char *out, siz
         return GAME_E_BAD;                                                                                                     \
     } while (0)
 
-static int parse_player(const json_doc_t *d, int p, game_t *g, int64_t since_ms, const char **bad_field)
+static int parse_player(const json_doc_t *d, int p, game_t *g, int64_t since_ms, game_str_t notes[2], const char **bad_field)
 {
     static const char *const fields[2][9] = {
         {"players[0].player_number", "players[0].name", "players[0].faction", "players[0].primary", "players[0].secondary",
@@ -201,13 +201,66 @@ static int parse_player(const json_doc_t *d, int p, game_t *g, int64_t since_ms,
         const char *raw = json_raw(d, t, &len);
         if (json_type(d, t) != JSON_OBJECT || len > GAME_PRIVATE_MAX)
             FAIL(f[7]);
-        memcpy(pl->private_json, raw, len);
-        pl->private_json[len] = '\0';
+        notes[idx] = (game_str_t){raw, len};
     }
     return 0;
 }
 
-int view_parse(const json_doc_t *d, int obj, const char *id, int64_t since_ms, game_t *out, const char **bad_field)
+/* The settings of a state object, collected before they are copied into the game. */
+typedef struct {
+    size_t n;
+    game_setting_in_t items[GAME_SETTINGS_MAX];
+    char keys[GAME_SETTINGS_MAX][GAME_KEY_MAX + 1];
+} view_settings_t;
+
+static int parse_settings(const json_doc_t *d, int ts, view_settings_t *vs, const char **bad_field)
+{
+    if (json_type(d, ts) != JSON_OBJECT || json_size(d, ts) > GAME_SETTINGS_MAX)
+        FAIL("settings");
+    vs->n = 0;
+    int k = ts + 1;
+    for (int i = 0; i < json_size(d, ts); i++, k = json_next(d, k + 1)) {
+        char *key = vs->keys[vs->n];
+        int klen = json_str(d, k, key, GAME_KEY_MAX + 1);
+        if (klen <= 0)
+            FAIL("settings");
+        size_t len;
+        const char *raw = json_raw(d, k + 1, &len);
+        json_type_t jt = json_type(d, k + 1);
+        if (jt == JSON_NULL)
+            continue;
+        if (len > GAME_VALUE_MAX || (jt != JSON_STRING && jt != JSON_NUMBER && jt != JSON_BOOL))
+            FAIL("settings");
+        game_setting_in_t it = {{key, strlen(key)}, {raw, len},
+                                jt == JSON_STRING ? GAME_V_STRING : jt == JSON_NUMBER ? GAME_V_NUMBER : GAME_V_BOOL};
+        /* A key given twice: the later one wins, like in JSON readers. */
+        bool dup = false;
+        for (size_t j = 0; j < vs->n; j++) {
+            if (vs->items[j].key.len == it.key.len && memcmp(vs->items[j].key.base, key, it.key.len) == 0) {
+                vs->items[j].value = it.value;
+                vs->items[j].type = it.type;
+                dup = true;
+            }
+        }
+        if (!dup)
+            vs->items[vs->n++] = it;
+    }
+    /* Known settings keep their defaults when the object leaves them out. */
+    game_t defaults;
+    game_init(&defaults, "x");
+    for (size_t i = 0; i < defaults.nsettings; i++) {
+        const game_setting_t *def = &defaults.settings[i];
+        bool have = false;
+        for (size_t j = 0; j < vs->n; j++)
+            have = have || strcmp(vs->items[j].key.base, def->key) == 0;
+        if (!have && vs->n < GAME_SETTINGS_MAX)
+            vs->items[vs->n++] = (game_setting_in_t){{def->key, strlen(def->key)}, {def->value, strlen(def->value)}, def->type};
+    }
+    return 0;
+}
+
+static int view_parse_in(const json_doc_t *d, int obj, const char *id, int64_t since_ms, game_t *out, view_settings_t *vs,
+                         const char **bad_field)
 {
     *bad_field = NULL;
     if (obj < 0 || json_type(d, obj) != JSON_OBJECT)
@@ -224,47 +277,11 @@ int view_parse(const json_doc_t *d, int obj, const char *id, int64_t since_ms, g
     bool set;
     /* Settings first: clock_ms decides the default of the clocks below. */
     int ts = json_get(d, obj, "settings");
-    if (ts >= 0 && json_type(d, ts) != JSON_NULL) {
-        if (json_type(d, ts) != JSON_OBJECT || json_size(d, ts) > GAME_SETTINGS_MAX)
-            FAIL("settings");
-        out->nsettings = 0;
-        int k = ts + 1;
-        for (int i = 0; i < json_size(d, ts); i++, k = json_next(d, k + 1)) {
-            game_setting_t *s = &out->settings[out->nsettings];
-            if (json_str(d, k, s->key, sizeof(s->key)) <= 0)
-                FAIL("settings");
-            size_t len;
-            const char *raw = json_raw(d, k + 1, &len);
-            json_type_t jt = json_type(d, k + 1);
-            if (jt == JSON_NULL)
-                continue;
-            if (len > GAME_VALUE_MAX || (jt != JSON_STRING && jt != JSON_NUMBER && jt != JSON_BOOL))
-                FAIL("settings");
-            memcpy(s->value, raw, len);
-            s->value[len] = '\0';
-            s->type = jt == JSON_STRING ? GAME_V_STRING : jt == JSON_NUMBER ? GAME_V_NUMBER : GAME_V_BOOL;
-            /* A key given twice: the later one wins, like in JSON readers. */
-            bool dup = false;
-            for (size_t j = 0; j < out->nsettings; j++) {
-                if (strcmp(out->settings[j].key, s->key) == 0) {
-                    out->settings[j] = *s;
-                    dup = true;
-                }
-            }
-            if (!dup)
-                out->nsettings++;
-        }
-        /* Known settings keep their defaults when the object leaves them out. */
-        static const char *const known[] = {"clock_ms", "rounds", "cp_per_turn"};
-        game_t defaults;
-        game_init(&defaults, "x");
-        for (size_t i = 0; i < 3; i++) {
-            if (game_setting_find(out, known[i]) == NULL && out->nsettings < GAME_SETTINGS_MAX) {
-                const game_setting_t *def = game_setting_find(&defaults, known[i]);
-                if (def)
-                    out->settings[out->nsettings++] = *def;
-            }
-        }
+    bool have_settings = ts >= 0 && json_type(d, ts) != JSON_NULL;
+    if (have_settings) {
+        if (parse_settings(d, ts, vs, bad_field) != 0)
+            return GAME_E_BAD;
+        game_set_text(out, vs->items, vs->n, (game_str_t){NULL, 0}, (game_str_t){NULL, 0});
     }
     int64_t clock_ms = game_clock_ms(out);
     out->players[0].clock.remaining_ms = clock_ms;
@@ -320,9 +337,31 @@ int view_parse(const json_doc_t *d, int obj, const char *id, int64_t since_ms, g
         if (json_type(d, tp) != JSON_ARRAY || json_size(d, tp) > 2)
             FAIL("players");
         int p = tp + 1;
+        game_str_t notes[2] = {{NULL, 0}, {NULL, 0}};
         for (int i = 0; i < json_size(d, tp); i++, p = json_next(d, p))
-            if (parse_player(d, p, out, since_ms, bad_field) != 0)
+            if (parse_player(d, p, out, since_ms, notes, bad_field) != 0)
                 return GAME_E_BAD;
+        if (notes[0].base || notes[1].base) {
+            /* Settings as read above (vs), or the defaults game_init() gave. */
+            if (!have_settings) {
+                vs->n = out->nsettings;
+                for (size_t i = 0; i < out->nsettings; i++) {
+                    const game_setting_t *e = &out->settings[i];
+                    vs->items[i] = (game_setting_in_t){{e->key, strlen(e->key)}, {e->value, strlen(e->value)}, e->type};
+                }
+            }
+            game_set_text(out, vs->items, vs->n, notes[0], notes[1]);
+        }
     }
     return game_check(out, bad_field);
+}
+
+int view_parse(const json_doc_t *d, int obj, const char *id, int64_t since_ms, game_t *out, const char **bad_field)
+{
+    view_settings_t vs;
+    game_release(out); /* what a previous parse left in it */
+    int rc = view_parse_in(d, obj, id, since_ms, out, &vs, bad_field);
+    if (rc != 0)
+        game_release(out);
+    return rc;
 }
