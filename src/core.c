@@ -510,7 +510,7 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
              * Settling changes nothing anyone sees, so a failed commit has nothing
              * to restore here: no backup. */
             game_settle(g, now_ms);
-            if (store_begin(c->app->store) != 0 || store_save_game(c->app->store, g, NULL, cg->created, cg->updated) != 0) {
+            if (store_begin(c->app->store) != 0 || store_save_clocks(c->app->store, g) != 0) {
                 core_abort_batch(c);
                 return;
             }

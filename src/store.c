@@ -17,6 +17,7 @@ enum {
     Q_SESSION_INS, Q_SESSION_FIND, Q_SESSIONS_OF,
     Q_SECRET_GET, Q_SECRET_PUT, Q_SETTINGS_ALL, Q_SETTING_PUT, Q_SETTING_DEL, Q_SETTING_GET,
     Q_GAMES, Q_SCORES, Q_TIMERS, Q_GSETTINGS, Q_PING,
+    Q_CLOCK_UPD, Q_GAME_TIME_UPD, Q_SETTING_UPD, Q_GAME_UPD,
     Q_COUNT
 };
 
@@ -65,6 +66,15 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_TIMERS] = "SELECT player_number, remaining_ms, used_ms, running, flagged FROM timers WHERE game_id = ?",
     [Q_GSETTINGS] = "SELECT key, value, type FROM game_settings WHERE game_id = ? ORDER BY position",
     [Q_PING] = "SELECT 1",
+    /* The checkpoint's narrow writes: rows that exist, values in place, no index touched. */
+    [Q_CLOCK_UPD] = "UPDATE timers SET remaining_ms = ?3, used_ms = ?4, running = ?5, flagged = ?6"
+                    " WHERE game_id = ?1 AND player_number = ?2",
+    [Q_GAME_TIME_UPD] = "UPDATE game_state SET game_time_ms = ?2 WHERE game_id = ?1",
+    /* An existing game whose status did not change: no CHECK on status to evaluate
+     * (its IN list costs an ephemeral table per statement). */
+    [Q_GAME_UPD] = "UPDATE game_state SET version = ?2, round = ?4, current_turn = ?5, updated_at = ?7, first_player = ?8,"
+                   " attacker = ?9, winner = ?10, draw = ?11, game_time_ms = ?12, game_time_running = ?13 WHERE game_id = ?1",
+    [Q_SETTING_UPD] = "UPDATE game_settings SET value = ?3, type = ?4 WHERE game_id = ?1 AND key = ?2",
 };
 
 struct store {
@@ -321,10 +331,12 @@ static bool settings_same(const game_t *a, const game_t *b)
 
 int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char *created_at, const char *updated_at)
 {
-    sqlite3_stmt *st = store_q(s, Q_GAME_UPSERT);
+    bool same_status = prev && prev->status == g->status;
+    sqlite3_stmt *st = store_q(s, same_status ? Q_GAME_UPD : Q_GAME_UPSERT);
     bind_text(st, 1, g->id);
     sqlite3_bind_int64(st, 2, g->version);
-    bind_text(st, 3, game_status_name(g->status));
+    if (!same_status)
+        bind_text(st, 3, game_status_name(g->status));
     sqlite3_bind_int(st, 4, g->round);
     sqlite3_bind_int(st, 5, g->current_turn);
     bind_text(st, 6, created_at);
@@ -368,6 +380,35 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
     }
     if (prev && settings_same(g, prev))
         return 0;
+    /* The usual settings_update changes values or adds keys at the end: rows keep
+     * their positions (= their index), so update and append in place. A removal
+     * shifts positions: then all rows are rewritten. */
+    bool prefix = prev && prev->nsettings <= g->nsettings;
+    for (size_t i = 0; prefix && i < prev->nsettings; i++)
+        prefix = strcmp(g->settings[i].key, prev->settings[i].key) == 0;
+    if (prefix) {
+        for (size_t i = 0; i < g->nsettings; i++) {
+            const game_setting_t *e = &g->settings[i];
+            bool old = i < prev->nsettings;
+            if (old && e->type == prev->settings[i].type && strcmp(e->value, prev->settings[i].value) == 0)
+                continue;
+            st = store_q(s, old ? Q_SETTING_UPD : Q_SETTING_INS);
+            bind_text(st, 1, g->id);
+            if (old) {
+                bind_text(st, 2, e->key);
+                bind_text(st, 3, e->value);
+                sqlite3_bind_int(st, 4, e->type);
+            } else {
+                sqlite3_bind_int(st, 2, (int)i);
+                bind_text(st, 3, e->key);
+                bind_text(st, 4, e->value);
+                sqlite3_bind_int(st, 5, e->type);
+            }
+            if (store_exec(s, st, "save settings") != 0)
+                return STORE_E_IO;
+        }
+        return 0;
+    }
     st = store_q(s, Q_SETTINGS_DEL);
     bind_text(st, 1, g->id);
     if (store_exec(s, st, "save settings") != 0)
@@ -383,6 +424,30 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
             return STORE_E_IO;
     }
     return 0;
+}
+
+int store_save_clocks(store_t *s, const game_t *g)
+{
+    for (int n = 0; n < 2; n++) {
+        const game_clock_t *c = &g->players[n].clock;
+        if (!c->running)
+            continue;
+        sqlite3_stmt *st = store_q(s, Q_CLOCK_UPD);
+        bind_text(st, 1, g->id);
+        sqlite3_bind_int(st, 2, n + 1);
+        sqlite3_bind_int64(st, 3, c->remaining_ms);
+        sqlite3_bind_int64(st, 4, c->used_ms);
+        sqlite3_bind_int(st, 5, c->running);
+        sqlite3_bind_int(st, 6, c->flagged);
+        if (store_exec(s, st, "save clock") != 0)
+            return STORE_E_IO;
+    }
+    if (!g->game_time.running)
+        return 0;
+    sqlite3_stmt *st = store_q(s, Q_GAME_TIME_UPD);
+    bind_text(st, 1, g->id);
+    sqlite3_bind_int64(st, 2, g->game_time.ms);
+    return store_exec(s, st, "save game time");
 }
 
 static void col_copy(sqlite3_stmt *st, int col, char *out, size_t cap)

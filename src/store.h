@@ -54,6 +54,10 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx);
 /* Writes a game's rows (insert or replace). With prev (the state the database
  * already holds), rows that did not change are skipped; NULL writes them all. */
 int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char *created_at, const char *updated_at);
+/* The clock checkpoint: writes the running clocks' rows and the running game time
+ * of a game whose rows exist (store_save_game wrote them) and whose other fields have
+ * not changed since. Nothing else is touched. */
+int store_save_clocks(store_t *s, const game_t *g);
 /* Deletes a game with its log, invites and sessions. */
 int store_delete_game(store_t *s, const char *game_id);
 

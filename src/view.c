@@ -3,36 +3,76 @@
 #include <stdio.h>
 #include <string.h>
 
-static void put_int_or_null(buf_t *b, const char *key, int v)
+/* Literal JSON text: its length is known at compile time. */
+#define PUT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
+
+/* Decimal integers without printf: each render writes a dozen of them. */
+static void put_int(buf_t *b, int64_t v)
 {
-    json_put_key(b, key, false);
-    if (v)
-        buf_put_i64(b, v);
-    else
-        buf_puts(b, "null");
+    char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    buf_append(b, p, (size_t)(e - p));
 }
+
+static void put_bool(buf_t *b, bool v)
+{
+    if (v)
+        PUT(b, "true");
+    else
+        PUT(b, "false");
+}
+
+/* ,"key":v or ,"key":null when v is 0; key is a literal of the form ,"name": */
+#define PUT_INT_OR_NULL(b, key, v)                                                                                                 \
+    do {                                                                                                                       \
+        PUT(b, key);                                                                                                           \
+        if (v)                                                                                                                 \
+            put_int(b, v);                                                                                                     \
+        else                                                                                                                   \
+            PUT(b, "null");                                                                                                    \
+    } while (0)
 
 static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_meta_t *m)
 {
     const game_player_t *p = &g->players[n - 1];
-    buf_puts(b, "{\"player_number\":");
-    buf_put_i64(b, n);
-    json_put_key(b, "name", false);
+    PUT(b, "{\"player_number\":");
+    put_int(b, n);
+    PUT(b, ",\"name\":");
     json_put_cstr(b, p->name);
-    json_put_key(b, "faction", false);
+    PUT(b, ",\"faction\":");
     json_put_cstr(b, p->faction);
-    buf_printf(b, ",\"primary\":%d,\"secondary\":%d,\"score\":%d,\"cp\":%d", p->primary, p->secondary, game_score(g, n), p->cp);
-    buf_printf(b, ",\"time_remaining\":%lld,\"time_used\":%lld", (long long)game_clock_remaining(g, n, m->now_mono_ms),
-               (long long)game_clock_used(g, n, m->now_mono_ms));
+    PUT(b, ",\"primary\":");
+    put_int(b, p->primary);
+    PUT(b, ",\"secondary\":");
+    put_int(b, p->secondary);
+    PUT(b, ",\"score\":");
+    put_int(b, game_score(g, n));
+    PUT(b, ",\"cp\":");
+    put_int(b, p->cp);
+    int64_t remaining = game_clock_remaining(g, n, m->now_mono_ms);
+    PUT(b, ",\"time_remaining\":");
+    put_int(b, remaining);
+    PUT(b, ",\"time_used\":");
+    put_int(b, game_clock_used(g, n, m->now_mono_ms));
     /* A clock that ran out is reported stopped even before the tick flags it. */
-    bool running = p->clock.running && game_clock_remaining(g, n, m->now_mono_ms) > 0;
-    buf_printf(b, ",\"is_running\":%s,\"flagged\":%s", running ? "true" : "false",
-               p->clock.flagged || (p->clock.running && !running) ? "true" : "false");
-    if (v != VIEW_FULL)
-        buf_printf(b, ",\"connected\":%s", m->connected[n - 1] ? "true" : "false");
+    bool running = p->clock.running && remaining > 0;
+    PUT(b, ",\"is_running\":");
+    put_bool(b, running);
+    PUT(b, ",\"flagged\":");
+    put_bool(b, p->clock.flagged || (p->clock.running && !running));
+    if (v != VIEW_FULL) {
+        PUT(b, ",\"connected\":");
+        put_bool(b, m->connected[n - 1]);
+    }
     bool sees_private = v == VIEW_HOST || v == VIEW_FULL || (v == VIEW_P1 && n == 1) || (v == VIEW_P2 && n == 2);
     if (sees_private) {
-        json_put_key(b, "private", false);
+        PUT(b, ",\"private\":");
         buf_puts(b, p->private_json[0] ? p->private_json : "{}");
     }
     buf_putc(b, '}');
@@ -40,43 +80,59 @@ static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_m
 
 void view_render(buf_t *b, const game_t *g, view_t v, const view_meta_t *m)
 {
-    buf_puts(b, "{\"game_id\":");
+    PUT(b, "{\"game_id\":");
     json_put_cstr(b, g->id);
-    buf_printf(b, ",\"version\":%lld,\"status\":\"%s\",\"round\":%d", (long long)g->version, game_status_name(g->status), g->round);
-    put_int_or_null(b, "current_turn", g->current_turn);
-    put_int_or_null(b, "first_player", g->first_player);
-    put_int_or_null(b, "winner", g->status == GAME_ENDED ? g->winner : 0);
-    buf_printf(b, ",\"draw\":%s", g->status == GAME_ENDED && g->draw ? "true" : "false");
-    buf_puts(b, ",\"players\":[");
+    PUT(b, ",\"version\":");
+    put_int(b, g->version);
+    PUT(b, ",\"status\":\"");
+    buf_puts(b, game_status_name(g->status));
+    PUT(b, "\",\"round\":");
+    put_int(b, g->round);
+    PUT_INT_OR_NULL(b, ",\"current_turn\":", g->current_turn);
+    PUT_INT_OR_NULL(b, ",\"first_player\":", g->first_player);
+    PUT_INT_OR_NULL(b, ",\"winner\":", g->status == GAME_ENDED ? g->winner : 0);
+    PUT(b, ",\"draw\":");
+    put_bool(b, g->status == GAME_ENDED && g->draw);
+    PUT(b, ",\"players\":[");
     view_player(b, g, 1, v, m);
     buf_putc(b, ',');
     view_player(b, g, 2, v, m);
     buf_putc(b, ']');
-    put_int_or_null(b, "attacker", g->attacker);
-    buf_printf(b, ",\"game_time\":%lld", (long long)game_time_ms(g, m->now_mono_ms));
-    if (v == VIEW_FULL)
-        buf_printf(b, ",\"game_time_running\":%s", g->game_time.running ? "true" : "false");
-    buf_puts(b, ",\"settings\":{");
+    PUT_INT_OR_NULL(b, ",\"attacker\":", g->attacker);
+    PUT(b, ",\"game_time\":");
+    put_int(b, game_time_ms(g, m->now_mono_ms));
+    if (v == VIEW_FULL) {
+        PUT(b, ",\"game_time_running\":");
+        put_bool(b, g->game_time.running);
+    }
+    PUT(b, ",\"settings\":{");
     bool first = true;
     for (size_t i = 0; i < g->nsettings; i++) {
         const game_setting_t *s = &g->settings[i];
         if (v != VIEW_HOST && v != VIEW_FULL && strncmp(s->key, "host.", 5) == 0)
             continue;
-        json_put_key(b, s->key, first);
+        /* Keys are [A-Za-z0-9._-] (game_check): nothing to escape. */
+        if (!first)
+            buf_putc(b, ',');
+        buf_putc(b, '"');
+        buf_puts(b, s->key);
+        PUT(b, "\":");
         buf_puts(b, s->value);
         first = false;
     }
     buf_putc(b, '}');
     if (m->created_at) {
-        json_put_key(b, "created_at", false);
+        PUT(b, ",\"created_at\":");
         json_put_cstr(b, m->created_at);
     }
     if (m->updated_at) {
-        json_put_key(b, "updated_at", false);
+        PUT(b, ",\"updated_at\":");
         json_put_cstr(b, m->updated_at);
     }
-    if (v != VIEW_FULL)
-        buf_printf(b, ",\"server_time\":%lld", (long long)m->server_time_ms);
+    if (v != VIEW_FULL) {
+        PUT(b, ",\"server_time\":");
+        put_int(b, m->server_time_ms);
+    }
     buf_putc(b, '}');
 }
 
