@@ -2,13 +2,14 @@
 # docs/performance.md). Everything talks to 127.0.0.1 only and stops by itself.
 #
 # make bench   the side-by-side table (ours and the peers), bench/results.json
+# make bench-cost  instructions per change, per extra recipient, per clock checkpoint (callgrind, ~2 min)
 # make abuse   a legit client's heartbeat latency while hostile clients attack
 # make soak    SOAK_SECONDS (1800) of the tournament with churn, then valgrind memcheck
 
 BENCH_DIR := build/bench
 BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
 
-.PHONY: bench abuse soak bench-tools bench-peers
+.PHONY: bench bench-cost abuse soak bench-tools bench-peers
 
 $(BENCH_DIR)/loadgen: bench/loadgen.c
 	@mkdir -p $(@D)
@@ -34,6 +35,9 @@ bench-peers: bench/peers/node_modules/.package-lock.json
 
 bench: $(OUT) bench-tools bench-peers
 	@bench/run.sh bench
+
+bench-cost: $(OUT) $(BENCH_DIR)/loadgen
+	@bench/run.sh cost
 
 abuse: $(OUT) bench-tools
 	@bench/run.sh abuse

@@ -93,6 +93,7 @@ static struct {
     double rate;       /* changes a second per game; 0 = as fast as allowed (closed loop) */
     double warmup, duration;
     bool idle;         /* capacity: connect and subscribe, send nothing */
+    bool start;        /* ours: start every game once all are ready, so a clock runs (the checkpoint cost) */
     double hb_rate;    /* heartbeats a second on each driver (ours): round-trip latency */
     double churn;      /* fraction of phones (players, observers) reconnected every 10 s */
     double rss_every;  /* print the server's RSS every this many seconds */
@@ -942,7 +943,7 @@ static void usage(void)
     fprintf(stderr, "usage: loadgen --port P [--proto ours|ws|sio|colyseus] [--pid PID] [--games G] [--observers O]\n"
                     "               [--players 0|2] [--drivers D] [--rate R] [--warmup S] [--duration S] [--idle]\n"
                     "               [--heartbeat HZ] [--churn FRACTION] [--rss-every S] [--token T] [--label L] [--json FILE]\n"
-                    "               [--on-window CMD] [--on-end CMD]\n");
+                    "               [--on-window CMD] [--on-end CMD] [--start]\n");
     exit(2);
 }
 
@@ -990,6 +991,8 @@ int main(int argc, char **argv)
             opt.json = v;
         else if (strcmp(a, "--idle") == 0)
             opt.idle = true;
+        else if (strcmp(a, "--start") == 0)
+            opt.start = true;
         else
             usage();
     }
@@ -1075,6 +1078,17 @@ int main(int argc, char **argv)
             (double)(now_us() - t_conn) / 1e6);
     if (!all && (double)n_ready < 0.99 * nconns)
         die("too few connections came up");
+
+    /* The first player's clock starts running and stays running: nothing else is sent. */
+    if (opt.start && opt.proto == P_OURS) {
+        for (int i = 0; i < nconns; i++) {
+            if (!conns[i].creator)
+                continue;
+            char m[200];
+            snprintf(m, sizeof(m), "{\"type\":\"game_start\",\"game_id\":\"%s\"}", game_ids[conns[i].game]);
+            ws_text(&conns[i], m);
+        }
+    }
 
     /* 3. Warm-up, then the measured window, then a drain for late deliveries. */
     int64_t now = now_us();

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and the reliability harness; see docs/performance.md.
-# usage: bench/run.sh bench|abuse|soak|table
+# usage: bench/run.sh bench|cost|abuse|soak|table
 #
 # Scale (environment):
 #   BENCH_SPIKE_N=5000     observers in (a)          BENCH_CAP_N=10000   idle connections in (b)
 #   BENCH_TOUR_GAMES=100   games in (c)              BENCH_SECONDS=20    measured seconds per run
 #   BENCH_PEERS="ws sio colyseus"                    BENCH_CALLGRIND_PEERS=1 (0 skips node under callgrind)
 #   BENCH_CG_N=500 observers and BENCH_CG_CHANGES=50 changes in (e)
-#   BENCH_ONLY="spike cap tour tput cg" reruns only those workloads (the table keeps the others' last results)
+#   BENCH_ONLY="spike cap tour tput cg cost" reruns only those workloads (the table keeps the others' last results)
+#   BENCH_COST_SECONDS=10  measured seconds of each run in (f), the cost of a change (also: bench/run.sh cost)
+#   BENCH_COST_SAVE=before|after  records (f)'s figures in bench/cost.json under that name
 #   SOAK_SECONDS=1800      ABUSE_SECONDS=20
 # Every server listens on 127.0.0.1 with port 0; every loop is bounded.
 set -uo pipefail
@@ -143,16 +145,33 @@ bench() {
     # A smaller fan-out of ours separates the per-change cost from the per-recipient one.
     run_callgrind ours "cg-ours-small" --games 1 --observers "$((CGN / 5))" --rate 5 --warmup 2 --duration "$((CGC / 5))"
     }
+    want cost && cost
     echo "bench took $((SECONDS - t0)) s" >&2
     table
+    [ -f "$OUT/cost.txt" ] && cat "$OUT/cost.txt"
+}
+
+# (f) What one change costs, under callgrind: 1 game with 10 and with 110
+# subscribers at 5 changes a second (each change commits on its own turn of the
+# loop, the group commit's smallest group), and 1 game whose clock runs with
+# nothing else happening (the per-second checkpoint). bench/cost.mjs divides.
+cost() {
+    local SEC=${BENCH_COST_SECONDS:-10}
+    echo "(f) cost of a change: 1 game x 10 and x 110 subscribers, 5 changes/s; 1 running clock; ${SEC}s each, under callgrind" >&2
+    rm -f "$OUT"/r-cost-*.json "$OUT"/cg-cost-*.json "$OUT/cost.txt"
+    run_callgrind ours cost-10 --games 1 --observers 10 --rate 5 --warmup 2 --duration "$SEC"
+    run_callgrind ours cost-110 --games 1 --observers 110 --rate 5 --warmup 2 --duration "$SEC"
+    run_callgrind ours cost-clock --games 1 --observers 0 --idle --start --warmup 2 --duration "$SEC"
+    node bench/cost.mjs "$OUT" bench/cost.json "${BENCH_COST_SAVE:-}" | tee "$OUT/cost.txt"
 }
 
 table() { node bench/table.mjs "$OUT" bench/results.json; }
 
 case ${1:-bench} in
 bench) bench ;;
+cost) cost ;;
 table) table ;;
 abuse) exec bench/abuse.sh ;;
 soak) exec bench/soak.sh ;;
-*) echo "usage: $0 bench|table|abuse|soak" >&2; exit 2 ;;
+*) echo "usage: $0 bench|cost|table|abuse|soak" >&2; exit 2 ;;
 esac

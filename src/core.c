@@ -17,6 +17,7 @@ typedef struct {
     game_t *backup;     /* committed state, kept while the batch holds changes to it */
     bool created_in_tx; /* the batch created it: abort removes it */
     bool dirty;         /* broadcast at the next flush */
+    bool deleted;       /* the batch deleted it: off the map, on the deleted list */
 } core_game_t;
 
 typedef struct {
@@ -67,13 +68,21 @@ void core_free(core_t *c)
     void *v;
     for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
         core_game_t *cg = v;
+        if (cg->backup)
+            game_release(cg->backup);
         free(cg->backup);
+        game_release(&cg->g);
         free(cg);
     }
+    game_release(&c->scratch2);
     map_free(&c->games);
     for (size_t i = 0; i < c->ndeleted; i++) {
-        free(c->deleted[i]->backup);
-        free(c->deleted[i]);
+        core_game_t *cg = c->deleted[i];
+        if (cg->backup)
+            game_release(cg->backup);
+        free(cg->backup);
+        game_release(&cg->g);
+        free(cg);
     }
     free(c->replies);
     free(c->touched);
@@ -206,7 +215,7 @@ static void core_touch(core_t *c, core_game_t *cg)
     if (cg->backup || cg->created_in_tx)
         return;
     cg->backup = mem_alloc(sizeof(game_t));
-    *cg->backup = cg->g;
+    game_copy(cg->backup, &cg->g);
     core_push(&c->touched, &c->ntouched, &c->captouched, cg);
 }
 
@@ -247,17 +256,21 @@ static void core_abort_batch(core_t *c)
             c->dirty[keep++] = cg;
     }
     c->ndirty = keep;
-    for (size_t i = 0; i < c->ndeleted; i++)
+    for (size_t i = 0; i < c->ndeleted; i++) {
+        c->deleted[i]->deleted = false;
         map_put(&c->games, c->deleted[i]->g.id, c->deleted[i]);
+    }
     c->ndeleted = 0;
     for (size_t i = 0; i < c->ntouched; i++) {
         core_game_t *cg = c->touched[i];
         if (cg->created_in_tx) {
             map_del(&c->games, cg->g.id);
+            game_release(&cg->g);
             free(cg);
             continue;
         }
-        cg->g = *cg->backup;
+        game_release(&cg->g);
+        cg->g = *cg->backup; /* moves the backup's reference */
         free(cg->backup);
         cg->backup = NULL;
     }
@@ -347,7 +360,8 @@ static core_game_t *core_install(core_t *c, core_game_t *cg, const game_t *g)
         c->m->games = (int64_t)c->games.len;
     } else {
         core_touch(c, cg);
-        cg->g = *g;
+        game_release(&cg->g);
+        cg->g = *g; /* moves g's reference */
     }
     snprintf(cg->updated, sizeof(cg->updated), "%s", at);
     core_mark_dirty(c, cg);
@@ -403,8 +417,10 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
      * live state serves as it is: no settled copy needed. A failed write undoes
      * only this change (or, if the transaction went with it, the whole batch,
      * whose senders are told). */
-    if (core_persist(c, cg, cg ? &cg->g : NULL, &c->scratch, a->actor, game_type_name(a->type), data, now, undone_version) != 0)
+    if (core_persist(c, cg, cg ? &cg->g : NULL, &c->scratch, a->actor, game_type_name(a->type), data, now, undone_version) != 0) {
+        game_release(&c->scratch);
         return CORE_E_IO;
+    }
     core_install(c, cg, &c->scratch);
     *version = c->scratch.version;
     if (reply_to && ref) {
@@ -441,6 +457,7 @@ int core_delete(core_t *c, const char *game_id)
     if (core_sp_end(c, store_delete_game(c->store, game_id) == 0) != 0)
         return CORE_E_IO;
     map_del(&c->games, game_id);
+    cg->deleted = true;
     core_push(&c->deleted, &c->ndeleted, &c->capdeleted, cg);
     c->m->games = (int64_t)c->games.len;
     c->next_event_stale = true;
@@ -492,6 +509,8 @@ int core_flush(core_t *c)
     }
     for (size_t i = 0; i < c->ntouched; i++) {
         core_game_t *cg = c->touched[i];
+        if (cg->backup)
+            game_release(cg->backup);
         free(cg->backup);
         cg->backup = NULL;
         cg->created_in_tx = false;
@@ -504,7 +523,8 @@ int core_flush(core_t *c)
     for (size_t i = 0; i < c->ndirty; i++) {
         core_game_t *cg = c->dirty[i];
         cg->dirty = false;
-        c->sink->changed(c->sink_ctx, cg->g.id);
+        if (!cg->deleted) /* changed, then deleted in the same batch: only the deletion is news */
+            c->sink->changed(c->sink_ctx, cg->g.id);
     }
     c->ndirty = 0;
     /* Taken off the list before reporting: the sink may call back into core. */
@@ -513,6 +533,7 @@ int core_flush(core_t *c)
     for (size_t i = 0; i < nd; i++) {
         core_game_t *cg = c->deleted[i];
         c->sink->deleted(c->sink_ctx, cg->g.id);
+        game_release(&cg->g);
         free(cg);
     }
     if (reported)
@@ -531,8 +552,10 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
             bool f1 = c->scratch.players[0].clock.flagged && !g->players[0].clock.flagged;
             bool f2 = c->scratch.players[1].clock.flagged && !g->players[1].clock.flagged;
             const char *data = f1 && f2 ? "{\"flagged\":[1,2]}" : f1 ? "{\"flagged\":[1]}" : "{\"flagged\":[2]}";
-            if (core_persist(c, cg, g, &c->scratch, GAME_ACTOR_SERVER, "clock_tick", data, now_ms, 0) != 0)
+            if (core_persist(c, cg, g, &c->scratch, GAME_ACTOR_SERVER, "clock_tick", data, now_ms, 0) != 0) {
+                game_release(&c->scratch);
                 return;
+            }
             core_install(c, cg, &c->scratch);
             continue;
         }
@@ -541,8 +564,7 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
              * Settling changes nothing anyone sees, so a failed write has nothing
              * to restore here: no backup. */
             game_settle(g, now_ms);
-            if (core_sp_begin(c) != 0 ||
-                core_sp_end(c, store_save_game(c->store, g, NULL, cg->created, cg->updated) == 0) != 0)
+            if (core_sp_begin(c) != 0 || core_sp_end(c, store_save_clocks(c->store, g) == 0) != 0)
                 return;
         }
     }

@@ -5,12 +5,17 @@
  * charges the running clocks up to now (flagging any that ran out), lets the handler of
  * the action type check and edit the scratch, and only on success bumps the version and
  * copies the scratch out. So a refusal cannot leave anything half-done.
+ *
+ * The scratch borrows the input's text block; a handler that changes settings or notes
+ * builds a new block (count 0, "not yet owned") and puts it in the scratch. On success
+ * the scratch's block gains the reference *out holds; on refusal a new block is freed.
  */
 #include "game.h"
 #include "json.h"
 #include "utf8.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- text checks ---------------------------------------------------------------- */
@@ -97,13 +102,16 @@ static int bad(const char **bf, const char *field)
 /* ---- settings ------------------------------------------------------------------- */
 
 /* The settings the rules read; each must be a JSON integer within [min, max]. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 static const struct known_setting {
     const char *key;
     int64_t min, max, def;
+    const char *def_text; /* def as JSON */
 } known_settings[] = {
-    {"clock_ms", GAME_CLOCK_MS_MIN, GAME_CLOCK_MS_MAX, GAME_CLOCK_MS_DEFAULT},
-    {"rounds", GAME_ROUNDS_MIN, GAME_ROUNDS_MAX, GAME_ROUNDS_DEFAULT},
-    {"cp_per_turn", 0, GAME_CP_PER_TURN_MAX, GAME_CP_PER_TURN_DEFAULT},
+    {"clock_ms", GAME_CLOCK_MS_MIN, GAME_CLOCK_MS_MAX, GAME_CLOCK_MS_DEFAULT, STR(GAME_CLOCK_MS_DEFAULT)},
+    {"rounds", GAME_ROUNDS_MIN, GAME_ROUNDS_MAX, GAME_ROUNDS_DEFAULT, STR(GAME_ROUNDS_DEFAULT)},
+    {"cp_per_turn", 0, GAME_CP_PER_TURN_MAX, GAME_CP_PER_TURN_DEFAULT, STR(GAME_CP_PER_TURN_DEFAULT)},
 };
 #define NKNOWN (sizeof(known_settings) / sizeof(known_settings[0]))
 
@@ -163,20 +171,107 @@ static int64_t setting_int(const game_t *g, const struct known_setting *k)
     return json_lit_int(s, strlen(s), &v) && v >= k->min && v <= k->max ? v : k->def;
 }
 
-static void store_setting(game_setting_t *e, const char *key, size_t klen, game_vtype_t type, game_str_t value)
+/* ---- the text block: settings and private notes ------------------------------------ */
+
+/*
+ * One allocation: this header, then the settings array, then every string (NUL-
+ * terminated). refs counts the game_t values holding it; a block built inside
+ * game_apply() has 0 until the result is handed out. The static default block is
+ * never counted nor freed.
+ */
+struct game_text {
+    unsigned refs;
+    bool immortal;
+    size_t nsettings;
+    game_setting_t *settings;
+    const char *private_json[2];
+};
+
+static const game_setting_t default_settings[] = {
+    {"clock_ms", STR(GAME_CLOCK_MS_DEFAULT), GAME_V_NUMBER},
+    {"rounds", STR(GAME_ROUNDS_DEFAULT), GAME_V_NUMBER},
+    {"cp_per_turn", STR(GAME_CP_PER_TURN_DEFAULT), GAME_V_NUMBER},
+};
+static game_text_t default_text = {0, true, NKNOWN, (game_setting_t *)default_settings, {"{}", "{}"}};
+
+/* A block's contents while a new one is assembled: slices of existing strings or of the input. */
+typedef struct {
+    size_t n;
+    game_setting_in_t items[GAME_SETTINGS_MAX];
+    game_str_t private_json[2];
+} text_in_t;
+
+static game_str_t cstr(const char *s)
 {
-    memset(e, 0, sizeof(*e));
-    memcpy(e->key, key, klen);
-    memcpy(e->value, value.base, value.len);
-    e->type = type;
+    return (game_str_t){s, strlen(s)};
 }
 
-static void store_default(game_setting_t *e, const struct known_setting *k)
+static void text_in_from(const game_t *g, text_in_t *t)
 {
-    char num[24];
-    int n = snprintf(num, sizeof(num), "%lld", (long long)k->def);
+    t->n = g->nsettings;
+    for (size_t i = 0; i < g->nsettings; i++)
+        t->items[i] = (game_setting_in_t){cstr(g->settings[i].key), cstr(g->settings[i].value), g->settings[i].type};
+    for (int i = 0; i < 2; i++)
+        t->private_json[i] = cstr(g->players[i].private_json);
+}
 
-    store_setting(e, k->key, strlen(k->key), GAME_V_NUMBER, (game_str_t){num, (size_t)n});
+static char *put_str(char **p, game_str_t s)
+{
+    char *at = *p;
+    if (s.len)
+        memcpy(at, s.base, s.len);
+    at[s.len] = '\0';
+    *p += s.len + 1;
+    return at;
+}
+
+/* Builds a block (refs 0) from t; aborts on out of memory like every allocation here. */
+static game_text_t *text_build(const text_in_t *t)
+{
+    static const game_str_t empty_notes = {"{}", 2};
+    size_t size = sizeof(game_text_t) + t->n * sizeof(game_setting_t);
+    for (size_t i = 0; i < t->n; i++)
+        size += t->items[i].key.len + t->items[i].value.len + 2;
+    for (int i = 0; i < 2; i++)
+        size += (t->private_json[i].base ? t->private_json[i].len : 2) + 1;
+    game_text_t *x = malloc(size);
+    if (x == NULL)
+        abort();
+    x->refs = 0;
+    x->immortal = false;
+    x->nsettings = t->n;
+    x->settings = (game_setting_t *)(x + 1);
+    char *p = (char *)(x->settings + t->n);
+    for (size_t i = 0; i < t->n; i++) {
+        x->settings[i].key = put_str(&p, t->items[i].key);
+        x->settings[i].value = put_str(&p, t->items[i].value);
+        x->settings[i].type = t->items[i].type;
+    }
+    for (int i = 0; i < 2; i++)
+        x->private_json[i] = put_str(&p, t->private_json[i].base ? t->private_json[i] : empty_notes);
+    return x;
+}
+
+/* Points g at block x (taking no reference). */
+static void text_use(game_t *g, game_text_t *x)
+{
+    g->text = x;
+    g->nsettings = x->nsettings;
+    g->settings = x->settings;
+    for (int i = 0; i < 2; i++)
+        g->players[i].private_json = x->private_json[i];
+}
+
+static void text_retain(game_text_t *x)
+{
+    if (x && !x->immortal)
+        x->refs++;
+}
+
+static void text_drop(game_text_t *x)
+{
+    if (x && !x->immortal && (x->refs == 0 || --x->refs == 0))
+        free(x);
 }
 
 /* ---- clocks --------------------------------------------------------------------- */
@@ -445,8 +540,12 @@ static int do_score(const game_t *in, game_t *w, const game_action_t *a, int64_t
     if ((rc = apply_counter(&c[0], &p->primary, bf)) != GAME_OK || (rc = apply_counter(&c[1], &p->secondary, bf)) != GAME_OK ||
         (rc = apply_counter(&c[2], &p->cp, bf)) != GAME_OK)
         return rc;
-    if (s->private_json.base)
-        set_text(p->private_json, sizeof(p->private_json), s->private_json);
+    if (s->private_json.base) {
+        text_in_t t;
+        text_in_from(w, &t);
+        t.private_json[s->player - 1] = s->private_json;
+        text_use(w, text_build(&t));
+    }
     return GAME_OK;
 }
 
@@ -599,28 +698,30 @@ static int check_setting_in(const game_setting_in_t *it, const char **bf)
 }
 
 /* Sets, replaces or (null) removes one setting; a known key set to null goes back to its default. */
-static int put_setting(game_t *w, const game_setting_in_t *it, const char **bf)
+static int put_setting(text_in_t *t, const game_setting_in_t *it, const char **bf)
 {
     const struct known_setting *k = find_known(it->key.base, it->key.len);
-    int i = find_setting(w, it->key.base, it->key.len);
+    int i = -1;
 
+    for (size_t j = 0; j < t->n; j++)
+        if (t->items[j].key.len == it->key.len && memcmp(t->items[j].key.base, it->key.base, it->key.len) == 0)
+            i = (int)j;
     if (it->type == GAME_V_NULL && k == NULL) {
         if (i >= 0) {
-            memmove(&w->settings[i], &w->settings[i + 1], (w->nsettings - (size_t)i - 1) * sizeof(w->settings[0]));
-            w->nsettings--;
-            memset(&w->settings[w->nsettings], 0, sizeof(w->settings[0]));
+            memmove(&t->items[i], &t->items[i + 1], (t->n - (size_t)i - 1) * sizeof(t->items[0]));
+            t->n--;
         }
         return GAME_OK;
     }
     if (i < 0) {
-        if (w->nsettings >= GAME_SETTINGS_MAX)
+        if (t->n >= GAME_SETTINGS_MAX)
             return bad(bf, "settings");
-        i = (int)w->nsettings++;
+        i = (int)t->n++;
     }
     if (it->type == GAME_V_NULL)
-        store_default(&w->settings[i], k);
+        t->items[i] = (game_setting_in_t){cstr(k->key), cstr(k->def_text), GAME_V_NUMBER};
     else
-        store_setting(&w->settings[i], it->key.base, it->key.len, it->type, it->value);
+        t->items[i] = *it;
     return GAME_OK;
 }
 
@@ -639,11 +740,14 @@ static int do_settings(const game_t *in, game_t *w, const game_action_t *a, int6
             return rc;
     if (a->actor != GAME_ACTOR_HOST)
         return GAME_E_FORBIDDEN;
+    text_in_t t;
+    text_in_from(w, &t);
     for (size_t i = 0; i < s->n; i++) {
-        if ((rc = put_setting(w, &s->items[i], bf)) != GAME_OK)
+        if ((rc = put_setting(&t, &s->items[i], bf)) != GAME_OK)
             return rc;
         clock = clock || slice_is(s->items[i].key.base, s->items[i].key.len, "clock_ms");
     }
+    text_use(w, text_build(&t));
     if (clock && w->status == GAME_SETUP) {
         clock_reset(&w->players[0].clock, game_clock_ms(w));
         clock_reset(&w->players[1].clock, game_clock_ms(w));
@@ -725,14 +829,62 @@ int game_init(game_t *g, const char *id)
     memcpy(g->id, id, strlen(id));
     g->version = 1;
     g->status = GAME_SETUP;
-    for (size_t i = 0; i < NKNOWN; i++)
-        store_default(&g->settings[i], &known_settings[i]);
-    g->nsettings = NKNOWN;
-    for (int i = 0; i < 2; i++) {
-        strcpy(g->players[i].private_json, "{}");
+    text_use(g, &default_text);
+    for (int i = 0; i < 2; i++)
         clock_reset(&g->players[i].clock, GAME_CLOCK_MS_DEFAULT);
-    }
     return GAME_OK;
+}
+
+void game_copy(game_t *dst, const game_t *src)
+{
+    memcpy(dst, src, sizeof(*dst));
+    text_retain(dst->text);
+}
+
+void game_release(game_t *g)
+{
+    text_drop(g->text);
+    g->text = NULL;
+}
+
+int game_set_text(game_t *g, const game_setting_in_t *items, size_t n, game_str_t private1, game_str_t private2)
+{
+    text_in_t t;
+
+    if (n > GAME_SETTINGS_MAX)
+        return GAME_E_BAD;
+    t.n = n;
+    memcpy(t.items, items, n * sizeof(items[0]));
+    t.private_json[0] = private1;
+    t.private_json[1] = private2;
+    game_text_t *x = text_build(&t);
+    x->refs = 1;
+    text_drop(g->text);
+    text_use(g, x);
+    return GAME_OK;
+}
+
+bool game_equal(const game_t *a, const game_t *b)
+{
+    game_t x, y;
+
+    /* Everything but the text pointers as bytes, then the text by content. */
+    memcpy(&x, a, sizeof(x));
+    memcpy(&y, b, sizeof(y));
+    x.text = y.text = NULL;
+    x.settings = y.settings = NULL;
+    for (int i = 0; i < 2; i++) {
+        x.players[i].private_json = y.players[i].private_json = NULL;
+        if (strcmp(a->players[i].private_json, b->players[i].private_json) != 0)
+            return false;
+    }
+    if (memcmp(&x, &y, sizeof(x)) != 0)
+        return false;
+    for (size_t i = 0; i < a->nsettings; i++)
+        if (a->settings[i].type != b->settings[i].type || strcmp(a->settings[i].key, b->settings[i].key) != 0 ||
+            strcmp(a->settings[i].value, b->settings[i].value) != 0)
+            return false;
+    return true;
 }
 
 void game_action_init(game_action_t *a, game_action_type_t type, game_actor_t actor)
@@ -765,9 +917,16 @@ int game_apply(const game_t *in, const game_action_t *a, int64_t now_ms, game_t 
     } else {
         memset(&w, 0, sizeof(w));
     }
-    if ((rc = handlers[a->type](in, &w, a, now_ms, bf)) != GAME_OK)
+    game_text_t *old = in ? in->text : NULL;
+    if ((rc = handlers[a->type](in, &w, a, now_ms, bf)) != GAME_OK) {
+        if (w.text && !w.text->immortal && w.text->refs == 0)
+            text_drop(w.text); /* built by the handler, owned by nobody */
         return rc;
+    }
     w.version = version + 1;
+    text_retain(w.text); /* the reference *out holds */
+    if (out == in)
+        text_drop(old);
     memcpy(out, &w, sizeof(w));
     return GAME_OK;
 }
@@ -847,7 +1006,7 @@ static int check_player(const game_t *g, int i, const char **bf)
         return bad(bf, f_secondary[i]);
     if (p->cp < 0 || p->cp > GAME_CP_MAX)
         return bad(bf, f_cp[i]);
-    if (!terminated(p->private_json, sizeof(p->private_json)) || !valid_private(p->private_json, strlen(p->private_json)))
+    if (p->private_json == NULL || !valid_private(p->private_json, strlen(p->private_json)))
         return bad(bf, f_private[i]);
     if (c->remaining_ms < 0 || c->remaining_ms > GAME_CLOCK_MS_MAX)
         return bad(bf, f_remaining[i]);
@@ -884,12 +1043,12 @@ static int check_progress(const game_t *g, const char **bf)
 
 static int check_settings(const game_t *g, const char **bf)
 {
-    if (g->nsettings > GAME_SETTINGS_MAX)
+    if (g->nsettings > GAME_SETTINGS_MAX || (g->nsettings && g->settings == NULL))
         return bad(bf, "settings");
     for (size_t i = 0; i < g->nsettings; i++) {
         const game_setting_t *e = &g->settings[i];
-        if (!terminated(e->key, sizeof(e->key)) || !terminated(e->value, sizeof(e->value)) ||
-            !valid_token(e->key, strlen(e->key), GAME_KEY_MAX) || find_setting(g, e->key, strlen(e->key)) != (int)i)
+        if (e->key == NULL || e->value == NULL || !valid_token(e->key, strlen(e->key), GAME_KEY_MAX) ||
+            find_setting(g, e->key, strlen(e->key)) != (int)i)
             return bad(bf, "settings");
         const struct known_setting *k = find_known(e->key, strlen(e->key));
         if (!valid_value(k, e->type, e->value, strlen(e->value)))

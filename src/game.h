@@ -1,9 +1,23 @@
 /*
  * game.h: the rules of a two-player tabletop game with chess clocks, as pure functions.
  *
- * Nothing here does I/O, reads a clock or allocates: a game is a fixed-size value
- * (game_t), a change is a value (game_action_t), and game_apply() turns the old state
- * plus an action plus the current monotonic time into a new state or an error code.
+ * Nothing here does I/O or reads a clock: a game is a small value (game_t), a change is
+ * a value (game_action_t), and game_apply() turns the old state plus an action plus the
+ * current monotonic time into a new state or an error code.
+ *
+ * Ownership. The settings and the private notes, up to ~29 KB when every limit is
+ * reached but a few dozen bytes in practice, live out of line in one immutable,
+ * reference-counted block (game_text_t) that states share: copying a game copies under
+ * a kilobyte and bumps a count, and only a change to settings or notes builds a new
+ * block. Every game_t holds one reference to its block:
+ *   - game_init() takes a reference to a shared static block (nothing to free);
+ *   - game_apply(), game_tick() and game_set_text() give *out a reference of its own;
+ *   - game_copy() copies a game with a new reference; a plain struct copy moves it (the
+ *     source must then be forgotten, not released);
+ *   - game_release() drops the reference. Releasing the last one frees the block.
+ * A game that never went through game_set_text() or a settings/notes change holds only
+ * the static block, so forgetting to release it leaks nothing. Reference counts are
+ * not atomic: one thread owns all games (the server's event loop).
  * The caller (the store and the WebSocket/REST edges) owns every game_t it passes in.
  *
  * Wire contract: PROTOCOL.md sections 5 and 6. Decisions taken where it is silent are
@@ -146,29 +160,35 @@ typedef struct {
 
 /** One player. players[0] is player 1. score = primary + secondary (game_score()). */
 typedef struct {
-    char name[GAME_NAME_SIZE];               /* UTF-8, no control characters, may be empty */
-    char faction[GAME_NAME_SIZE];            /* same rules as name */
-    int primary;                             /* 0..GAME_SCORE_MAX */
-    int secondary;                           /* 0..GAME_SCORE_MAX */
-    int cp;                                  /* 0..GAME_CP_MAX */
-    char private_json[GAME_PRIVATE_MAX + 1]; /* JSON object text, "{}" by default; the edge validates the JSON */
+    char name[GAME_NAME_SIZE];    /* UTF-8, no control characters, may be empty */
+    char faction[GAME_NAME_SIZE]; /* same rules as name */
+    int primary;                  /* 0..GAME_SCORE_MAX */
+    int secondary;                /* 0..GAME_SCORE_MAX */
+    int cp;                       /* 0..GAME_CP_MAX */
+    const char *private_json;     /* JSON object text, "{}" by default, in the game's text block; read-only */
     game_clock_t clock;
 } game_player_t;
 
 /**
- * One setting. value is the JSON text of the value, ready to be written verbatim:
- * a string keeps its quotes and escapes, a number is a JSON number, a boolean is
- * true/false. Keys starting with "host." are host-only; the sanitizer elsewhere hides them.
+ * One setting, in the game's text block (read-only). value is the JSON text of the
+ * value, ready to be written verbatim: a string keeps its quotes and escapes, a number
+ * is a JSON number, a boolean is true/false. Both strings are NUL-terminated. Keys
+ * starting with "host." are host-only; the sanitizer elsewhere hides them.
  */
 typedef struct {
-    char key[GAME_KEY_MAX + 1];
-    char value[GAME_VALUE_MAX + 1];
+    const char *key;
+    const char *value;
     game_vtype_t type;
 } game_setting_t;
 
+/** The out-of-line, shared, immutable block holding a game's settings and private notes. */
+typedef struct game_text game_text_t;
+
 /**
- * A whole game: a plain value, safe to memcpy. game_init() zero-fills it first, and the
- * rules only ever copy whole structs, so two equal states compare equal with memcmp.
+ * A whole game: a small value whose settings and notes sit in a shared block (see
+ * "Ownership" above). game_init() zero-fills it first and the rules copy whole structs,
+ * so two states that share their block and are otherwise equal compare equal with
+ * memcmp; game_equal() compares the settings and notes by content as well.
  */
 typedef struct {
     char id[GAME_ID_MAX + 1];
@@ -183,7 +203,8 @@ typedef struct {
     game_player_t players[2];
     game_span_t game_time;
     size_t nsettings;
-    game_setting_t settings[GAME_SETTINGS_MAX]; /* in insertion order; unique keys */
+    const game_setting_t *settings; /* nsettings of them, in insertion order; unique keys; in text */
+    game_text_t *text;              /* owns settings and the players' private_json */
 } game_t;
 
 /** Action types; the protocol message type names are given by game_type_name(). */
@@ -276,6 +297,26 @@ typedef struct {
 } game_action_t;
 
 /**
+ * Copies src into dst (raw storage: whatever dst held is not released) and takes a new
+ * reference to src's text block.
+ */
+void game_copy(game_t *dst, const game_t *src);
+
+/** Drops g's reference to its text block (freeing the block with the last one). Idempotent. */
+void game_release(game_t *g);
+
+/**
+ * Replaces g's settings (n items, none GAME_V_NULL; copied in the given order) and both
+ * private notes (copied; a slice with base NULL means "{}") with a new text block, and
+ * releases the old one. No validation beyond n <= GAME_SETTINGS_MAX (else GAME_E_BAD
+ * and g is unchanged): game_check() judges the result. For the store and the JSON reader.
+ */
+int game_set_text(game_t *g, const game_setting_in_t *items, size_t n, game_str_t private1, game_str_t private2);
+
+/** True when a and b are the same state: every field, settings and notes by content. */
+bool game_equal(const game_t *a, const game_t *b);
+
+/**
  * Makes a fresh game in setup: version 1 (as if created by game_state), round 0, no turn,
  * first_player and attacker unset, empty names, "{}" private notes, both clocks at
  * clock_ms, and the three known settings at their defaults. Returns GAME_E_BAD if id is
@@ -288,7 +329,9 @@ void game_action_init(game_action_t *a, game_action_type_t type, game_actor_t ac
 
 /**
  * Applies one action at monotonic time now_ms. On GAME_OK, *out is the new state with
- * version = in->version + 1. On error, returns a negative GAME_E_* and leaves *out untouched;
+ * version = in->version + 1 and its own reference to a text block (out is raw storage: a
+ * game it held is not released, except when out == in, whose old reference is then
+ * dropped). On error, returns a negative GAME_E_* and leaves *out untouched;
  * for GAME_E_BAD, *bad_field (if bad_field is not NULL) names the offending wire field as
  * a static string ("primary_delta", "players[1].name", a known setting's key such as
  * "clock_ms", or "settings" for any other settings item); it is NULL otherwise.

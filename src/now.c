@@ -1,6 +1,5 @@
 #include "now.h"
 
-#include <stdio.h>
 #include <time.h>
 
 static int64_t now_read(clockid_t id)
@@ -20,11 +19,34 @@ int64_t now_wall_ms(void)
     return now_read(CLOCK_REALTIME);
 }
 
+/* Writes v in exactly width digits (v is in range: the caller took it modulo). */
+static char *now_digits(char *p, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10)
+        p[i] = (char)('0' + v % 10);
+    return p + width;
+}
+
+/* Hand-formatted: every change stamps two of these, and snprintf costs ten times more. */
 void now_iso8601(int64_t wall_ms, char out[32])
 {
     time_t secs = (time_t)(wall_ms / 1000);
     struct tm tm;
     gmtime_r(&secs, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
-             tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100, (int)(wall_ms % 1000));
+    char *p = out;
+    p = now_digits(p, (tm.tm_year + 1900) % 10000, 4);
+    *p++ = '-';
+    p = now_digits(p, (tm.tm_mon + 1) % 100, 2);
+    *p++ = '-';
+    p = now_digits(p, tm.tm_mday % 100, 2);
+    *p++ = 'T';
+    p = now_digits(p, tm.tm_hour % 100, 2);
+    *p++ = ':';
+    p = now_digits(p, tm.tm_min % 100, 2);
+    *p++ = ':';
+    p = now_digits(p, tm.tm_sec % 100, 2);
+    *p++ = '.';
+    p = now_digits(p, (int)(wall_ms % 1000), 3);
+    *p++ = 'Z';
+    *p = '\0';
 }

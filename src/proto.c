@@ -122,6 +122,8 @@ static void proto_render_msg(void *ctx, hub_view_t v, buf_t *out)
 static void proto_on_changed(void *ctx, const char *game_id)
 {
     proto_pub_t p = {ctx, game_id};
+    if (core_game(p.app->core, game_id) == NULL)
+        return;
     hub_publish(p.app->hub, game_id, proto_render_msg, &p);
 }
 

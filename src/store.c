@@ -17,6 +17,7 @@ enum {
     Q_SESSION_INS, Q_SESSION_FIND, Q_SESSIONS_OF,
     Q_SECRET_GET, Q_SECRET_PUT, Q_SETTINGS_ALL, Q_SETTING_PUT, Q_SETTING_DEL, Q_SETTING_GET,
     Q_GAMES, Q_SCORES, Q_TIMERS, Q_GSETTINGS, Q_PING,
+    Q_CLOCK_UPD, Q_GAME_TIME_UPD, Q_SETTING_UPD, Q_GAME_UPD,
     Q_COUNT
 };
 
@@ -68,6 +69,15 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_TIMERS] = "SELECT player_number, remaining_ms, used_ms, running, flagged FROM timers WHERE game_id = ?",
     [Q_GSETTINGS] = "SELECT key, value, type FROM game_settings WHERE game_id = ? ORDER BY position",
     [Q_PING] = "SELECT 1",
+    /* The checkpoint's narrow writes: rows that exist, values in place, no index touched. */
+    [Q_CLOCK_UPD] = "UPDATE timers SET remaining_ms = ?3, used_ms = ?4, running = ?5, flagged = ?6"
+                    " WHERE game_id = ?1 AND player_number = ?2",
+    [Q_GAME_TIME_UPD] = "UPDATE game_state SET game_time_ms = ?2 WHERE game_id = ?1",
+    /* An existing game whose status did not change: no CHECK on status to evaluate
+     * (its IN list costs an ephemeral table per statement). */
+    [Q_GAME_UPD] = "UPDATE game_state SET version = ?2, round = ?4, current_turn = ?5, updated_at = ?7, first_player = ?8,"
+                   " attacker = ?9, winner = ?10, draw = ?11, game_time_ms = ?12, game_time_running = ?13 WHERE game_id = ?1",
+    [Q_SETTING_UPD] = "UPDATE game_settings SET value = ?3, type = ?4 WHERE game_id = ?1 AND key = ?2",
 };
 
 struct store {
@@ -363,10 +373,12 @@ static bool settings_same(const game_t *a, const game_t *b)
 
 int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char *created_at, const char *updated_at)
 {
-    sqlite3_stmt *st = store_q(s, Q_GAME_UPSERT);
+    bool same_status = prev && prev->status == g->status;
+    sqlite3_stmt *st = store_q(s, same_status ? Q_GAME_UPD : Q_GAME_UPSERT);
     bind_text(st, 1, g->id);
     sqlite3_bind_int64(st, 2, g->version);
-    bind_text(st, 3, game_status_name(g->status));
+    if (!same_status)
+        bind_text(st, 3, game_status_name(g->status));
     sqlite3_bind_int(st, 4, g->round);
     sqlite3_bind_int(st, 5, g->current_turn);
     bind_text(st, 6, created_at);
@@ -410,6 +422,35 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
     }
     if (prev && settings_same(g, prev))
         return 0;
+    /* The usual settings_update changes values or adds keys at the end: rows keep
+     * their positions (= their index), so update and append in place. A removal
+     * shifts positions: then all rows are rewritten. */
+    bool prefix = prev && prev->nsettings <= g->nsettings;
+    for (size_t i = 0; prefix && i < prev->nsettings; i++)
+        prefix = strcmp(g->settings[i].key, prev->settings[i].key) == 0;
+    if (prefix) {
+        for (size_t i = 0; i < g->nsettings; i++) {
+            const game_setting_t *e = &g->settings[i];
+            bool old = i < prev->nsettings;
+            if (old && e->type == prev->settings[i].type && strcmp(e->value, prev->settings[i].value) == 0)
+                continue;
+            st = store_q(s, old ? Q_SETTING_UPD : Q_SETTING_INS);
+            bind_text(st, 1, g->id);
+            if (old) {
+                bind_text(st, 2, e->key);
+                bind_text(st, 3, e->value);
+                sqlite3_bind_int(st, 4, e->type);
+            } else {
+                sqlite3_bind_int(st, 2, (int)i);
+                bind_text(st, 3, e->key);
+                bind_text(st, 4, e->value);
+                sqlite3_bind_int(st, 5, e->type);
+            }
+            if (store_exec(s, st, "save settings") != 0)
+                return STORE_E_IO;
+        }
+        return 0;
+    }
     st = store_q(s, Q_SETTINGS_DEL);
     bind_text(st, 1, g->id);
     if (store_exec(s, st, "save settings") != 0)
@@ -427,16 +468,49 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
     return 0;
 }
 
+int store_save_clocks(store_t *s, const game_t *g)
+{
+    for (int n = 0; n < 2; n++) {
+        const game_clock_t *c = &g->players[n].clock;
+        if (!c->running)
+            continue;
+        sqlite3_stmt *st = store_q(s, Q_CLOCK_UPD);
+        bind_text(st, 1, g->id);
+        sqlite3_bind_int(st, 2, n + 1);
+        sqlite3_bind_int64(st, 3, c->remaining_ms);
+        sqlite3_bind_int64(st, 4, c->used_ms);
+        sqlite3_bind_int(st, 5, c->running);
+        sqlite3_bind_int(st, 6, c->flagged);
+        if (store_exec(s, st, "save clock") != 0)
+            return STORE_E_IO;
+    }
+    if (!g->game_time.running)
+        return 0;
+    sqlite3_stmt *st = store_q(s, Q_GAME_TIME_UPD);
+    bind_text(st, 1, g->id);
+    sqlite3_bind_int64(st, 2, g->game_time.ms);
+    return store_exec(s, st, "save game time");
+}
+
 static void col_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
 {
     const char *v = (const char *)sqlite3_column_text(st, col);
     snprintf(out, cap, "%s", v ? v : "");
 }
 
+/* Room for one game's settings and notes as read, before they go into its text block. */
+typedef struct {
+    game_setting_in_t items[GAME_SETTINGS_MAX];
+    char keys[GAME_SETTINGS_MAX][GAME_KEY_MAX + 1];
+    char values[GAME_SETTINGS_MAX][GAME_VALUE_MAX + 1];
+    char notes[2][GAME_PRIVATE_MAX + 1];
+} store_text_t;
+
 int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
 {
     sqlite3_stmt *games = store_q(s, Q_GAMES);
     game_t *g = mem_alloc(sizeof(*g));
+    store_text_t *t = mem_alloc(sizeof(*t));
     int rc;
     while ((rc = sqlite3_step(games)) == SQLITE_ROW) {
         char id[GAME_ID_MAX + 1], created[40], updated[40];
@@ -465,6 +539,7 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
 
         sqlite3_stmt *st = store_q(s, Q_SCORES);
         bind_text(st, 1, id);
+        game_str_t notes[2] = {{NULL, 0}, {NULL, 0}};
         while (sqlite3_step(st) == SQLITE_ROW) {
             int n = sqlite3_column_int(st, 0);
             if (n < 1 || n > 2)
@@ -475,7 +550,8 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
             p->primary = sqlite3_column_int(st, 3);
             p->secondary = sqlite3_column_int(st, 4);
             p->cp = sqlite3_column_int(st, 5);
-            col_copy(st, 6, p->private_json, sizeof(p->private_json));
+            col_copy(st, 6, t->notes[n - 1], sizeof(t->notes[n - 1]));
+            notes[n - 1] = (game_str_t){t->notes[n - 1], strlen(t->notes[n - 1])};
         }
         sqlite3_reset(st);
         st = store_q(s, Q_TIMERS);
@@ -494,27 +570,31 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
         sqlite3_reset(st);
         st = store_q(s, Q_GSETTINGS);
         bind_text(st, 1, id);
-        bool had_settings = false;
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            if (!had_settings) {
-                g->nsettings = 0; /* stored settings replace game_init's defaults */
-                had_settings = true;
-            }
-            if (g->nsettings >= GAME_SETTINGS_MAX)
-                break;
-            game_setting_t *gs = &g->settings[g->nsettings++];
-            col_copy(st, 0, gs->key, sizeof(gs->key));
-            col_copy(st, 1, gs->value, sizeof(gs->value));
-            gs->type = (game_vtype_t)sqlite3_column_int(st, 2);
+        size_t n = 0;
+        while (n < GAME_SETTINGS_MAX && sqlite3_step(st) == SQLITE_ROW) {
+            col_copy(st, 0, t->keys[n], sizeof(t->keys[n]));
+            col_copy(st, 1, t->values[n], sizeof(t->values[n]));
+            t->items[n] = (game_setting_in_t){{t->keys[n], strlen(t->keys[n])}, {t->values[n], strlen(t->values[n])},
+                                              (game_vtype_t)sqlite3_column_int(st, 2)};
+            n++;
         }
         sqlite3_reset(st);
+        /* Stored settings replace game_init's defaults; a game without any keeps them. */
+        if (n == 0) {
+            for (; n < g->nsettings; n++)
+                t->items[n] = (game_setting_in_t){{g->settings[n].key, strlen(g->settings[n].key)},
+                                                  {g->settings[n].value, strlen(g->settings[n].value)}, g->settings[n].type};
+        }
+        game_set_text(g, t->items, n, notes[0], notes[1]);
         const char *bad = NULL;
         if (game_check(g, &bad) != GAME_OK) {
             log_error("database: game %s fails its checks (%s); not loaded", id, bad ? bad : "?");
+            game_release(g);
             continue;
         }
-        fn(ctx, g, created, updated);
+        fn(ctx, g, created, updated); /* it takes g's reference over */
     }
+    free(t);
     free(g);
     sqlite3_reset(games);
     return rc == SQLITE_DONE ? 0 : store_fail(s, "load games");

@@ -56,13 +56,18 @@ int store_release(store_t *s);
 /* Undoes what was written since the savepoint, and ends it. */
 int store_rollback_to(store_t *s);
 
-/* Called by store_load_games for each stored game. */
+/* Called by store_load_games for each stored game; it takes over g's reference to
+ * its text block (a struct copy of *g moves it; g is reused afterwards). */
 typedef void (*store_game_fn)(void *ctx, game_t *g, const char *created_at, const char *updated_at);
 /* Loads every game. Running clocks come back running since now_ms. */
 int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx);
 /* Writes a game's rows (insert or replace). With prev (the state the database
  * already holds), rows that did not change are skipped; NULL writes them all. */
 int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char *created_at, const char *updated_at);
+/* The clock checkpoint: writes the running clocks' rows and the running game time
+ * of a game whose rows exist (store_save_game wrote them) and whose other fields have
+ * not changed since. Nothing else is touched. */
+int store_save_clocks(store_t *s, const game_t *g);
 /* Deletes a game with its log, invites and sessions. */
 int store_delete_game(store_t *s, const char *game_id);
 

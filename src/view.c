@@ -3,36 +3,76 @@
 #include <stdio.h>
 #include <string.h>
 
-static void put_int_or_null(buf_t *b, const char *key, int v)
+/* Literal JSON text: its length is known at compile time. */
+#define PUT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
+
+/* Decimal integers without printf: each render writes a dozen of them. */
+static void put_int(buf_t *b, int64_t v)
 {
-    json_put_key(b, key, false);
-    if (v)
-        buf_put_i64(b, v);
-    else
-        buf_puts(b, "null");
+    char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    buf_append(b, p, (size_t)(e - p));
 }
+
+static void put_bool(buf_t *b, bool v)
+{
+    if (v)
+        PUT(b, "true");
+    else
+        PUT(b, "false");
+}
+
+/* ,"key":v or ,"key":null when v is 0; key is a literal of the form ,"name": */
+#define PUT_INT_OR_NULL(b, key, v)                                                                                                 \
+    do {                                                                                                                       \
+        PUT(b, key);                                                                                                           \
+        if (v)                                                                                                                 \
+            put_int(b, v);                                                                                                     \
+        else                                                                                                                   \
+            PUT(b, "null");                                                                                                    \
+    } while (0)
 
 static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_meta_t *m)
 {
     const game_player_t *p = &g->players[n - 1];
-    buf_puts(b, "{\"player_number\":");
-    buf_put_i64(b, n);
-    json_put_key(b, "name", false);
+    PUT(b, "{\"player_number\":");
+    put_int(b, n);
+    PUT(b, ",\"name\":");
     json_put_cstr(b, p->name);
-    json_put_key(b, "faction", false);
+    PUT(b, ",\"faction\":");
     json_put_cstr(b, p->faction);
-    buf_printf(b, ",\"primary\":%d,\"secondary\":%d,\"score\":%d,\"cp\":%d", p->primary, p->secondary, game_score(g, n), p->cp);
-    buf_printf(b, ",\"time_remaining\":%lld,\"time_used\":%lld", (long long)game_clock_remaining(g, n, m->now_mono_ms),
-               (long long)game_clock_used(g, n, m->now_mono_ms));
+    PUT(b, ",\"primary\":");
+    put_int(b, p->primary);
+    PUT(b, ",\"secondary\":");
+    put_int(b, p->secondary);
+    PUT(b, ",\"score\":");
+    put_int(b, game_score(g, n));
+    PUT(b, ",\"cp\":");
+    put_int(b, p->cp);
+    int64_t remaining = game_clock_remaining(g, n, m->now_mono_ms);
+    PUT(b, ",\"time_remaining\":");
+    put_int(b, remaining);
+    PUT(b, ",\"time_used\":");
+    put_int(b, game_clock_used(g, n, m->now_mono_ms));
     /* A clock that ran out is reported stopped even before the tick flags it. */
-    bool running = p->clock.running && game_clock_remaining(g, n, m->now_mono_ms) > 0;
-    buf_printf(b, ",\"is_running\":%s,\"flagged\":%s", running ? "true" : "false",
-               p->clock.flagged || (p->clock.running && !running) ? "true" : "false");
-    if (v != VIEW_FULL)
-        buf_printf(b, ",\"connected\":%s", m->connected[n - 1] ? "true" : "false");
+    bool running = p->clock.running && remaining > 0;
+    PUT(b, ",\"is_running\":");
+    put_bool(b, running);
+    PUT(b, ",\"flagged\":");
+    put_bool(b, p->clock.flagged || (p->clock.running && !running));
+    if (v != VIEW_FULL) {
+        PUT(b, ",\"connected\":");
+        put_bool(b, m->connected[n - 1]);
+    }
     bool sees_private = v == VIEW_HOST || v == VIEW_FULL || (v == VIEW_P1 && n == 1) || (v == VIEW_P2 && n == 2);
     if (sees_private) {
-        json_put_key(b, "private", false);
+        PUT(b, ",\"private\":");
         buf_puts(b, p->private_json[0] ? p->private_json : "{}");
     }
     buf_putc(b, '}');
@@ -40,43 +80,59 @@ static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_m
 
 void view_render(buf_t *b, const game_t *g, view_t v, const view_meta_t *m)
 {
-    buf_puts(b, "{\"game_id\":");
+    PUT(b, "{\"game_id\":");
     json_put_cstr(b, g->id);
-    buf_printf(b, ",\"version\":%lld,\"status\":\"%s\",\"round\":%d", (long long)g->version, game_status_name(g->status), g->round);
-    put_int_or_null(b, "current_turn", g->current_turn);
-    put_int_or_null(b, "first_player", g->first_player);
-    put_int_or_null(b, "winner", g->status == GAME_ENDED ? g->winner : 0);
-    buf_printf(b, ",\"draw\":%s", g->status == GAME_ENDED && g->draw ? "true" : "false");
-    buf_puts(b, ",\"players\":[");
+    PUT(b, ",\"version\":");
+    put_int(b, g->version);
+    PUT(b, ",\"status\":\"");
+    buf_puts(b, game_status_name(g->status));
+    PUT(b, "\",\"round\":");
+    put_int(b, g->round);
+    PUT_INT_OR_NULL(b, ",\"current_turn\":", g->current_turn);
+    PUT_INT_OR_NULL(b, ",\"first_player\":", g->first_player);
+    PUT_INT_OR_NULL(b, ",\"winner\":", g->status == GAME_ENDED ? g->winner : 0);
+    PUT(b, ",\"draw\":");
+    put_bool(b, g->status == GAME_ENDED && g->draw);
+    PUT(b, ",\"players\":[");
     view_player(b, g, 1, v, m);
     buf_putc(b, ',');
     view_player(b, g, 2, v, m);
     buf_putc(b, ']');
-    put_int_or_null(b, "attacker", g->attacker);
-    buf_printf(b, ",\"game_time\":%lld", (long long)game_time_ms(g, m->now_mono_ms));
-    if (v == VIEW_FULL)
-        buf_printf(b, ",\"game_time_running\":%s", g->game_time.running ? "true" : "false");
-    buf_puts(b, ",\"settings\":{");
+    PUT_INT_OR_NULL(b, ",\"attacker\":", g->attacker);
+    PUT(b, ",\"game_time\":");
+    put_int(b, game_time_ms(g, m->now_mono_ms));
+    if (v == VIEW_FULL) {
+        PUT(b, ",\"game_time_running\":");
+        put_bool(b, g->game_time.running);
+    }
+    PUT(b, ",\"settings\":{");
     bool first = true;
     for (size_t i = 0; i < g->nsettings; i++) {
         const game_setting_t *s = &g->settings[i];
         if (v != VIEW_HOST && v != VIEW_FULL && strncmp(s->key, "host.", 5) == 0)
             continue;
-        json_put_key(b, s->key, first);
+        /* Keys are [A-Za-z0-9._-] (game_check): nothing to escape. */
+        if (!first)
+            buf_putc(b, ',');
+        buf_putc(b, '"');
+        buf_puts(b, s->key);
+        PUT(b, "\":");
         buf_puts(b, s->value);
         first = false;
     }
     buf_putc(b, '}');
     if (m->created_at) {
-        json_put_key(b, "created_at", false);
+        PUT(b, ",\"created_at\":");
         json_put_cstr(b, m->created_at);
     }
     if (m->updated_at) {
-        json_put_key(b, "updated_at", false);
+        PUT(b, ",\"updated_at\":");
         json_put_cstr(b, m->updated_at);
     }
-    if (v != VIEW_FULL)
-        buf_printf(b, ",\"server_time\":%lld", (long long)m->server_time_ms);
+    if (v != VIEW_FULL) {
+        PUT(b, ",\"server_time\":");
+        put_int(b, m->server_time_ms);
+    }
     buf_putc(b, '}');
 }
 
@@ -143,7 +199,7 @@ static int get_str(const json_doc_t *d, int obj, const char *key, char *out, siz
         return GAME_E_BAD;                                                                                                     \
     } while (0)
 
-static int parse_player(const json_doc_t *d, int p, game_t *g, int64_t since_ms, const char **bad_field)
+static int parse_player(const json_doc_t *d, int p, game_t *g, int64_t since_ms, game_str_t notes[2], const char **bad_field)
 {
     static const char *const fields[2][9] = {
         {"players[0].player_number", "players[0].name", "players[0].faction", "players[0].primary", "players[0].secondary",
@@ -201,13 +257,66 @@ static int parse_player(const json_doc_t *d, int p, game_t *g, int64_t since_ms,
         const char *raw = json_raw(d, t, &len);
         if (json_type(d, t) != JSON_OBJECT || len > GAME_PRIVATE_MAX)
             FAIL(f[7]);
-        memcpy(pl->private_json, raw, len);
-        pl->private_json[len] = '\0';
+        notes[idx] = (game_str_t){raw, len};
     }
     return 0;
 }
 
-int view_parse(const json_doc_t *d, int obj, const char *id, int64_t since_ms, game_t *out, const char **bad_field)
+/* The settings of a state object, collected before they are copied into the game. */
+typedef struct {
+    size_t n;
+    game_setting_in_t items[GAME_SETTINGS_MAX];
+    char keys[GAME_SETTINGS_MAX][GAME_KEY_MAX + 1];
+} view_settings_t;
+
+static int parse_settings(const json_doc_t *d, int ts, view_settings_t *vs, const char **bad_field)
+{
+    if (json_type(d, ts) != JSON_OBJECT || json_size(d, ts) > GAME_SETTINGS_MAX)
+        FAIL("settings");
+    vs->n = 0;
+    int k = ts + 1;
+    for (int i = 0; i < json_size(d, ts); i++, k = json_next(d, k + 1)) {
+        char *key = vs->keys[vs->n];
+        int klen = json_str(d, k, key, GAME_KEY_MAX + 1);
+        if (klen <= 0)
+            FAIL("settings");
+        size_t len;
+        const char *raw = json_raw(d, k + 1, &len);
+        json_type_t jt = json_type(d, k + 1);
+        if (jt == JSON_NULL)
+            continue;
+        if (len > GAME_VALUE_MAX || (jt != JSON_STRING && jt != JSON_NUMBER && jt != JSON_BOOL))
+            FAIL("settings");
+        game_setting_in_t it = {{key, strlen(key)}, {raw, len},
+                                jt == JSON_STRING ? GAME_V_STRING : jt == JSON_NUMBER ? GAME_V_NUMBER : GAME_V_BOOL};
+        /* A key given twice: the later one wins, like in JSON readers. */
+        bool dup = false;
+        for (size_t j = 0; j < vs->n; j++) {
+            if (vs->items[j].key.len == it.key.len && memcmp(vs->items[j].key.base, key, it.key.len) == 0) {
+                vs->items[j].value = it.value;
+                vs->items[j].type = it.type;
+                dup = true;
+            }
+        }
+        if (!dup)
+            vs->items[vs->n++] = it;
+    }
+    /* Known settings keep their defaults when the object leaves them out. */
+    game_t defaults;
+    game_init(&defaults, "x");
+    for (size_t i = 0; i < defaults.nsettings; i++) {
+        const game_setting_t *def = &defaults.settings[i];
+        bool have = false;
+        for (size_t j = 0; j < vs->n; j++)
+            have = have || strcmp(vs->items[j].key.base, def->key) == 0;
+        if (!have && vs->n < GAME_SETTINGS_MAX)
+            vs->items[vs->n++] = (game_setting_in_t){{def->key, strlen(def->key)}, {def->value, strlen(def->value)}, def->type};
+    }
+    return 0;
+}
+
+static int view_parse_in(const json_doc_t *d, int obj, const char *id, int64_t since_ms, game_t *out, view_settings_t *vs,
+                         const char **bad_field)
 {
     *bad_field = NULL;
     if (obj < 0 || json_type(d, obj) != JSON_OBJECT)
@@ -224,47 +333,11 @@ int view_parse(const json_doc_t *d, int obj, const char *id, int64_t since_ms, g
     bool set;
     /* Settings first: clock_ms decides the default of the clocks below. */
     int ts = json_get(d, obj, "settings");
-    if (ts >= 0 && json_type(d, ts) != JSON_NULL) {
-        if (json_type(d, ts) != JSON_OBJECT || json_size(d, ts) > GAME_SETTINGS_MAX)
-            FAIL("settings");
-        out->nsettings = 0;
-        int k = ts + 1;
-        for (int i = 0; i < json_size(d, ts); i++, k = json_next(d, k + 1)) {
-            game_setting_t *s = &out->settings[out->nsettings];
-            if (json_str(d, k, s->key, sizeof(s->key)) <= 0)
-                FAIL("settings");
-            size_t len;
-            const char *raw = json_raw(d, k + 1, &len);
-            json_type_t jt = json_type(d, k + 1);
-            if (jt == JSON_NULL)
-                continue;
-            if (len > GAME_VALUE_MAX || (jt != JSON_STRING && jt != JSON_NUMBER && jt != JSON_BOOL))
-                FAIL("settings");
-            memcpy(s->value, raw, len);
-            s->value[len] = '\0';
-            s->type = jt == JSON_STRING ? GAME_V_STRING : jt == JSON_NUMBER ? GAME_V_NUMBER : GAME_V_BOOL;
-            /* A key given twice: the later one wins, like in JSON readers. */
-            bool dup = false;
-            for (size_t j = 0; j < out->nsettings; j++) {
-                if (strcmp(out->settings[j].key, s->key) == 0) {
-                    out->settings[j] = *s;
-                    dup = true;
-                }
-            }
-            if (!dup)
-                out->nsettings++;
-        }
-        /* Known settings keep their defaults when the object leaves them out. */
-        static const char *const known[] = {"clock_ms", "rounds", "cp_per_turn"};
-        game_t defaults;
-        game_init(&defaults, "x");
-        for (size_t i = 0; i < 3; i++) {
-            if (game_setting_find(out, known[i]) == NULL && out->nsettings < GAME_SETTINGS_MAX) {
-                const game_setting_t *def = game_setting_find(&defaults, known[i]);
-                if (def)
-                    out->settings[out->nsettings++] = *def;
-            }
-        }
+    bool have_settings = ts >= 0 && json_type(d, ts) != JSON_NULL;
+    if (have_settings) {
+        if (parse_settings(d, ts, vs, bad_field) != 0)
+            return GAME_E_BAD;
+        game_set_text(out, vs->items, vs->n, (game_str_t){NULL, 0}, (game_str_t){NULL, 0});
     }
     int64_t clock_ms = game_clock_ms(out);
     out->players[0].clock.remaining_ms = clock_ms;
@@ -320,9 +393,31 @@ int view_parse(const json_doc_t *d, int obj, const char *id, int64_t since_ms, g
         if (json_type(d, tp) != JSON_ARRAY || json_size(d, tp) > 2)
             FAIL("players");
         int p = tp + 1;
+        game_str_t notes[2] = {{NULL, 0}, {NULL, 0}};
         for (int i = 0; i < json_size(d, tp); i++, p = json_next(d, p))
-            if (parse_player(d, p, out, since_ms, bad_field) != 0)
+            if (parse_player(d, p, out, since_ms, notes, bad_field) != 0)
                 return GAME_E_BAD;
+        if (notes[0].base || notes[1].base) {
+            /* Settings as read above (vs), or the defaults game_init() gave. */
+            if (!have_settings) {
+                vs->n = out->nsettings;
+                for (size_t i = 0; i < out->nsettings; i++) {
+                    const game_setting_t *e = &out->settings[i];
+                    vs->items[i] = (game_setting_in_t){{e->key, strlen(e->key)}, {e->value, strlen(e->value)}, e->type};
+                }
+            }
+            game_set_text(out, vs->items, vs->n, notes[0], notes[1]);
+        }
     }
     return game_check(out, bad_field);
+}
+
+int view_parse(const json_doc_t *d, int obj, const char *id, int64_t since_ms, game_t *out, const char **bad_field)
+{
+    view_settings_t vs;
+    game_release(out); /* what a previous parse left in it */
+    int rc = view_parse_in(d, obj, id, since_ms, out, &vs, bad_field);
+    if (rc != 0)
+        game_release(out);
+    return rc;
 }

@@ -31,7 +31,9 @@ void view_render(buf_t *out, const game_t *g, view_t v, const view_meta_t *meta)
 /* Reads a state object at token obj into *out (fresh defaults for anything
  * absent). Running clocks are taken as running since since_ms. 0, or GAME_E_BAD
  * with *bad_field naming the field. game_id comes from id when given (it wins over
- * the object's). */
+ * the object's). *out must hold a game or be zeroed: its reference is released
+ * first (so a reused static or scratch game leaks nothing). On success *out holds a
+ * reference of its own (game_release); on failure it holds none. */
 int view_parse(const json_doc_t *d, int obj, const char *id, int64_t since_ms, game_t *out, const char **bad_field);
 /* Appends the game-list entry of GET /api/games. */
 void view_summary(buf_t *out, const game_t *g, const char *updated_at);

@@ -61,7 +61,15 @@ static void ok_at(game_t *g, const game_action_t *a, int64_t now)
     assert_int_equal(out.version, version + 1);
     if (game_check(&out, &bf) != GAME_OK)
         fail_msg("%s gave an invalid state: %s", game_type_name(a->type), bf);
+    game_release(g); /* g now holds the result, with the result's reference */
     memcpy(g, &out, sizeof(out));
+}
+
+/* dst (a game or zeroes) becomes a copy of src with a reference of its own. */
+static void snap(game_t *dst, const game_t *src)
+{
+    game_release(dst);
+    game_copy(dst, src);
 }
 
 static void do_at(game_t *g, game_action_type_t type, game_actor_t actor, int64_t now)
@@ -126,6 +134,7 @@ static game_t *prep(game_t *g, int which)
 
     if (which == P_NONE)
         return NULL;
+    game_release(g); /* g holds a game from an earlier prep, or zeroes */
     assert_int_equal(game_init(g, "g-7f3a"), GAME_OK);
     a.setup.player1_name = (game_str_t)S("Ana");
     a.setup.player2_name = (game_str_t)S("Ben");
@@ -327,20 +336,21 @@ static const refusal_t refusals[] = {
 
 static void test_refusals(void **unused)
 {
-    game_t g;
+    game_t g = {0};
 
     (void)unused;
     for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
         const refusal_t *r = &refusals[i];
         refused_at(prep(&g, r->prep), &r->a, T0 + 5000, r->rc, r->field, r->what);
     }
+    game_release(&g);
 }
 
 /* ---- accepted rules ------------------------------------------------------------- */
 
 static void test_init(void **unused)
 {
-    game_t g;
+    game_t g = {0};
     const game_setting_t *s;
 
     (void)unused;
@@ -382,6 +392,7 @@ static void test_init(void **unused)
     assert_int_equal(game_init(&g, E1), GAME_E_BAD);
     assert_int_equal(game_init(&g, NULL), GAME_E_BAD);
     assert_int_equal(game_init(&g, A40), GAME_OK);
+    game_release(&g);
 }
 
 typedef struct {
@@ -410,7 +421,7 @@ static const setup_rule_t setup_rules[] = {
 
 static void test_setup_rules(void **unused)
 {
-    game_t g;
+    game_t g = {0};
 
     (void)unused;
     for (size_t i = 0; i < sizeof(setup_rules) / sizeof(setup_rules[0]); i++) {
@@ -423,6 +434,7 @@ static void test_setup_rules(void **unused)
         assert_int_equal(g.attacker, r->attacker);
         assert_int_equal(g.first_player, r->first_player);
     }
+    game_release(&g);
 }
 
 typedef struct {
@@ -452,7 +464,7 @@ static const score_rule_t score_rules[] = {
 
 static void test_score_rules(void **unused)
 {
-    game_t g;
+    game_t g = {0};
 
     (void)unused;
     for (size_t i = 0; i < sizeof(score_rules) / sizeof(score_rules[0]); i++) {
@@ -479,11 +491,12 @@ static void test_score_rules(void **unused)
     a.score.primary_delta.v = 1;
     ok_at(&g, &a, T0 + 2);
     assert_int_equal(g.players[0].primary, 999);
+    game_release(&g);
 }
 
 static void test_start(void **unused)
 {
-    game_t g;
+    game_t g = {0};
 
     (void)unused;
     prep(&g, P_SETUP);
@@ -511,12 +524,13 @@ static void test_start(void **unused)
     assert_int_equal(g.current_turn, 1);
     assert_true(g.players[0].clock.running);
     assert_int_equal(g.players[0].cp, 0);
+    game_release(&g);
 }
 
 /* A whole short game: clocks hand over, rounds count, CP accrue, the last turn ends it. */
 static void test_turns_and_rounds(void **unused)
 {
-    game_t g;
+    game_t g = {0};
 
     (void)unused;
     prep(&g, P_SETUP);
@@ -564,6 +578,7 @@ static void test_turns_and_rounds(void **unused)
     assert_int_equal(game_time_ms(&g, T0 + 99999), 50000);
     assert_int_equal(game_clock_used(&g, 1, T0 + 99999), 10000 + 10000);
     assert_int_equal(game_clock_used(&g, 2, T0 + 99999), 20000 + 10000);
+    game_release(&g);
 }
 
 static void play_to_end(game_t *g, int p1, int p2)
@@ -580,7 +595,7 @@ static void play_to_end(game_t *g, int p1, int p2)
 
 static void test_end_by_turns(void **unused)
 {
-    game_t g;
+    game_t g = {0};
 
     (void)unused;
     play_to_end(&g, 5, 5);
@@ -610,11 +625,12 @@ static void test_end_by_turns(void **unused)
     turn(&g, GAME_ACTOR_P2, T0 + 5);
     assert_int_equal(g.status, GAME_ENDED);
     assert_int_equal(g.round, 2);
+    game_release(&g);
 }
 
 static void test_cp_cap(void **unused)
 {
-    game_t g;
+    game_t g = {0};
 
     (void)unused;
     prep(&g, P_ACTIVE);
@@ -629,11 +645,12 @@ static void test_cp_cap(void **unused)
     turn(&g, GAME_ACTOR_P2, T0 + 4);
     assert_int_equal(g.players[0].cp, 99);
     assert_int_equal(g.players[1].cp, 20);
+    game_release(&g);
 }
 
 static void test_pause_resume(void **unused)
 {
-    game_t g;
+    game_t g = {0};
 
     (void)unused;
     prep(&g, P_ACTIVE);
@@ -654,11 +671,12 @@ static void test_pause_resume(void **unused)
     assert_false(g.players[0].clock.running);
     assert_int_equal(game_clock_used(&g, 2, T0 + 105000), 5000);
     assert_int_equal(game_time_ms(&g, T0 + 105000), 15000);
+    game_release(&g);
 }
 
 static void test_timer(void **unused)
 {
-    game_t g;
+    game_t g = {0};
     game_action_t a = act(GAME_A_TIMER, GAME_ACTOR_HOST);
 
     (void)unused;
@@ -698,6 +716,7 @@ static void test_timer(void **unused)
     ok_at(prep(&g, P_PAUSED), &a, T0 + 5000);
     assert_int_equal(g.players[0].clock.remaining_ms, 1234);
     assert_false(g.players[0].clock.running);
+    game_release(&g);
 }
 
 typedef struct {
@@ -723,7 +742,7 @@ static const end_rule_t end_rules[] = {
 
 static void test_end_rules(void **unused)
 {
-    game_t g;
+    game_t g = {0};
 
     (void)unused;
     for (size_t i = 0; i < sizeof(end_rules) / sizeof(end_rules[0]); i++) {
@@ -739,11 +758,12 @@ static void test_end_rules(void **unused)
     do_at(&g, GAME_A_END, GAME_ACTOR_HOST, T0 + 2);
     assert_int_equal(g.winner, 2);
     assert_int_equal(game_clock_used(&g, 1, T0 + 9999), 2);
+    game_release(&g);
 }
 
 static void test_settings_rules(void **unused)
 {
-    game_t g;
+    game_t g = {0};
     game_action_t a = act(GAME_A_SETTINGS, GAME_ACTOR_HOST);
 
     (void)unused;
@@ -820,11 +840,12 @@ static void test_settings_rules(void **unused)
     refused_at(&g, &a, T0 + 1, GAME_E_BAD, "settings", "33rd setting");
     a.settings.items[0] = (game_setting_in_t){S("k3"), S("false"), GAME_V_BOOL}; /* replacing is fine */
     ok_at(&g, &a, T0 + 2);
+    game_release(&g);
 }
 
 static void test_flag_and_tick(void **unused)
 {
-    game_t g, h;
+    game_t g = {0}, h = {0};
 
     (void)unused;
     prep(&g, P_SETUP);
@@ -835,7 +856,7 @@ static void test_flag_and_tick(void **unused)
     /* before the tick, readers see 0, never less */
     assert_int_equal(game_clock_remaining(&g, 1, T0 + 70000), 0);
     assert_int_equal(game_clock_used(&g, 1, T0 + 70000), 60000);
-    memcpy(&h, &g, sizeof(h));
+    snap(&h, &g);
     assert_int_equal(game_tick(&h, T0 + 60000, &h), GAME_OK); /* out may equal in */
     assert_int_equal(h.version, g.version + 1);
     assert_true(h.players[0].clock.flagged);
@@ -847,6 +868,7 @@ static void test_flag_and_tick(void **unused)
     assert_int_equal(game_next_event_ms(&h), INT64_MAX);
     assert_int_equal(game_tick(&h, T0 + 60001, &h), GAME_E_INVALID_STATE);
     /* a late tick flags at its time, the used time stays at the clock */
+    game_release(&h); /* h is about to receive another result */
     assert_int_equal(game_tick(&g, T0 + 65000, &h), GAME_OK);
     assert_int_equal(h.players[0].clock.used_ms, 60000);
     /* any change after the clock ran out carries the flag */
@@ -858,6 +880,8 @@ static void test_flag_and_tick(void **unused)
     turn(&g, GAME_ACTOR_P2, T0 + 63000);
     assert_false(g.players[0].clock.running);
     assert_int_equal(game_next_event_ms(&g), INT64_MAX);
+    game_release(&g);
+    game_release(&h);
 }
 
 static void test_settle_and_recover(void **unused)
@@ -866,7 +890,7 @@ static void test_settle_and_recover(void **unused)
 
     (void)unused;
     prep(&g, P_ACTIVE);
-    memcpy(&h, &g, sizeof(h));
+    snap(&h, &g);
     game_settle(&h, T0 + 5000);
     assert_int_equal(h.version, g.version);
     assert_int_equal(h.players[0].clock.since_ms, T0 + 5000);
@@ -881,13 +905,13 @@ static void test_settle_and_recover(void **unused)
     assert_int_equal(game_check(&h, NULL), GAME_OK);
 
     /* settled past the end of a clock: it waits at 0 for the tick, which flags it */
-    memcpy(&h, &g, sizeof(h));
+    snap(&h, &g);
     game_settle(&h, T0 + CLOCK + 5);
     assert_true(h.players[0].clock.running);
     assert_int_equal(h.players[0].clock.remaining_ms, 0);
     assert_int_equal(game_check(&h, NULL), GAME_OK);
     assert_int_equal(game_next_event_ms(&h), T0 + CLOCK + 5);
-    memcpy(&g2, &h, sizeof(g2));
+    snap(&g2, &h);
     assert_int_equal(game_tick(&h, T0 + CLOCK + 5, &h), GAME_OK);
     assert_true(h.players[0].clock.flagged);
     /* a crash before that tick: the clock comes back stopped and flagged */
@@ -917,6 +941,9 @@ static void test_settle_and_recover(void **unused)
     assert_false(game_recover(prep(&g, P_SETUP)));
     assert_false(game_recover(prep(&g, P_PAUSED)));
     assert_false(game_recover(prep(&g, P_ENDED)));
+    game_release(&g);
+    game_release(&h);
+    game_release(&g2);
 }
 
 /* One step of an undo log: the state before the change, when, and by whom. */
@@ -938,7 +965,7 @@ static void test_undo(void **unused)
     (void)unused;
     /* a player undoes its own score: the value comes back, the clock keeps running */
     prep(&g, P_ACTIVE);
-    memcpy(&before, &g, sizeof(before));
+    snap(&before, &g);
     set_score(&g, 1, 5, 0, T0 + 1000);
     a = undo_of(&before, T0 + 1000, GAME_ACTOR_P1, GAME_ACTOR_P1);
     int64_t version = g.version;
@@ -950,7 +977,7 @@ static void test_undo(void **unused)
 
     /* undoing a turn change: the time since went on the first player's clock */
     prep(&g, P_ACTIVE);
-    memcpy(&before, &g, sizeof(before));
+    snap(&before, &g);
     turn(&g, GAME_ACTOR_P1, T0 + 10000);
     a = undo_of(&before, T0 + 10000, GAME_ACTOR_P1, GAME_ACTOR_P2);
     refused_at(&g, &a, T0 + 25000, GAME_E_FORBIDDEN, NULL, "player undoes the opponent's change");
@@ -966,7 +993,7 @@ static void test_undo(void **unused)
 
     /* undoing a pause charges the paused time too: as if the pause never happened */
     prep(&g, P_ACTIVE);
-    memcpy(&before, &g, sizeof(before));
+    snap(&before, &g);
     do_at(&g, GAME_A_PAUSE, GAME_ACTOR_HOST, T0 + 1000);
     a = undo_of(&before, T0 + 1000, GAME_ACTOR_HOST, GAME_ACTOR_HOST);
     ok_at(&g, &a, T0 + 4000);
@@ -975,7 +1002,7 @@ static void test_undo(void **unused)
 
     /* undoing the start goes back to setup with untouched clocks */
     prep(&g, P_SETUP);
-    memcpy(&before, &g, sizeof(before));
+    snap(&before, &g);
     do_at(&g, GAME_A_START, GAME_ACTOR_HOST, T0);
     a = undo_of(&before, T0, GAME_ACTOR_HOST, GAME_ACTOR_P1);
     refused_at(&g, &a, T0 + 10, GAME_E_FORBIDDEN, NULL, "player undoes the host's change");
@@ -991,7 +1018,7 @@ static void test_undo(void **unused)
     prep(&g, P_SETUP);
     set_setting(&g, "clock_ms", "60000", T0 - 1);
     do_at(&g, GAME_A_START, GAME_ACTOR_HOST, T0);
-    memcpy(&before, &g, sizeof(before));
+    snap(&before, &g);
     assert_int_equal(game_tick(&g, T0 + 60000, &g), GAME_OK);
     a = undo_of(&before, T0 + 60000, GAME_ACTOR_SERVER, GAME_ACTOR_P1);
     refused_at(&g, &a, T0 + 61000, GAME_E_FORBIDDEN, NULL, "player undoes the server's flag");
@@ -999,7 +1026,7 @@ static void test_undo(void **unused)
     ok_at(&g, &a, T0 + 61000);
     assert_true(g.players[0].clock.flagged);
     /* ... but a timer set undone after the flag gives the time back */
-    memcpy(&before2, &g, sizeof(before2));
+    snap(&before2, &g);
     game_action_t t = act(GAME_A_TIMER, GAME_ACTOR_HOST);
     t.timer.player = 1;
     t.timer.op = GAME_TIMER_SET;
@@ -1012,7 +1039,7 @@ static void test_undo(void **unused)
 
     /* a before-state logged in an earlier boot: times after now count from now ... */
     prep(&g, P_ACTIVE);
-    memcpy(&before, &g, sizeof(before));
+    snap(&before, &g);
     set_score(&g, 1, 5, 0, T0 + 1000);
     game_recover(&g);
     a = undo_of(&before, T0 + 1000, GAME_ACTOR_HOST, GAME_ACTOR_HOST);
@@ -1021,7 +1048,7 @@ static void test_undo(void **unused)
     assert_int_equal(game_clock_remaining(&g, 1, 1700), CLOCK - 1000);
     /* ... and a recovered copy of it comes back paused with nothing charged */
     prep(&g, P_ACTIVE);
-    memcpy(&before, &g, sizeof(before));
+    snap(&before, &g);
     set_score(&g, 1, 5, 0, T0 + 1000);
     game_recover(&g);
     game_recover(&before);
@@ -1033,7 +1060,7 @@ static void test_undo(void **unused)
 
     /* broken before-states */
     prep(&g, P_ACTIVE);
-    memcpy(&before, &g, sizeof(before));
+    snap(&before, &g);
     set_score(&g, 1, 5, 0, T0 + 1000);
     before.version = g.version;
     a = undo_of(&before, T0 + 1000, GAME_ACTOR_HOST, GAME_ACTOR_HOST);
@@ -1044,6 +1071,9 @@ static void test_undo(void **unused)
     strcpy(before.id, g.id);
     before.players[0].primary = -4;
     refused_at(&g, &a, T0 + 2000, GAME_E_INVALID_STATE, NULL, "invalid before-state");
+    game_release(&g);
+    game_release(&before);
+    game_release(&before2);
 }
 
 /* ---- game_state: create and replace --------------------------------------------- */
@@ -1097,6 +1127,8 @@ static void test_state_create_replace(void **unused)
     a.actor = GAME_ACTOR_HOST;
     strcpy(s.id, "g-other");
     refused_at(&g, &a, 8000, GAME_E_BAD, "game_id", "replace with another id");
+    game_release(&s);
+    game_release(&g);
 }
 
 typedef struct {
@@ -1126,7 +1158,25 @@ static void bs_faction(game_t *s) { strcpy(s->players[1].faction, A40 "b"); }
 static void bs_primary(game_t *s) { s->players[0].primary = 1000; }
 static void bs_secondary(game_t *s) { s->players[1].secondary = -1; }
 static void bs_cp(game_t *s) { s->players[1].cp = 100; }
-static void bs_private(game_t *s) { s->players[0].private_json[0] = '\0'; }
+/* Rebuilds the text block with one setting or note changed (the block itself is read-only). */
+enum { T_PRIVATE, T_DUP, T_CLOCK_MS, T_NULL_TYPE, T_BROKEN };
+static void bs_text(game_t *s, int what)
+{
+    game_setting_in_t it[GAME_SETTINGS_MAX];
+    size_t n = s->nsettings;
+    game_str_t p1 = {s->players[0].private_json, strlen(s->players[0].private_json)};
+    game_str_t p2 = {s->players[1].private_json, strlen(s->players[1].private_json)};
+
+    for (size_t i = 0; i < n; i++)
+        it[i] = (game_setting_in_t){{s->settings[i].key, strlen(s->settings[i].key)}, {s->settings[i].value, strlen(s->settings[i].value)}, s->settings[i].type};
+    if (what == T_PRIVATE) p1 = (game_str_t)S("");
+    if (what == T_DUP) it[1] = it[0];
+    if (what == T_CLOCK_MS) it[0].value = (game_str_t)S("5");
+    if (what == T_NULL_TYPE) it[2].type = GAME_V_NULL;
+    if (what == T_BROKEN) n = 4, it[3] = (game_setting_in_t){S("x"), S("\"a"), GAME_V_STRING};
+    assert_int_equal(game_set_text(s, it, n, p1, p2), GAME_OK);
+}
+static void bs_private(game_t *s) { bs_text(s, T_PRIVATE); }
 static void bs_remaining(game_t *s) { s->players[1].clock.remaining_ms = -1; }
 static void bs_remaining_big(game_t *s) { s->players[1].clock.remaining_ms = GAME_CLOCK_MS_MAX + 1; }
 static void bs_used(game_t *s) { s->players[1].clock.used_ms = -5; }
@@ -1137,10 +1187,10 @@ static void bs_zero_unflagged(game_t *s) { s->players[1].clock.remaining_ms = 0;
 static void bs_flag_running(game_t *s) { s->players[0].clock.remaining_ms = 0, s->players[0].clock.flagged = true; }
 static void bs_game_time(game_t *s) { s->game_time.ms = -1; }
 static void bs_nsettings(game_t *s) { s->nsettings = GAME_SETTINGS_MAX + 1; }
-static void bs_dup_setting(game_t *s) { memcpy(&s->settings[1], &s->settings[0], sizeof(s->settings[0])); }
-static void bs_clock_ms(game_t *s) { strcpy(s->settings[0].value, "5"); }
-static void bs_setting_type(game_t *s) { s->settings[2].type = GAME_V_NULL; }
-static void bs_setting_value(game_t *s) { s->nsettings = 4, strcpy(s->settings[3].key, "x"), strcpy(s->settings[3].value, "\"a"), s->settings[3].type = GAME_V_STRING; }
+static void bs_dup_setting(game_t *s) { bs_text(s, T_DUP); }
+static void bs_clock_ms(game_t *s) { bs_text(s, T_CLOCK_MS); }
+static void bs_setting_type(game_t *s) { bs_text(s, T_NULL_TYPE); }
+static void bs_setting_value(game_t *s) { bs_text(s, T_BROKEN); }
 
 static const bad_state_t bad_states[] = {
     {"empty id", bs_id_empty, "game_id"},
@@ -1201,12 +1251,16 @@ static void test_state_refusals(void **unused)
         copy.game_time.running = copy.status == GAME_ACTIVE;
         if (game_check(&copy, &bf) != GAME_E_BAD || strcmp(bf, bad_states[i].field) != 0)
             fail_msg("game_check %s: %s", bad_states[i].what, bf ? bf : "accepted");
+        s.nsettings = copy.nsettings = 0; /* "33 settings" must not reach past the block */
+        game_release(&s);
     }
     mid_game(&s);
     refused_at(NULL, &(game_action_t){.type = GAME_A_STATE, .actor = HOST, .expected_version = V(1), .state = {&s}}, T0,
                GAME_E_CONFLICT, NULL, "create with expected_version 1");
     s.version = 0;
     assert_int_equal(game_check(&s, NULL), GAME_E_BAD);
+    game_release(&s);
+    game_release(&g);
 }
 
 /* ---- names ---------------------------------------------------------------------- */
@@ -1454,7 +1508,7 @@ static void run_sequence(uint64_t *s, logent_t *log, game_t *g, game_t *out, gam
     prep(g, P_SETUP);
     if (rnd(s, 2))
         set_setting(g, "clock_ms", "60000", now);
-    memcpy(&initial, g, sizeof(initial));
+    game_copy(&initial, g);
     for (int step = 0; step < STEPS; step++) {
         now += rnd(s, 4) ? rnd(s, 5000) : rnd(s, 60000);
         rnd_action(s, g, log, nlog, scratch, &a);
@@ -1475,7 +1529,9 @@ static void run_sequence(uint64_t *s, logent_t *log, game_t *g, game_t *out, gam
         accepted++;
         if (a.type == GAME_A_UNDO) {
             nlog--;
-        } else {
+            game_release(&log[nlog].before);
+            game_release(g);
+        } else { /* g's reference moves into the log */
             memcpy(&log[nlog].before, g, sizeof(*g));
             log[nlog].at = now;
             log[nlog++].by = a.actor;
@@ -1502,11 +1558,14 @@ static void run_sequence(uint64_t *s, logent_t *log, game_t *g, game_t *out, gam
             fail_msg("undo refused: %s", bf ? bf : "-");
         assert_int_equal(out->version, g->version + 1);
         assert_invariants(out, now);
+        game_release(g);
+        game_release(&log[nlog].before);
         memcpy(g, out, sizeof(*g));
         accepted++;
     }
     assert_same_non_clock(g, &initial);
     assert_int_equal(g->version, initial.version + accepted);
+    game_release(&initial);
 }
 
 static void test_property(void **unused)
@@ -1514,7 +1573,7 @@ static void test_property(void **unused)
     const char *env = getenv("GAME_TEST_SEED");
     uint64_t seed = env ? strtoull(env, NULL, 0) : 20261121;
     logent_t *log = malloc(sizeof(logent_t) * STEPS);
-    game_t *g = malloc(sizeof(game_t) * 4);
+    game_t *g = calloc(4, sizeof(game_t));
 
     (void)unused;
     assert_non_null(log);
@@ -1523,6 +1582,7 @@ static void test_property(void **unused)
         uint64_t s = seed + (uint64_t)i * 0x100000001ULL;
         run_sequence(&s, log, &g[0], &g[1], &g[2], &g[3]);
     }
+    game_release(&g[0]);
     free(log);
     free(g);
 }
