@@ -57,9 +57,14 @@ static bool api_who(app_t *app, h2o_req_t *req, auth_who_t *who)
             api_error(req, WIRE_E_UNAUTHORIZED, "invalid or revoked token");
             return false;
         }
+        char addr[64];
+        http_client_addr(req, &app->trust, addr, sizeof(addr));
+        session_seen(app, who, addr);
         return true;
     }
-    if (app->cfg.trust_loopback && http_is_loopback(req))
+    trust_req_t tr;
+    http_trust_req(req, &tr);
+    if (app->cfg.trust_loopback && trust_loopback(&app->trust, &tr))
         who->role = AUTH_HOST;
     return true;
 }
@@ -467,11 +472,103 @@ static void api_revoke_invite(app_t *app, h2o_req_t *req, const char *game_id, c
     http_send(req, 204, NULL, "", 0);
 }
 
+/* POST /api/host-invites: a one-time, five-minute code that makes a phone host. */
+static void api_create_host_invite(app_t *app, h2o_req_t *req)
+{
+    char code[AUTH_CODE_LEN + 1], at[32];
+    int64_t expires;
+    if (session_host_invite_create(app, code, &expires) != 0) {
+        api_error(req, WIRE_E_INTERNAL, "cannot create the pairing code");
+        return;
+    }
+    now_iso8601(expires, at);
+    buf_t b;
+    buf_init(&b);
+    buf_puts(&b, "{\"code\":");
+    json_put_cstr(&b, code);
+    buf_printf(&b, ",\"url\":\"%s/j/%s\",\"role\":\"host\",\"expires_at\":\"%s\"}", app->public_url, code, at);
+    api_json(req, 201, &b);
+    buf_free(&b);
+}
+
+typedef struct {
+    buf_t *b;
+    bool first;
+} api_sess_ctx_t;
+
+static void api_session_row(void *ctx, const auth_who_t *who, const char *created_at, const char *last_seen_at, const char *addr)
+{
+    api_sess_ctx_t *c = ctx;
+    char id[24];
+    session_id_format(who->session_id, id);
+    buf_puts(c->b, c->first ? "{\"session_id\":" : ",{\"session_id\":");
+    c->first = false;
+    json_put_cstr(c->b, id);
+    buf_puts(c->b, ",\"role\":");
+    json_put_cstr(c->b, auth_role_name(who->role));
+    buf_puts(c->b, ",\"game_id\":");
+    if (who->game_id[0])
+        json_put_cstr(c->b, who->game_id);
+    else
+        buf_puts(c->b, "null");
+    buf_puts(c->b, ",\"event_id\":null,\"player_number\":");
+    if (who->role == AUTH_PLAYER)
+        buf_put_i64(c->b, who->player);
+    else
+        buf_puts(c->b, "null");
+    buf_puts(c->b, ",\"created_at\":");
+    json_put_cstr(c->b, created_at ? created_at : "");
+    buf_puts(c->b, ",\"last_seen_at\":");
+    if (last_seen_at)
+        json_put_cstr(c->b, last_seen_at);
+    else
+        buf_puts(c->b, "null");
+    buf_puts(c->b, ",\"address\":");
+    if (addr)
+        json_put_cstr(c->b, addr);
+    else
+        buf_puts(c->b, "null");
+    buf_putc(c->b, '}');
+}
+
+/* GET /api/sessions: every live session, never a token. */
+static void api_list_sessions(app_t *app, h2o_req_t *req)
+{
+    buf_t b;
+    buf_init(&b);
+    buf_puts(&b, "{\"sessions\":[");
+    api_sess_ctx_t c = {&b, true};
+    if (session_list(app, api_session_row, &c) != 0) {
+        buf_free(&b);
+        api_error(req, WIRE_E_INTERNAL, "cannot list the sessions");
+        return;
+    }
+    buf_puts(&b, "]}");
+    api_json(req, 200, &b);
+    buf_free(&b);
+}
+
+/* DELETE /api/sessions/{id}: its requests get 401 and its sockets close with 1008. */
+static void api_revoke_session(app_t *app, h2o_req_t *req, const char *id_text)
+{
+    int64_t id;
+    int rc = session_id_parse(id_text, &id) == 0 ? session_revoke(app, id) : SESSION_E_NOT_FOUND;
+    if (rc == SESSION_E_NOT_FOUND) {
+        api_error(req, WIRE_E_NOT_FOUND, "no such live session");
+        return;
+    }
+    if (rc != 0) {
+        api_error(req, WIRE_E_INTERNAL, "cannot revoke the session");
+        return;
+    }
+    http_send(req, 204, NULL, "", 0);
+}
+
 /* POST /api/join {code}: the only unauthenticated write, so it is rate-limited. */
 static void api_join(app_t *app, h2o_req_t *req)
 {
     char peer[64];
-    http_peer(req, peer, sizeof(peer));
+    http_client_addr(req, &app->trust, peer, sizeof(peer));
     jsmntok_t toks[32];
     json_doc_t d;
     if (req->entity.len > API_MAX_BODY || json_parse(&d, req->entity.base ? req->entity.base : "", req->entity.len, toks, 32) != 0 ||
@@ -500,6 +597,10 @@ static void api_join(app_t *app, h2o_req_t *req)
         api_error(req, WIRE_E_NOT_FOUND, "no such join code (or it was revoked)");
         return;
     }
+    if (rc == SESSION_E_GONE) {
+        api_error(req, WIRE_E_UNAUTHORIZED, "this pairing code was used already or has expired");
+        return;
+    }
     if (rc != 0) {
         api_error(req, WIRE_E_INTERNAL, "cannot create the session");
         return;
@@ -509,7 +610,10 @@ static void api_join(app_t *app, h2o_req_t *req)
     buf_puts(&b, "{\"token\":");
     json_put_cstr(&b, token);
     buf_printf(&b, ",\"role\":\"%s\",\"game_id\":", auth_role_name(who.role));
-    json_put_cstr(&b, who.game_id);
+    if (who.role == AUTH_HOST)
+        buf_puts(&b, "null");
+    else
+        json_put_cstr(&b, who.game_id);
     buf_puts(&b, ",\"player_number\":");
     if (who.role == AUTH_PLAYER)
         buf_put_i64(&b, who.player);
@@ -675,6 +779,15 @@ void api_handle(app_t *app, h2o_req_t *req)
     bool get = api_method(req, "GET") || api_method(req, "HEAD");
     bool post = api_method(req, "POST");
     bool del = api_method(req, "DELETE");
+    /* A page of another site may make a browser send a request (CSRF); without a
+     * token it may change nothing, whoever it would be taken for. */
+    h2o_iovec_t origin = http_req_header(req, "origin");
+    bool changes = post || del || api_method(req, "PUT") || api_method(req, "PATCH");
+    if (changes && http_req_header(req, "authorization").base == NULL &&
+        trust_origin_foreign(&app->trust, origin.base, origin.len)) {
+        api_error(req, WIRE_E_FORBIDDEN, "a request from another site's page needs a token");
+        return;
+    }
     if (n == 1 && strcmp(seg[0], "join") == 0) {
         if (!post)
             api_method_not_allowed(req, "POST");
@@ -683,6 +796,22 @@ void api_handle(app_t *app, h2o_req_t *req)
         return;
     }
     auth_who_t who;
+    if (strcmp(seg[0], "host-invites") == 0 && n == 1) {
+        if (!post)
+            api_method_not_allowed(req, "POST");
+        else if (api_who(app, req, &who) && api_require_host(req, &who))
+            api_create_host_invite(app, req);
+        return;
+    }
+    if (strcmp(seg[0], "sessions") == 0 && n <= 2) {
+        if (n == 1 && !get)
+            api_method_not_allowed(req, "GET");
+        else if (n == 2 && !del)
+            api_method_not_allowed(req, "DELETE");
+        else if (api_who(app, req, &who) && api_require_host(req, &who))
+            n == 1 ? api_list_sessions(app, req) : api_revoke_session(app, req, seg[1]);
+        return;
+    }
     if (strcmp(seg[0], "settings") == 0 && n == 1) {
         if (api_who(app, req, &who) && api_require_host(req, &who))
             api_settings(app, req);

@@ -10,7 +10,9 @@
 #include "auth.h"
 #include "config.h"
 #include "hub.h"
+#include "map.h"
 #include "metrics.h"
+#include "trust.h"
 
 struct core;
 struct store;
@@ -27,6 +29,8 @@ typedef struct app {
     int64_t started_mono_ms;
     int open_sockets;                  /* TCP connections, HTTP and WebSocket */
     metrics_t metrics;                 /* counted by every module, read by GET /metrics */
+    trust_self_t trust;                /* own names, scheme, port, trusted proxies (section 10) */
+    map_t seen;                        /* session id -> when last noted (session_seen's throttle) */
 } app_t;
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { OPT_INT, OPT_STR, OPT_FLAG, OPT_LEVEL, OPT_DURABILITY, OPT_ACTION } opt_kind_t;
+typedef enum { OPT_INT, OPT_STR, OPT_FLAG, OPT_LEVEL, OPT_DURABILITY, OPT_ACTION, OPT_PROXY } opt_kind_t;
 
 typedef struct {
     const char *name; /* without the leading dashes */
@@ -35,6 +35,8 @@ static const opt_t opts[] = {
     {"durability", "STATE_SERVER_DURABILITY", OPT_DURABILITY, OFF(durability), 0, 0, 0, 0},
     {"tls-cert", "STATE_SERVER_TLS_CERT", OPT_STR, OFF(tls_cert), SZ(tls_cert), 0, 0, 0},
     {"tls-key", "STATE_SERVER_TLS_KEY", OPT_STR, OFF(tls_key), SZ(tls_key), 0, 0, 0},
+    {"trusted-proxy", "STATE_SERVER_TRUSTED_PROXY", OPT_PROXY, 0, 0, 0, 0, 0},
+    {"pair-host", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_PAIR_HOST},
     {"install", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_INSTALL},
     {"uninstall", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_UNINSTALL},
     {"version", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_VERSION},
@@ -47,7 +49,10 @@ const char *config_usage(void)
            "                    [--no-trust-loopback] [--ping-interval 30] [--ping-timeout 10]\n"
            "                    [--max-connections 4096] [--public-url URL] [--log-level info]\n"
            "                    [--durability full|normal] [--tls-cert FILE --tls-key FILE]\n"
+           "                    [--trusted-proxy ADDR]... [--pair-host]\n"
            "                    [--install | --uninstall] [--version] [--help]\n"
+           "--pair-host asks the server running on this machine (same --port) for a one-time\n"
+           "host pairing code and draws its QR code here.\n"
            "Every flag can also be set with an environment variable: --ping-interval is\n"
            "STATE_SERVER_PING_INTERVAL, --no-trust-loopback is STATE_SERVER_NO_TRUST_LOOPBACK=1.\n";
 }
@@ -99,6 +104,35 @@ static int set_value(config_t *cfg, const opt_t *o, const char *v, const char *s
         /* The only flag is a negation (--no-trust-loopback). */
         *(bool *)field = !truthy(v);
         return 0;
+    case OPT_PROXY: {
+        /* A list: commas or spaces between addresses (the environment's form). */
+        char one[64];
+        for (const char *p = v; *p;) {
+            size_t n = strcspn(p, ", ");
+            if (n > 0) {
+                unsigned char tmp[sizeof(struct in6_addr)];
+                if (n >= sizeof(one)) {
+                    snprintf(err, errlen, "%s %s: \"%.40s\" is too long", src, o->name, p);
+                    return -1;
+                }
+                memcpy(one, p, n);
+                one[n] = '\0';
+                if (inet_pton(AF_INET, one, tmp) != 1 && inet_pton(AF_INET6, one, tmp) != 1) {
+                    snprintf(err, errlen, "%s %s: \"%s\" is not a numeric IPv4 or IPv6 address", src, o->name, one);
+                    return -1;
+                }
+                if (cfg->ntrusted_proxies >= 8) {
+                    snprintf(err, errlen, "%s %s: at most 8 trusted proxies", src, o->name);
+                    return -1;
+                }
+                snprintf(cfg->trusted_proxies[cfg->ntrusted_proxies++], sizeof(cfg->trusted_proxies[0]), "%s", one);
+            }
+            p += n;
+            while (*p == ',' || *p == ' ')
+                p++;
+        }
+        return 0;
+    }
     case OPT_ACTION:
         break;
     }
@@ -156,7 +190,7 @@ int config_parse(config_t *cfg, int argc, char **argv, config_getenv_t getenv_fn
         if (v != NULL && set_value(cfg, &opts[i], v, "environment", err, errlen) != 0)
             return -1;
     }
-    bool acted = false;
+    bool acted = false, proxies_given = false;
     for (int a = 1; a < argc; a++) {
         const char *arg = argv[a];
         if (strncmp(arg, "--", 2) != 0) {
@@ -195,6 +229,10 @@ int config_parse(config_t *cfg, int argc, char **argv, config_getenv_t getenv_fn
         if (v == NULL) {
             snprintf(err, errlen, "--%s needs a value", o->name);
             return -1;
+        }
+        if (o->kind == OPT_PROXY && !proxies_given) {
+            cfg->ntrusted_proxies = 0; /* flags win over the environment's list */
+            proxies_given = true;
         }
         if (set_value(cfg, o, v, "option", err, errlen) != 0)
             return -1;

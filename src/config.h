@@ -9,7 +9,7 @@
 
 #include "log.h"
 
-typedef enum { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_INSTALL, CONFIG_UNINSTALL } config_action_t;
+typedef enum { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_INSTALL, CONFIG_UNINSTALL, CONFIG_PAIR_HOST } config_action_t;
 typedef enum { CONFIG_DURABILITY_FULL, CONFIG_DURABILITY_NORMAL } config_durability_t;
 
 typedef struct {
@@ -27,6 +27,8 @@ typedef struct {
     config_durability_t durability;
     char tls_cert[1024];
     char tls_key[1024];
+    char trusted_proxies[8][64]; /* --trusted-proxy, repeatable: numeric addresses */
+    int ntrusted_proxies;
 } config_t;
 
 /* Looks up an environment variable; returns NULL when unset. */

@@ -168,3 +168,30 @@ void http_peer(h2o_req_t *req, char *out, size_t cap)
     else if (ss.ss_family == AF_INET6)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)cap);
 }
+
+void http_trust_req(h2o_req_t *req, trust_req_t *r)
+{
+    h2o_iovec_t host = http_req_header(req, "host");
+    h2o_iovec_t origin = http_req_header(req, "origin");
+    r->peer_loopback = http_is_loopback(req);
+    r->proxy_header = http_req_header(req, "forwarded").base != NULL || http_req_header(req, "x-forwarded-for").base != NULL ||
+                      http_req_header(req, "x-real-ip").base != NULL;
+    /* h2o keeps HTTP/1.1's Host as the authority of the request. */
+    if (host.base == NULL && req->input.authority.base != NULL && req->input.authority.len > 0)
+        host = req->input.authority;
+    r->host = host.base;
+    r->host_len = host.len;
+    r->origin = origin.base;
+    r->origin_len = origin.len;
+}
+
+void http_client_addr(h2o_req_t *req, const trust_self_t *self, char *out, size_t cap)
+{
+    http_peer(req, out, cap);
+    if (!trust_is_proxy(self, out))
+        return;
+    h2o_iovec_t xff = http_req_header(req, "x-forwarded-for");
+    char fwd[64];
+    if (trust_forwarded_for(xff.base, xff.len, fwd, sizeof(fwd)) == 0)
+        snprintf(out, cap, "%s", fwd);
+}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "buf.h"
+#include "trust.h"
 
 /* Sends a complete response with a body (copied). */
 void http_send(h2o_req_t *req, int status, const char *content_type, const char *body, size_t len);
@@ -29,6 +30,12 @@ bool http_bearer(h2o_req_t *req, char *out, size_t cap);
 bool http_is_loopback(h2o_req_t *req);
 /* The client's address as text (for logs and per-address limits). */
 void http_peer(h2o_req_t *req, char *out, size_t cap);
+/* What section 10's trust rules need of a request (peer, proxy headers, Host,
+ * Origin); the pointers are the request's own and live as long as it. */
+void http_trust_req(h2o_req_t *req, trust_req_t *r);
+/* The client's address for limits and logs: the peer, or, when the peer is a
+ * trusted proxy, the address its X-Forwarded-For names. */
+void http_client_addr(h2o_req_t *req, const trust_self_t *self, char *out, size_t cap);
 /* URL-decodes s[0..n) into out; -1 on a bad escape or overflow, else the length. */
 int http_url_decode(const char *s, size_t n, char *out, size_t cap);
 

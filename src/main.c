@@ -2,6 +2,7 @@
  * to the server (or prints help or version). Exit status: 0 clean, 1 failure to
  * start, 2 usage error. */
 #include "config.h"
+#include "hostpair.h"
 #include "install.h"
 #include "log.h"
 #include "server.h"
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
     case CONFIG_INSTALL:
     case CONFIG_UNINSTALL:
         return install_main(&cfg, cfg.action == CONFIG_UNINSTALL);
+    case CONFIG_PAIR_HOST:
+        return hostpair_main(&cfg);
     case CONFIG_RUN:
         break;
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <unistd.h>
 
 int net_listen(const char *addr, int port, int *bound_port, char *err, size_t errlen)
 {
@@ -66,4 +67,33 @@ int net_lan_address(char *out, size_t cap, char *ifname, size_t ifcap)
     }
     freeifaddrs(ifs);
     return rc;
+}
+
+void net_own_names(void (*fn)(void *ctx, const char *name), void *ctx)
+{
+    char host[256];
+    if (gethostname(host, sizeof(host) - 8) == 0) {
+        host[sizeof(host) - 8] = '\0';
+        fn(ctx, host);
+        /* The mDNS name a Pi answers to on the LAN. */
+        if (!strchr(host, '.')) {
+            strcat(host, ".local");
+            fn(ctx, host);
+        }
+    }
+    struct ifaddrs *ifs;
+    if (getifaddrs(&ifs) != 0)
+        return;
+    for (struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+        char addr[INET6_ADDRSTRLEN];
+        if (!i->ifa_addr)
+            continue;
+        if (i->ifa_addr->sa_family == AF_INET &&
+            inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, addr, sizeof(addr)))
+            fn(ctx, addr);
+        else if (i->ifa_addr->sa_family == AF_INET6 &&
+                 inet_ntop(AF_INET6, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, addr, sizeof(addr)))
+            fn(ctx, addr);
+    }
+    freeifaddrs(ifs);
 }

@@ -15,4 +15,8 @@ int net_listen(const char *addr, int port, int *bound_port, char *err, size_t er
  * -1 when there is none. */
 int net_lan_address(char *out, size_t cap, char *ifname, size_t ifcap);
 
+/* Calls fn with each name this machine answers to: its host name, that name
+ * with .local, and the address of every interface. */
+void net_own_names(void (*fn)(void *ctx, const char *name), void *ctx);
+
 #endif

@@ -215,6 +215,7 @@ static void proto_dispatch(app_t *app, hub_client_t *c, const char *type, const 
             proto_error(app, c, WIRE_E_UNAUTHORIZED, "invalid or revoked token", ref, -1);
             return;
         }
+        session_seen(app, &who, c->peer);
         hub_client_set_who(c, &who);
         buf_t b;
         buf_init(&b);

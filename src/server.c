@@ -144,13 +144,21 @@ static int server_upgrade(server_t *srv, h2o_req_t *req)
     if (wsconn_handshake_check(req, accept) != 0)
         return 0;
     auth_who_t who = {0};
-    bool loopback = http_is_loopback(req);
+    trust_req_t tr;
+    http_trust_req(req, &tr);
+    bool loopback = trust_loopback(&app->trust, &tr);
     bool bad_token = false;
     char token[160];
     int tl = http_query(req, "token", token, sizeof(token));
     if (tl > 0) {
         if (session_who(app, token, &who) != 0)
             bad_token = true;
+        else {
+            char addr[64];
+            http_client_addr(req, &app->trust, addr, sizeof(addr));
+            session_seen(app, &who, addr);
+            server_defer_flush();
+        }
     } else if (loopback && app->cfg.trust_loopback) {
         who.role = AUTH_HOST;
     }
@@ -162,7 +170,7 @@ static int server_upgrade(server_t *srv, h2o_req_t *req)
         return 0;
     }
     char peer[48];
-    http_peer(req, peer, sizeof(peer));
+    http_client_addr(req, &app->trust, peer, sizeof(peer));
     server_upgrade_t *u = mem_zalloc(sizeof(*u));
     u->srv = srv;
     u->bad_token = bad_token;
@@ -256,6 +264,8 @@ static int server_on_req(h2o_handler_t *self, h2o_req_t *req)
     }
     if (path.len >= 4 && memcmp(path.base, "/api", 4) == 0 && (path.len == 4 || path.base[4] == '/')) {
         api_handle(&srv->app, req);
+        if (core_pending(srv->app.core))
+            server_defer_flush(); /* a write nobody waits for (a session's last use) */
         return 0;
     }
     const assets_file_t *f = NULL;
@@ -376,6 +386,11 @@ static void server_raise_fd_limit(int max_connections)
                  (unsigned long long)rl.rlim_cur, max_connections);
 }
 
+static void server_add_name(void *ctx, const char *name)
+{
+    trust_add_name(ctx, name);
+}
+
 static void server_on_presence(void *ctx, const char *game_id)
 {
     app_t *app = ctx;
@@ -419,6 +434,7 @@ int server_main(const config_t *cfg)
     server_srv = &srv;
     app->cfg = *cfg;
     app->started_mono_ms = now_mono_ms();
+    map_init(&app->seen);
     log_set_level(cfg->log_level);
     setvbuf(stdout, NULL, _IOLBF, 0);
     signal(SIGPIPE, SIG_IGN);
@@ -459,6 +475,15 @@ int server_main(const config_t *cfg)
         snprintf(app->public_url, sizeof(app->public_url), "%s://%s%s%s:%d", cfg->tls_cert[0] ? "https" : "http",
                  strchr(lan, ':') ? "[" : "", lan, strchr(lan, ':') ? "]" : "", port);
     }
+
+    /* Section 10: the names and the origin that count as this server's own. */
+    app->trust.https = cfg->tls_cert[0] != '\0';
+    app->trust.port = port;
+    net_own_names(server_add_name, &app->trust);
+    trust_add_name(&app->trust, cfg->bind);
+    trust_set_public_url(&app->trust, app->public_url);
+    for (int i = 0; i < cfg->ntrusted_proxies; i++)
+        trust_add_proxy(&app->trust, cfg->trusted_proxies[i]);
 
     h2o_config_init(&srv.conf);
     srv.conf.server_name = h2o_iovec_init(H2O_STRLIT("state-server"));
@@ -537,6 +562,7 @@ int server_main(const config_t *cfg)
     h2o_context_dispose(&srv.ctx);
     h2o_config_dispose(&srv.conf);
     auth_limiter_free(app->join_limiter);
+    map_free(&app->seen);
     store_close(app->store);
     log_info("stopped");
     return 0;

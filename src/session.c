@@ -2,9 +2,12 @@
 #include "core.h"
 #include "hub.h"
 #include "log.h"
+#include "map.h"
 #include "now.h"
 #include "store.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int session_who(app_t *app, const char *token, auth_who_t *who)
@@ -84,10 +87,23 @@ int session_join(app_t *app, const char *code_in, const char *peer, char token[A
     }
     char code[32];
     snprintf(code, sizeof(code), "%s", code_in);
-    if (!auth_code_normalize(code) || store_invite_find(app->store, code, who) != 0) {
+    bool host_code = false;
+    int found = STORE_E_NOT_FOUND;
+    if (auth_code_normalize(code)) {
+        found = store_invite_find(app->store, code, who);
+        if (found == STORE_E_NOT_FOUND) {
+            found = store_host_invite_check(app->store, code, now_wall_ms());
+            host_code = found != STORE_E_NOT_FOUND;
+            memset(who, 0, sizeof(*who));
+            who->role = AUTH_HOST;
+        }
+    }
+    if (found == STORE_E_IO)
+        return SESSION_E_IO;
+    if (found != 0) {
         auth_limiter_fail(app->join_limiter, peer, now);
         app->metrics.join_failures++;
-        return SESSION_E_NOT_FOUND;
+        return found == STORE_E_GONE ? SESSION_E_GONE : SESSION_E_NOT_FOUND;
     }
     char hash[AUTH_HASH_LEN + 1], at[32];
     if (auth_new_token(token) != 0)
@@ -96,12 +112,95 @@ int session_join(app_t *app, const char *code_in, const char *peer, char token[A
     now_iso8601(now_wall_ms(), at);
     if (core_write_begin(app->core) != 0)
         return SESSION_E_IO;
-    int64_t sid;
-    int rc = session_commit(app, store_session_create(app->store, hash, code, at, &sid));
+    int64_t sid = 0;
+    int w = host_code ? store_host_invite_use(app->store, code, at) : 0;
+    if (w == 0)
+        w = host_code ? store_host_session_create(app->store, hash, code, at, &sid)
+                      : store_session_create(app->store, hash, code, at, &sid);
+    int rc = session_commit(app, w);
+    if (rc != 0)
+        return w == STORE_E_GONE ? SESSION_E_GONE : rc;
+    who->session_id = sid;
+    if (host_code)
+        log_info("join: a phone was paired as host (session h-%lld)", (long long)-sid);
+    else
+        log_info("join: %s %s%s for game %s", auth_role_name(who->role), who->role == AUTH_PLAYER ? "number " : "",
+                 who->role == AUTH_PLAYER ? (who->player == 1 ? "1" : "2") : "", who->game_id);
+    return 0;
+}
+
+int session_host_invite_create(app_t *app, char code[AUTH_CODE_LEN + 1], int64_t *expires_ms)
+{
+    char at[32];
+    int64_t now = now_wall_ms();
+    now_iso8601(now, at);
+    *expires_ms = now + SESSION_HOST_CODE_MS;
+    if (core_write_begin(app->core) != 0)
+        return SESSION_E_IO;
+    int rc, tries = 0;
+    do {
+        if (auth_new_code(code) != 0) {
+            rc = STORE_E_IO;
+            break;
+        }
+        /* A host code must not also be a live invite's code. */
+        auth_who_t other;
+        rc = store_invite_find(app->store, code, &other) == 0 ? STORE_E_EXISTS
+                                                             : store_host_invite_create(app->store, code, at, *expires_ms);
+    } while (rc == STORE_E_EXISTS && ++tries < 8);
+    return session_commit(app, rc);
+}
+
+int session_list(app_t *app, session_list_fn fn, void *ctx)
+{
+    return store_sessions_list(app->store, fn, ctx) == 0 ? 0 : SESSION_E_IO;
+}
+
+int session_revoke(app_t *app, int64_t session_id)
+{
+    char at[32];
+    now_iso8601(now_wall_ms(), at);
+    if (core_write_begin(app->core) != 0)
+        return SESSION_E_IO;
+    int rc = session_commit(app, store_session_revoke(app->store, session_id, at));
     if (rc != 0)
         return rc;
-    who->session_id = sid;
-    log_info("join: %s %s%s for game %s", auth_role_name(who->role), who->role == AUTH_PLAYER ? "number " : "",
-             who->role == AUTH_PLAYER ? (who->player == 1 ? "1" : "2") : "", who->game_id);
+    hub_close_session(app->hub, session_id, 1008, "session revoked");
+    log_info("session %s%lld revoked", session_id < 0 ? "h-" : "s-", (long long)(session_id < 0 ? -session_id : session_id));
+    return 0;
+}
+
+void session_seen(app_t *app, const auth_who_t *who, const char *addr)
+{
+    if (who->session_id == 0)
+        return;
+    char key[24];
+    session_id_format(who->session_id, key);
+    int64_t now_s = now_mono_ms() / 1000 + 1; /* + 1: never 0, which the map cannot tell from absent */
+    intptr_t last = (intptr_t)map_get(&app->seen, key);
+    if (last != 0 && now_s - last < 60)
+        return;
+    map_put(&app->seen, key, (void *)(intptr_t)now_s);
+    char at[32];
+    now_iso8601(now_wall_ms(), at);
+    /* It rides in the next group commit; nobody waits for it. */
+    if (core_write_begin(app->core) == 0)
+        core_write_end(app->core, store_session_seen(app->store, who->session_id, at, addr) == 0);
+}
+
+void session_id_format(int64_t id, char out[24])
+{
+    snprintf(out, 24, "%s-%lld", id < 0 ? "h" : "s", (long long)(id < 0 ? -id : id));
+}
+
+int session_id_parse(const char *s, int64_t *id)
+{
+    if ((s[0] != 'h' && s[0] != 's') || s[1] != '-' || s[2] < '1' || s[2] > '9' || strlen(s) > 20)
+        return -1;
+    char *end;
+    long long v = strtoll(s + 2, &end, 10);
+    if (*end != '\0' || v <= 0)
+        return -1;
+    *id = s[0] == 'h' ? -v : v;
     return 0;
 }

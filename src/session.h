@@ -17,6 +17,9 @@
 #define SESSION_E_IO (-1)        /* the store failed; nothing changed */
 #define SESSION_E_NOT_FOUND (-2) /* no such (live) invite or code */
 #define SESSION_E_LIMITED (-3)   /* too many wrong codes from this address */
+#define SESSION_E_GONE (-4)      /* a host pairing code already used, or expired */
+
+#define SESSION_HOST_CODE_MS (5 * 60 * 1000) /* a host pairing code lives five minutes */
 
 /* Resolves a bearer token (the host token or a live session) to who it is.
  * 0, or -1 when the token is unknown or revoked. Timing reveals nothing of it. */
@@ -28,8 +31,29 @@ int session_invite_create(app_t *app, const char *game_id, auth_role_t role, int
  * are closed with 1008. *ended gets the number of sessions it ended. */
 int session_invite_revoke(app_t *app, const char *game_id, const char *code, int *ended);
 
-/* Exchanges a join code for a new session: token gets the session's token (its
- * owner's alone) and who the identity. peer is the caller's address for the
+/* Makes a one-time host pairing code (section 3) and commits it; *expires_ms
+ * gets its end (wall clock). */
+int session_host_invite_create(app_t *app, char code[AUTH_CODE_LEN + 1], int64_t *expires_ms);
+
+/* Called for each live session (see store_session_fn). */
+typedef void (*session_list_fn)(void *ctx, const auth_who_t *who, const char *created_at, const char *last_seen_at,
+                                const char *last_addr);
+/* Lists every live session. 0 or SESSION_E_IO. */
+int session_list(app_t *app, session_list_fn fn, void *ctx);
+/* Revokes a session and commits that; its WebSockets are closed with 1008 at once
+ * and its token gets 401 from then on. SESSION_E_NOT_FOUND if it is not live. */
+int session_revoke(app_t *app, int64_t session_id);
+/* Notes that a session was used now from addr (at most once a minute per
+ * session reaches the database). */
+void session_seen(app_t *app, const auth_who_t *who, const char *addr);
+/* The wire form of a session id ("s-12" for invite sessions, "h-3" for host
+ * sessions), and back (-1 when malformed). */
+void session_id_format(int64_t id, char out[24]);
+int session_id_parse(const char *s, int64_t *id);
+
+/* Exchanges a join code (an invite's, or a host pairing code, which works once)
+ * for a new session: token gets the session's token (its owner's alone) and who
+ * the identity. SESSION_E_GONE for a used or expired host code. peer is the caller's address for the
  * limiter of wrong codes; *retry_ms gets the wait when SESSION_E_LIMITED. */
 int session_join(app_t *app, const char *code, const char *peer, char token[AUTH_TOKEN_LEN + 1], auth_who_t *who,
                  int64_t *retry_ms);

@@ -1,4 +1,5 @@
 #include "store.h"
+#include "store_impl.h"
 #include "assets.h"
 #include "log.h"
 #include "json.h"
@@ -9,17 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum {
-    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
-    Q_GAME_UPSERT, Q_SCORE_UPSERT, Q_TIMER_UPSERT, Q_SETTINGS_DEL, Q_SETTING_INS, Q_GAME_DEL,
-    Q_ACTION_INS, Q_UNDO_TARGET, Q_MARK_UNDONE, Q_HISTORY,
-    Q_INVITE_INS, Q_INVITE_FIND, Q_INVITE_REVOKE, Q_INVITES_LIST,
-    Q_SESSION_INS, Q_SESSION_FIND, Q_SESSIONS_OF,
-    Q_SECRET_GET, Q_SECRET_PUT, Q_SETTINGS_ALL, Q_SETTING_PUT, Q_SETTING_DEL, Q_SETTING_GET,
-    Q_GAMES, Q_SCORES, Q_TIMERS, Q_GSETTINGS, Q_PING,
-    Q_CLOCK_UPD, Q_GAME_TIME_UPD, Q_SETTING_UPD, Q_GAME_UPD,
-    Q_COUNT
-};
 
 static const char *const store_sql[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -48,15 +38,6 @@ static const char *const store_sql[Q_COUNT] = {
                       " ORDER BY version DESC LIMIT 1",
     [Q_MARK_UNDONE] = "UPDATE actions SET undone_by = ? WHERE game_id = ? AND version = ?",
     [Q_HISTORY] = "SELECT version, at, actor, type, data, undone_by FROM actions WHERE game_id = ? ORDER BY version",
-    [Q_INVITE_INS] = "INSERT INTO invites (code, game_id, role, player_number, created_at) VALUES (?, ?, ?, ?, ?)",
-    [Q_INVITE_FIND] = "SELECT game_id, role, player_number FROM invites WHERE code = ? AND revoked_at IS NULL",
-    [Q_INVITE_REVOKE] = "UPDATE invites SET revoked_at = ? WHERE code = ? AND game_id = ? AND revoked_at IS NULL",
-    [Q_INVITES_LIST] = "SELECT code, role, player_number, created_at FROM invites WHERE game_id = ? AND revoked_at IS NULL"
-                       " ORDER BY created_at, code",
-    [Q_SESSION_INS] = "INSERT INTO sessions (token_hash, invite_code, created_at) VALUES (?, ?, ?)",
-    [Q_SESSION_FIND] = "SELECT s.id, i.game_id, i.role, i.player_number FROM sessions s JOIN invites i ON i.code = s.invite_code"
-                       " WHERE s.token_hash = ? AND i.revoked_at IS NULL",
-    [Q_SESSIONS_OF] = "SELECT id FROM sessions WHERE invite_code = ?",
     [Q_SECRET_GET] = "SELECT value FROM secrets WHERE name = ?",
     [Q_SECRET_PUT] = "INSERT OR REPLACE INTO secrets (name, value) VALUES (?, ?)",
     [Q_SETTINGS_ALL] = "SELECT key, value FROM settings ORDER BY key",
@@ -80,15 +61,8 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_SETTING_UPD] = "UPDATE game_settings SET value = ?3, type = ?4 WHERE game_id = ?1 AND key = ?2",
 };
 
-struct store {
-    sqlite3 *db;
-    sqlite3_stmt *q[Q_COUNT];
-    bool in_tx;
-    char last_error[200]; /* what failed last, for /healthz */
-    char boot[17];
-};
 
-static int store_fail(store_t *s, const char *what)
+int store_fail(store_t *s, const char *what)
 {
     snprintf(s->last_error, sizeof(s->last_error), "%s: %s", what, sqlite3_errmsg(s->db));
     log_error("database: %s", s->last_error);
@@ -101,7 +75,7 @@ const char *store_last_error(const store_t *s)
 }
 
 /* Resets a statement for reuse and returns it. */
-static sqlite3_stmt *store_q(store_t *s, int q)
+sqlite3_stmt *store_q(store_t *s, int q)
 {
     sqlite3_stmt *st = s->q[q];
     sqlite3_reset(st);
@@ -109,7 +83,7 @@ static sqlite3_stmt *store_q(store_t *s, int q)
     return st;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
     if (v)
         sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
@@ -118,7 +92,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 }
 
 /* Runs a statement that returns no rows. */
-static int store_exec(store_t *s, sqlite3_stmt *st, const char *what)
+int store_exec(store_t *s, sqlite3_stmt *st, const char *what)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -244,6 +218,10 @@ store_t *store_open(const char *path, bool sync_full, char *err, size_t errlen)
             return NULL;
         }
     }
+    if (store_grants_prepare(s, err, errlen) != 0) {
+        store_close(s);
+        return NULL;
+    }
     unsigned char raw[8];
     auth_random(raw, sizeof(raw));
     for (int i = 0; i < 8; i++)
@@ -259,6 +237,7 @@ void store_close(store_t *s)
         store_rollback(s);
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
+    store_grants_finalize(s);
     sqlite3_close(s->db);
     free(s);
 }
@@ -375,14 +354,14 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
 {
     bool same_status = prev && prev->status == g->status;
     sqlite3_stmt *st = store_q(s, same_status ? Q_GAME_UPD : Q_GAME_UPSERT);
-    bind_text(st, 1, g->id);
+    store_bind_text(st, 1, g->id);
     sqlite3_bind_int64(st, 2, g->version);
     if (!same_status)
-        bind_text(st, 3, game_status_name(g->status));
+        store_bind_text(st, 3, game_status_name(g->status));
     sqlite3_bind_int(st, 4, g->round);
     sqlite3_bind_int(st, 5, g->current_turn);
-    bind_text(st, 6, created_at);
-    bind_text(st, 7, updated_at);
+    store_bind_text(st, 6, created_at);
+    store_bind_text(st, 7, updated_at);
     sqlite3_bind_int(st, 8, g->first_player);
     sqlite3_bind_int(st, 9, g->attacker);
     sqlite3_bind_int(st, 10, g->winner);
@@ -397,21 +376,21 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
         if (prev && player_row_same(p, &prev->players[n]))
             goto clock;
         st = store_q(s, Q_SCORE_UPSERT);
-        bind_text(st, 1, g->id);
+        store_bind_text(st, 1, g->id);
         sqlite3_bind_int(st, 2, n + 1);
-        bind_text(st, 3, p->name);
-        bind_text(st, 4, p->faction);
+        store_bind_text(st, 3, p->name);
+        store_bind_text(st, 4, p->faction);
         sqlite3_bind_int(st, 5, p->primary);
         sqlite3_bind_int(st, 6, p->secondary);
         sqlite3_bind_int(st, 7, p->cp);
-        bind_text(st, 8, p->private_json[0] ? p->private_json : "{}");
+        store_bind_text(st, 8, p->private_json[0] ? p->private_json : "{}");
         if (store_exec(s, st, "save scores") != 0)
             return STORE_E_IO;
     clock:
         if (prev && clock_row_same(&p->clock, &prev->players[n].clock))
             continue;
         st = store_q(s, Q_TIMER_UPSERT);
-        bind_text(st, 1, g->id);
+        store_bind_text(st, 1, g->id);
         sqlite3_bind_int(st, 2, n + 1);
         sqlite3_bind_int64(st, 3, p->clock.remaining_ms);
         sqlite3_bind_int64(st, 4, p->clock.used_ms);
@@ -435,15 +414,15 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
             if (old && e->type == prev->settings[i].type && strcmp(e->value, prev->settings[i].value) == 0)
                 continue;
             st = store_q(s, old ? Q_SETTING_UPD : Q_SETTING_INS);
-            bind_text(st, 1, g->id);
+            store_bind_text(st, 1, g->id);
             if (old) {
-                bind_text(st, 2, e->key);
-                bind_text(st, 3, e->value);
+                store_bind_text(st, 2, e->key);
+                store_bind_text(st, 3, e->value);
                 sqlite3_bind_int(st, 4, e->type);
             } else {
                 sqlite3_bind_int(st, 2, (int)i);
-                bind_text(st, 3, e->key);
-                bind_text(st, 4, e->value);
+                store_bind_text(st, 3, e->key);
+                store_bind_text(st, 4, e->value);
                 sqlite3_bind_int(st, 5, e->type);
             }
             if (store_exec(s, st, "save settings") != 0)
@@ -452,15 +431,15 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
         return 0;
     }
     st = store_q(s, Q_SETTINGS_DEL);
-    bind_text(st, 1, g->id);
+    store_bind_text(st, 1, g->id);
     if (store_exec(s, st, "save settings") != 0)
         return STORE_E_IO;
     for (size_t i = 0; i < g->nsettings; i++) {
         st = store_q(s, Q_SETTING_INS);
-        bind_text(st, 1, g->id);
+        store_bind_text(st, 1, g->id);
         sqlite3_bind_int(st, 2, (int)i);
-        bind_text(st, 3, g->settings[i].key);
-        bind_text(st, 4, g->settings[i].value);
+        store_bind_text(st, 3, g->settings[i].key);
+        store_bind_text(st, 4, g->settings[i].value);
         sqlite3_bind_int(st, 5, g->settings[i].type);
         if (store_exec(s, st, "save settings") != 0)
             return STORE_E_IO;
@@ -475,7 +454,7 @@ int store_save_clocks(store_t *s, const game_t *g)
         if (!c->running)
             continue;
         sqlite3_stmt *st = store_q(s, Q_CLOCK_UPD);
-        bind_text(st, 1, g->id);
+        store_bind_text(st, 1, g->id);
         sqlite3_bind_int(st, 2, n + 1);
         sqlite3_bind_int64(st, 3, c->remaining_ms);
         sqlite3_bind_int64(st, 4, c->used_ms);
@@ -487,12 +466,12 @@ int store_save_clocks(store_t *s, const game_t *g)
     if (!g->game_time.running)
         return 0;
     sqlite3_stmt *st = store_q(s, Q_GAME_TIME_UPD);
-    bind_text(st, 1, g->id);
+    store_bind_text(st, 1, g->id);
     sqlite3_bind_int64(st, 2, g->game_time.ms);
     return store_exec(s, st, "save game time");
 }
 
-static void col_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
+void store_col_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
 {
     const char *v = (const char *)sqlite3_column_text(st, col);
     snprintf(out, cap, "%s", v ? v : "");
@@ -514,7 +493,7 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
     int rc;
     while ((rc = sqlite3_step(games)) == SQLITE_ROW) {
         char id[GAME_ID_MAX + 1], created[40], updated[40];
-        col_copy(games, 0, id, sizeof(id));
+        store_col_copy(games, 0, id, sizeof(id));
         if (game_init(g, id) != GAME_OK) {
             log_error("database: skipping game with a malformed id");
             continue;
@@ -525,8 +504,8 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
         g->status = stv < 0 ? GAME_PAUSED : (game_status_t)stv;
         g->round = sqlite3_column_int(games, 3);
         g->current_turn = sqlite3_column_int(games, 4);
-        col_copy(games, 5, created, sizeof(created));
-        col_copy(games, 6, updated, sizeof(updated));
+        store_col_copy(games, 5, created, sizeof(created));
+        store_col_copy(games, 6, updated, sizeof(updated));
         g->first_player = sqlite3_column_int(games, 7);
         g->attacker = sqlite3_column_int(games, 8);
         g->winner = sqlite3_column_int(games, 9);
@@ -538,24 +517,24 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
         g->game_time.since_ms = now_ms;
 
         sqlite3_stmt *st = store_q(s, Q_SCORES);
-        bind_text(st, 1, id);
+        store_bind_text(st, 1, id);
         game_str_t notes[2] = {{NULL, 0}, {NULL, 0}};
         while (sqlite3_step(st) == SQLITE_ROW) {
             int n = sqlite3_column_int(st, 0);
             if (n < 1 || n > 2)
                 continue;
             game_player_t *p = &g->players[n - 1];
-            col_copy(st, 1, p->name, sizeof(p->name));
-            col_copy(st, 2, p->faction, sizeof(p->faction));
+            store_col_copy(st, 1, p->name, sizeof(p->name));
+            store_col_copy(st, 2, p->faction, sizeof(p->faction));
             p->primary = sqlite3_column_int(st, 3);
             p->secondary = sqlite3_column_int(st, 4);
             p->cp = sqlite3_column_int(st, 5);
-            col_copy(st, 6, t->notes[n - 1], sizeof(t->notes[n - 1]));
+            store_col_copy(st, 6, t->notes[n - 1], sizeof(t->notes[n - 1]));
             notes[n - 1] = (game_str_t){t->notes[n - 1], strlen(t->notes[n - 1])};
         }
         sqlite3_reset(st);
         st = store_q(s, Q_TIMERS);
-        bind_text(st, 1, id);
+        store_bind_text(st, 1, id);
         while (sqlite3_step(st) == SQLITE_ROW) {
             int n = sqlite3_column_int(st, 0);
             if (n < 1 || n > 2)
@@ -569,11 +548,11 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
         }
         sqlite3_reset(st);
         st = store_q(s, Q_GSETTINGS);
-        bind_text(st, 1, id);
+        store_bind_text(st, 1, id);
         size_t n = 0;
         while (n < GAME_SETTINGS_MAX && sqlite3_step(st) == SQLITE_ROW) {
-            col_copy(st, 0, t->keys[n], sizeof(t->keys[n]));
-            col_copy(st, 1, t->values[n], sizeof(t->values[n]));
+            store_col_copy(st, 0, t->keys[n], sizeof(t->keys[n]));
+            store_col_copy(st, 1, t->values[n], sizeof(t->values[n]));
             t->items[n] = (game_setting_in_t){{t->keys[n], strlen(t->keys[n])}, {t->values[n], strlen(t->values[n])},
                                               (game_vtype_t)sqlite3_column_int(st, 2)};
             n++;
@@ -603,7 +582,7 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
 int store_delete_game(store_t *s, const char *game_id)
 {
     sqlite3_stmt *st = store_q(s, Q_GAME_DEL);
-    bind_text(st, 1, game_id);
+    store_bind_text(st, 1, game_id);
     if (store_exec(s, st, "delete game") != 0)
         return STORE_E_IO;
     return sqlite3_changes(s->db) ? 0 : STORE_E_NOT_FOUND;
@@ -612,29 +591,29 @@ int store_delete_game(store_t *s, const char *game_id)
 int store_log_action(store_t *s, const store_action_t *a)
 {
     sqlite3_stmt *st = store_q(s, Q_ACTION_INS);
-    bind_text(st, 1, a->game_id);
+    store_bind_text(st, 1, a->game_id);
     sqlite3_bind_int64(st, 2, a->version);
-    bind_text(st, 3, a->at);
+    store_bind_text(st, 3, a->at);
     sqlite3_bind_int64(st, 4, a->mono_ms);
-    bind_text(st, 5, s->boot);
-    bind_text(st, 6, a->actor);
-    bind_text(st, 7, a->type);
-    bind_text(st, 8, a->data ? a->data : "{}");
-    bind_text(st, 9, a->before);
+    store_bind_text(st, 5, s->boot);
+    store_bind_text(st, 6, a->actor);
+    store_bind_text(st, 7, a->type);
+    store_bind_text(st, 8, a->data ? a->data : "{}");
+    store_bind_text(st, 9, a->before);
     return store_exec(s, st, "log action");
 }
 
 int store_undo_target(store_t *s, const char *game_id, store_undo_t *out)
 {
     sqlite3_stmt *st = store_q(s, Q_UNDO_TARGET);
-    bind_text(st, 1, game_id);
+    store_bind_text(st, 1, game_id);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
         return rc == SQLITE_DONE ? STORE_E_NOT_FOUND : store_fail(s, "find undo target");
     }
     out->version = sqlite3_column_int64(st, 0);
-    col_copy(st, 1, out->actor, sizeof(out->actor));
+    store_col_copy(st, 1, out->actor, sizeof(out->actor));
     const char *boot = (const char *)sqlite3_column_text(st, 3);
     out->mono_ms = boot && strcmp(boot, s->boot) == 0 ? sqlite3_column_int64(st, 2) : -1;
     buf_init(&out->before);
@@ -648,7 +627,7 @@ int store_mark_undone(store_t *s, const char *game_id, int64_t version, int64_t 
 {
     sqlite3_stmt *st = store_q(s, Q_MARK_UNDONE);
     sqlite3_bind_int64(st, 1, undo_version);
-    bind_text(st, 2, game_id);
+    store_bind_text(st, 2, game_id);
     sqlite3_bind_int64(st, 3, version);
     return store_exec(s, st, "mark undone");
 }
@@ -656,7 +635,7 @@ int store_mark_undone(store_t *s, const char *game_id, int64_t version, int64_t 
 int store_history(store_t *s, const char *game_id, store_history_fn fn, void *ctx)
 {
     sqlite3_stmt *st = store_q(s, Q_HISTORY);
-    bind_text(st, 1, game_id);
+    store_bind_text(st, 1, game_id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
@@ -666,119 +645,20 @@ int store_history(store_t *s, const char *game_id, store_history_fn fn, void *ct
     return rc == SQLITE_DONE ? 0 : store_fail(s, "history");
 }
 
-int store_invite_create(store_t *s, const char *code, const char *game_id, auth_role_t role, int player, const char *at)
-{
-    sqlite3_stmt *st = store_q(s, Q_INVITE_INS);
-    bind_text(st, 1, code);
-    bind_text(st, 2, game_id);
-    bind_text(st, 3, auth_role_name(role));
-    sqlite3_bind_int(st, 4, player);
-    bind_text(st, 5, at);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_CONSTRAINT)
-        return STORE_E_EXISTS;
-    return rc == SQLITE_DONE ? 0 : store_fail(s, "create invite");
-}
 
-int store_invite_find(store_t *s, const char *code, auth_who_t *who)
-{
-    sqlite3_stmt *st = store_q(s, Q_INVITE_FIND);
-    bind_text(st, 1, code);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        memset(who, 0, sizeof(*who));
-        col_copy(st, 0, who->game_id, sizeof(who->game_id));
-        const char *role = (const char *)sqlite3_column_text(st, 1);
-        if (role == NULL || auth_role_parse(role, &who->role) != 0)
-            who->role = AUTH_NONE;
-        who->player = sqlite3_column_int(st, 2);
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return who->role == AUTH_NONE ? STORE_E_NOT_FOUND : 0;
-    return rc == SQLITE_DONE ? STORE_E_NOT_FOUND : store_fail(s, "find invite");
-}
 
-int store_invite_revoke(store_t *s, const char *game_id, const char *code, const char *at)
-{
-    sqlite3_stmt *st = store_q(s, Q_INVITE_REVOKE);
-    bind_text(st, 1, at);
-    bind_text(st, 2, code);
-    bind_text(st, 3, game_id);
-    if (store_exec(s, st, "revoke invite") != 0)
-        return STORE_E_IO;
-    return sqlite3_changes(s->db) ? 0 : STORE_E_NOT_FOUND;
-}
 
-int store_invites_list(store_t *s, const char *game_id, store_invite_fn fn, void *ctx)
-{
-    sqlite3_stmt *st = store_q(s, Q_INVITES_LIST);
-    bind_text(st, 1, game_id);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        auth_role_t role = AUTH_NONE;
-        const char *r = (const char *)sqlite3_column_text(st, 1);
-        if (r)
-            auth_role_parse(r, &role);
-        fn(ctx, (const char *)sqlite3_column_text(st, 0), role, sqlite3_column_int(st, 2), (const char *)sqlite3_column_text(st, 3));
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : store_fail(s, "list invites");
-}
 
-int store_session_create(store_t *s, const char *token_hash, const char *code, const char *at, int64_t *id)
-{
-    sqlite3_stmt *st = store_q(s, Q_SESSION_INS);
-    bind_text(st, 1, token_hash);
-    bind_text(st, 2, code);
-    bind_text(st, 3, at);
-    if (store_exec(s, st, "create session") != 0)
-        return STORE_E_IO;
-    *id = sqlite3_last_insert_rowid(s->db);
-    return 0;
-}
 
-int store_session_find(store_t *s, const char *token_hash, auth_who_t *who)
-{
-    sqlite3_stmt *st = store_q(s, Q_SESSION_FIND);
-    bind_text(st, 1, token_hash);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        memset(who, 0, sizeof(*who));
-        who->session_id = sqlite3_column_int64(st, 0);
-        col_copy(st, 1, who->game_id, sizeof(who->game_id));
-        const char *role = (const char *)sqlite3_column_text(st, 2);
-        if (role == NULL || auth_role_parse(role, &who->role) != 0)
-            who->role = AUTH_NONE;
-        who->player = sqlite3_column_int(st, 3);
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return who->role == AUTH_NONE ? STORE_E_NOT_FOUND : 0;
-    return rc == SQLITE_DONE ? STORE_E_NOT_FOUND : store_fail(s, "find session");
-}
 
-int store_sessions_of_invite(store_t *s, const char *code, int64_t *ids, int max, int *n)
-{
-    sqlite3_stmt *st = store_q(s, Q_SESSIONS_OF);
-    bind_text(st, 1, code);
-    int rc;
-    *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (*n < max)
-            ids[(*n)++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : store_fail(s, "list sessions");
-}
 
 int store_secret_get(store_t *s, const char *name, char *out, size_t cap)
 {
     sqlite3_stmt *st = store_q(s, Q_SECRET_GET);
-    bind_text(st, 1, name);
+    store_bind_text(st, 1, name);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        col_copy(st, 0, out, cap);
+        store_col_copy(st, 0, out, cap);
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
         return 0;
@@ -788,8 +668,8 @@ int store_secret_get(store_t *s, const char *name, char *out, size_t cap)
 int store_secret_put(store_t *s, const char *name, const char *value)
 {
     sqlite3_stmt *st = store_q(s, Q_SECRET_PUT);
-    bind_text(st, 1, name);
-    bind_text(st, 2, value);
+    store_bind_text(st, 1, name);
+    store_bind_text(st, 2, value);
     return store_exec(s, st, "write secret");
 }
 
@@ -814,19 +694,19 @@ int store_settings_json(store_t *s, buf_t *out)
 int store_setting_put(store_t *s, const char *key, const char *value)
 {
     sqlite3_stmt *st = store_q(s, value ? Q_SETTING_PUT : Q_SETTING_DEL);
-    bind_text(st, 1, key);
+    store_bind_text(st, 1, key);
     if (value)
-        bind_text(st, 2, value);
+        store_bind_text(st, 2, value);
     return store_exec(s, st, "write setting");
 }
 
 int store_setting_get(store_t *s, const char *key, char *out, size_t cap)
 {
     sqlite3_stmt *st = store_q(s, Q_SETTING_GET);
-    bind_text(st, 1, key);
+    store_bind_text(st, 1, key);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        col_copy(st, 0, out, cap);
+        store_col_copy(st, 0, out, cap);
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
         return 0;

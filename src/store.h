@@ -21,6 +21,7 @@
 #define STORE_E_IO (-1)        /* SQLite failed (disk, corruption, ...) */
 #define STORE_E_NOT_FOUND (-2)
 #define STORE_E_EXISTS (-3)
+#define STORE_E_GONE (-4)      /* a one-time code already used, or expired */
 
 typedef struct store store_t;
 
@@ -118,6 +119,26 @@ int store_session_create(store_t *s, const char *token_hash, const char *code, c
 int store_session_find(store_t *s, const char *token_hash, auth_who_t *who);
 /* Row ids of the sessions made from an invite (to close their connections). */
 int store_sessions_of_invite(store_t *s, const char *code, int64_t *ids, int max, int *n);
+
+/* Host pairing (store_grants.c): one-time codes that expire at expires_ms (wall
+ * clock), and the host sessions made from them. Host session ids are negative. */
+int store_host_invite_create(store_t *s, const char *code, const char *at, int64_t expires_ms);
+/* Reads a host code: 0 when it may be used now, STORE_E_NOT_FOUND if there is no
+ * such code, STORE_E_GONE if it was used or has expired. Writes nothing. */
+int store_host_invite_check(store_t *s, const char *code, int64_t now_ms);
+/* Marks a host code used (STORE_E_GONE if it already was). */
+int store_host_invite_use(store_t *s, const char *code, const char *at);
+/* Creates a host session; *id gets its (negative) id. */
+int store_host_session_create(store_t *s, const char *token_hash, const char *code, const char *at, int64_t *id);
+/* Called for each live session: who (role, game, player, session_id), when it
+ * was made, last seen (or NULL) and the address it last came from (or NULL). */
+typedef void (*store_session_fn)(void *ctx, const auth_who_t *who, const char *created_at, const char *last_seen_at,
+                                 const char *last_addr);
+int store_sessions_list(store_t *s, store_session_fn fn, void *ctx);
+/* Revokes a live session (either kind). STORE_E_NOT_FOUND if none. */
+int store_session_revoke(store_t *s, int64_t id, const char *at);
+/* Records when and from where a session was last seen. */
+int store_session_seen(store_t *s, int64_t id, const char *at, const char *addr);
 
 /* Secrets (the host token hash) and server settings. */
 int store_secret_get(store_t *s, const char *name, char *out, size_t cap);

@@ -27,6 +27,7 @@ function oldDatabase(v) {
   sql += `PRAGMA user_version = ${v};\n`;
   sql += `INSERT INTO game_state (game_id, version, status, round, current_turn, created_at, updated_at)
           VALUES ('old-game', 7, 'active', 2, 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:10:00.000Z');
+          ${v >= 2 ? "UPDATE game_state SET first_player = 1, game_time_running = 1 WHERE game_id = 'old-game';" : ''}
           INSERT INTO scores (game_id, player_number, name, primary_vp, secondary_vp, cp) VALUES
             ('old-game', 1, 'Ana', 10, 4, 3), ('old-game', 2, 'Ben', 5, 4, 1);
           INSERT INTO timers (game_id, player_number, remaining_ms, used_ms, running) VALUES

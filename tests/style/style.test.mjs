@@ -1,6 +1,7 @@
 // The build guards the style (STYLE.md habits 1 and 11):
 //  - no cycle in the graph of modules, where src/X.c and src/X.h are module X
-//    and each #include "Y.h" is an edge X -> Y;
+//    (and a part of a large module, src/X_part.c or .h, belongs to X) and each
+//    #include "Y.h" is an edge X -> Y;
 //  - core depends on game, store and view (and the utility rooms) only;
 //  - every symbol an object of src/ exports carries its module's prefix.
 //
@@ -17,17 +18,25 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SRC = join(ROOT, 'src');
 const OBJ = join(ROOT, process.env.STYLE_OBJ_DIR || 'build/host/obj');
 
+/** The module a file of src/ belongs to: X for X.c and X.h, and for X_part.c when X.h exists. */
+export function moduleOf(dir, base) {
+  const first = base.split('_')[0];
+  return first !== base && existsSync(join(dir, first + '.h')) ? first : base;
+}
+
 /** module -> Set of modules it includes (headers of src/ only). */
 export function includeGraph(dir) {
   const g = new Map();
   for (const f of readdirSync(dir)) {
     const m = /^(.+)\.(c|h)$/.exec(f);
     if (!m) continue;
-    const mod = m[1];
+    const mod = moduleOf(dir, m[1]);
     if (!g.has(mod)) g.set(mod, new Set());
     for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
       const inc = /^\s*#\s*include\s+"([^"]+)\.h"/.exec(line);
-      if (inc && inc[1] !== mod && existsSync(join(dir, inc[1] + '.h'))) g.get(mod).add(inc[1]);
+      if (!inc || !existsSync(join(dir, inc[1] + '.h'))) continue;
+      const to = moduleOf(dir, inc[1]);
+      if (to !== mod) g.get(mod).add(to);
     }
   }
   return g;
@@ -86,8 +95,9 @@ test('every exported symbol carries its module prefix', { skip: !existsSync(OBJ)
   const bad = [];
   for (const f of readdirSync(OBJ).filter((x) => x.endsWith('.o')).sort()) {
     const mod = f.slice(0, -2);
-    // A generated file of a module (assets_data) exports under the module's prefix.
-    const prefix = (mod.endsWith('_data') ? mod.slice(0, -5) : mod) + '_';
+    // A part of a module (store_grants) or a generated file of one (assets_data)
+    // exports under the module's prefix.
+    const prefix = moduleOf(SRC, mod) + '_';
     const out = execFileSync('nm', ['-g', '--defined-only', join(OBJ, f)], { encoding: 'utf8' });
     for (const line of out.split('\n')) {
       const sym = line.trim().split(/\s+/)[2];

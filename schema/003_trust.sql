@@ -1,0 +1,25 @@
+-- Migration 3: host pairing and sessions that can be listed and revoked one by
+-- one (PROTOCOL.md sections 3 and 10).
+
+-- One-time host pairing codes, valid for five minutes.
+CREATE TABLE host_invites (
+    code       TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL, -- wall clock, ms since the epoch
+    used_at    TEXT
+);
+
+-- Host sessions made from those codes; the host token itself is not a session.
+CREATE TABLE host_sessions (
+    id           INTEGER PRIMARY KEY,
+    token_hash   TEXT NOT NULL UNIQUE,
+    invite_code  TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    revoked_at   TEXT,
+    last_seen_at TEXT,
+    last_addr    TEXT
+);
+
+ALTER TABLE sessions ADD COLUMN revoked_at TEXT;
+ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+ALTER TABLE sessions ADD COLUMN last_addr TEXT;

@@ -1,0 +1,56 @@
+/* The inside of the store, shared by its two files: store.c (games, the log,
+ * settings, secrets, transactions) and store_grants.c (invites, host pairing
+ * codes and sessions). Nothing outside the store includes this. */
+#ifndef STATE_STORE_IMPL_H
+#define STATE_STORE_IMPL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store.h"
+
+/* Statements of store.c, prepared once at open. */
+enum {
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
+    Q_GAME_UPSERT, Q_SCORE_UPSERT, Q_TIMER_UPSERT, Q_SETTINGS_DEL, Q_SETTING_INS, Q_GAME_DEL,
+    Q_ACTION_INS, Q_UNDO_TARGET, Q_MARK_UNDONE, Q_HISTORY,
+    Q_SECRET_GET, Q_SECRET_PUT, Q_SETTINGS_ALL, Q_SETTING_PUT, Q_SETTING_DEL, Q_SETTING_GET,
+    Q_GAMES, Q_SCORES, Q_TIMERS, Q_GSETTINGS, Q_PING,
+    Q_CLOCK_UPD, Q_GAME_TIME_UPD, Q_SETTING_UPD, Q_GAME_UPD,
+    Q_COUNT
+};
+
+/* Statements of store_grants.c. */
+enum {
+    G_INVITE_INS, G_INVITE_FIND, G_INVITE_REVOKE, G_INVITES_LIST,
+    G_SESSION_INS, G_SESSION_FIND, G_SESSIONS_OF,
+    G_HOST_INVITE_INS, G_HOST_INVITE_GET, G_HOST_INVITE_USE, G_HOST_SESSION_INS, G_HOST_SESSION_FIND,
+    G_SESSIONS_LIST, G_SESSION_REVOKE, G_HOST_SESSION_REVOKE, G_SESSION_SEEN, G_HOST_SESSION_SEEN,
+    G_COUNT
+};
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    sqlite3_stmt *g[G_COUNT];
+    bool in_tx;
+    char last_error[200]; /* what failed last, for /healthz */
+    char boot[17];
+};
+
+/* Records what failed (for store_last_error and the log); returns STORE_E_IO. */
+int store_fail(store_t *s, const char *what);
+/* A statement of store.c, reset and unbound. */
+sqlite3_stmt *store_q(store_t *s, int q);
+/* Runs a statement that returns no rows; 0 or STORE_E_IO. */
+int store_exec(store_t *s, sqlite3_stmt *st, const char *what);
+/* Binds text, or NULL for a NULL pointer. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Copies a text column ("" for NULL). */
+void store_col_copy(sqlite3_stmt *st, int col, char *out, size_t cap);
+/* Prepares and finalizes store_grants.c's statements. */
+int store_grants_prepare(store_t *s, char *err, size_t errlen);
+void store_grants_finalize(store_t *s);
+
+#endif
