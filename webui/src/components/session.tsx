@@ -62,7 +62,13 @@ export function SessionGate(props: { kind: GateKind; code?: string; children: (s
     tryJoin();
     return () => clearTimeout(retry);
   }, [session]);
-  if (!session) return error ? <div class="overlay-error">{error}</div> : null;
+  if (!session)
+    return error ? (
+      <main class="overlay-error">
+        <h1 class="sr">Scoreboard</h1>
+        {error}
+      </main>
+    ) : null;
   const lost = () => {
     if (kind === 'overlay') {
       if (own) saveOverlaySession(code, null);

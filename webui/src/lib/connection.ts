@@ -47,6 +47,8 @@ export class Connection {
   private unlisten: (() => void)[] = [];
   private gamesFn: ((list: GameSummary[]) => void) | null = null;
   private isHost = false;
+  /** Id of the last subscribe_games sent: its refusal (an older server) is not the user's business. */
+  private gamesReq = '';
 
   constructor(private readonly opts: ConnectionOptions) {}
 
@@ -95,12 +97,17 @@ export class Connection {
    */
   watchGames(fn: (list: GameSummary[]) => void): () => void {
     this.gamesFn = fn;
-    if (this.isOpen() && this.isHost) this.send({ type: 'subscribe_games', id: 'g-' + ++this.seq });
+    if (this.isOpen() && this.isHost) this.subscribeGames();
     return () => {
       if (this.gamesFn !== fn) return;
       this.gamesFn = null;
       if (this.isOpen()) this.send({ type: 'unsubscribe_games' });
     };
+  }
+
+  private subscribeGames(): void {
+    this.gamesReq = 'g-' + ++this.seq;
+    this.send({ type: 'subscribe_games', id: this.gamesReq });
   }
 
   isOpen(): boolean {
@@ -185,6 +192,7 @@ export class Connection {
       const now = mono();
       if (msg.type === 'heartbeat') return this.onHeartbeat(msg, now);
       if (msg.type === 'connect') this.onConnect(msg);
+      if (msg.type === 'error' && this.gamesReq && msg.data && msg.data.ref === this.gamesReq) return;
       if (msg.type === 'games') {
         const list = gamesOf(msg);
         if (list && this.gamesFn) this.gamesFn(list);
@@ -217,7 +225,7 @@ export class Connection {
     this.isHost = d.role === 'host';
     const gameId = this.isHost ? s.gameId : d.game_id || s.gameId;
     if (gameId) this.send({ type: 'subscribe', game_id: gameId });
-    if (this.isHost && this.gamesFn) this.send({ type: 'subscribe_games', id: 'g-' + ++this.seq });
+    if (this.isHost && this.gamesFn) this.subscribeGames();
   }
 
   private checkAuth(refused: boolean): void {

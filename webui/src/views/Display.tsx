@@ -78,6 +78,7 @@ function Display({ token, onDenied }: { token: string | null; onDenied: () => vo
       <main class="display-view empty" data-testid="display-view">
         <header class="display-top">
           <StatusDot s={s} />
+          <h1 class="topbar-label muted">State Server</h1>
         </header>
         <p class="lead center">{s.gameId ? 'Loading the game…' : 'No game yet. Create one in the host panel (/host).'}</p>
       </main>
@@ -97,7 +98,7 @@ function Display({ token, onDenied }: { token: string | null; onDenied: () => vo
     <main class={'display-view' + (waiting.length ? ' with-qr' : '') + (obsCorner && wifi ? ' corner2' : '')} data-testid="display-view">
       <header class="display-top">
         <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
-        {obsCorner ? null : <span class="muted">State Server</span>}
+        <h1 class={obsCorner ? 'sr' : 'topbar-label muted'}>State Server</h1>
       </header>
       <Board g={g} sync={conn.sync} change={s.lastChange} size="tv" />
       {waiting.length ? (

@@ -47,7 +47,8 @@ function Overlay(props: { session: Session; lost: () => void }) {
     );
   };
   return (
-    <div class="overlay" data-testid="overlay">
+    <main class="overlay" data-testid="overlay">
+      <h1 class="sr">Scoreboard</h1>
       <div class="ov-bar">
         {side(1)}
         <div class="ov-mid">
@@ -56,6 +57,6 @@ function Overlay(props: { session: Session; lost: () => void }) {
         </div>
         {side(2)}
       </div>
-    </div>
+    </main>
   );
 }

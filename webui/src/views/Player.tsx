@@ -43,6 +43,7 @@ function Player(props: { session: Session; lost: () => void }) {
     return (
       <main class="page narrow">
         <header class="topbar">
+          <h1 class="sr">Your game</h1>
           <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
         </header>
         <p class="lead center" role="status">
@@ -61,9 +62,9 @@ function Player(props: { session: Session; lost: () => void }) {
     <main class={'player-view p' + me + (myTurn ? ' my-turn' : '')} data-testid="player-view">
       <header class="topbar">
         <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
-        <div class="headline small" data-testid="headline">
+        <h1 class="headline small" data-testid="headline">
           {statusLine(g, me)}
-        </div>
+        </h1>
         <ThemeToggle />
       </header>
 

@@ -19,7 +19,7 @@ function Watch(props: { session: Session; lost: () => void }) {
     <main class={'watch-view' + (wide ? ' wide' : '')} data-testid="watch-view">
       <header class="topbar">
         <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
-        <span class="muted small">Watching</span>
+        <h1 class="topbar-label muted small">Watching</h1>
         <ThemeToggle />
       </header>
       {s.game ? (
