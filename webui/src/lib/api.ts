@@ -1,7 +1,7 @@
 // REST calls to the same origin. Errors come back as ApiError with the
 // server's code ({"error": {"code", "message"}}) and the HTTP status.
 
-import type { GameState, GameSummary, HistoryEntry, Invite, JoinReply } from './protocol';
+import type { GameState, HistoryEntry, Invite, JoinReply } from './protocol';
 
 export class ApiError extends Error {
   constructor(
@@ -72,7 +72,6 @@ const enc = encodeURIComponent;
 
 export const api = {
   join: (code: string) => call<JoinReply>('POST', '/api/join', { body: { code } }),
-  listGames: async (token: string | null): Promise<GameSummary[]> => (await call<{ games: GameSummary[] }>('GET', '/api/games', { token })).games,
   getGame: (id: string, token: string | null) => call<GameState>('GET', '/api/games/' + enc(id), { token }),
   createGame: (token: string | null, body: unknown) => call<GameState>('POST', '/api/games', { token, body }),
   deleteGame: (id: string, token: string | null) => call<void>('DELETE', '/api/games/' + enc(id), { token }),

@@ -13,9 +13,6 @@ import { Qr, StatusDot, Toast, initialState, useConnection } from '../components
 import { WifiQr, useWifi } from '../components/wifi';
 import { step } from '../lib/wifi';
 
-/** Without a pushed list, how often the big screen asks for one (see components/gamelist.ts). */
-const POLL_MS = 8000;
-
 export function DisplayView() {
   const [auth, submit, signOut] = useHostAuth();
   if (auth.state === 'checking') return <main class="display-view" />;
@@ -50,7 +47,7 @@ function Display({ token, onDenied }: { token: string | null; onDenied: () => vo
 
   // Without ?game=, follow the most recently updated game (the list comes newest
   // first), but never switch away from one that is being played.
-  const games = useGameList(conn, token, POLL_MS);
+  const games = useGameList(conn);
   useEffect(() => {
     if (pinned || !games || !games.length) return;
     const id = games[0].game_id;

@@ -12,9 +12,6 @@ import { GameControls } from './host/GameControls';
 import { GamesCard } from './host/GamesCard';
 import { NewGame } from './host/NewGame';
 
-/** Without a pushed list, how often the panel asks for one (see components/gamelist.ts). */
-const POLL_MS = 15000;
-
 export function HostView() {
   const [auth, submit, signOut] = useHostAuth();
   if (auth.state === 'checking') return <main class="page" />;
@@ -46,7 +43,7 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null; onD
     probeAuth: () => probeHost(token).then((r) => r === 'denied'),
     onDenied: props.onDenied,
   });
-  const games = useGameList(conn, token, POLL_MS);
+  const games = useGameList(conn);
   const [creating, setCreating] = useState(false);
 
   const select = (id: string | null) => {
