@@ -18,7 +18,7 @@ OUT     := $(if $(filter host,$(ARCH)),build/state-server,build/$(ARCH)/state-se
 H2O     := $(BUILD)/h2o
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-CFLAGS_WARN := -Wall -Wextra -Werror
+CFLAGS_WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(CFLAGS_WARN) -Isrc -I$(BUILD)/gen \
            -isystem $(H2O)/include -isystem build/src/h2o/deps/picotls/include \
@@ -52,7 +52,7 @@ webui: webui/dist/index.html
 
 build/tools/embed: src/tools/embed.c
 	@mkdir -p $(@D)
-	cc -O2 -Wall -Wextra -Werror -o $@ $< -lz
+	cc -O2 $(CFLAGS_WARN) -o $@ $< -lz
 
 $(BUILD)/gen/assets_data.c: build/tools/embed $(if $(filter webui/dist,$(WEBDIR)),webui/dist/index.html) $(wildcard assets/placeholder/*) $(wildcard schema/*.sql)
 	@mkdir -p $(@D)
@@ -84,4 +84,4 @@ run: $(OUT)
 -include bench/bench.mk
 
 clean:
-	rm -rf build/host build/state-server build/tools build/test build/fuzz
+	rm -rf build/host build/state-server build/tools build/test build/test-clang build/fuzz

@@ -1,13 +1,15 @@
 #include "api.h"
+#include "change.h"
 #include "core.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
-#include "metrics.h"
 #include "now.h"
 #include "proto.h"
 #include "qr.h"
+#include "session.h"
 #include "store.h"
+#include "wire.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,27 +17,13 @@
 #define API_MAX_TOKENS 1024
 #define API_MAX_SEGMENTS 6
 
-static int api_status(proto_err_t e)
-{
-    switch (e) {
-    case PROTO_E_UNAUTHORIZED: return 401;
-    case PROTO_E_FORBIDDEN: return 403;
-    case PROTO_E_NOT_FOUND: return 404;
-    case PROTO_E_CONFLICT:
-    case PROTO_E_INVALID_STATE: return 409;
-    case PROTO_E_RATE_LIMITED: return 429;
-    case PROTO_E_TOO_LARGE: return 413;
-    case PROTO_E_INTERNAL: return 500;
-    case PROTO_E_SERVICE: return 503;
-    default: return 400;
-    }
-}
+static app_t *api_app; /* for the error counters; the server has one app */
 
 /* Every API error leaves through here. */
-static void api_error(h2o_req_t *req, proto_err_t e, const char *message)
+static void api_error(h2o_req_t *req, wire_err_t e, const char *message)
 {
-    metrics.errors[e]++;
-    http_send_error(req, api_status(e), proto_error_names[e], message);
+    api_app->metrics.errors[e]++;
+    http_send_error(req, wire_http_status(e), wire_error_names[e], message);
 }
 
 static void api_json(h2o_req_t *req, int status, buf_t *b)
@@ -46,7 +34,7 @@ static void api_json(h2o_req_t *req, int status, buf_t *b)
 static void api_method_not_allowed(h2o_req_t *req, const char *allow)
 {
     http_header(req, "allow", allow);
-    metrics.errors[PROTO_E_BAD_MESSAGE]++;
+    api_app->metrics.errors[WIRE_E_BAD_MESSAGE]++;
     http_send_error(req, 405, "bad_message", "method not allowed");
 }
 
@@ -63,8 +51,8 @@ static bool api_who(app_t *app, h2o_req_t *req, auth_who_t *who)
     memset(who, 0, sizeof(*who));
     char token[160];
     if (http_bearer(req, token, sizeof(token))) {
-        if (proto_who_from_token(app, token, who) != 0) {
-            api_error(req, PROTO_E_UNAUTHORIZED, "invalid or revoked token");
+        if (session_who(app, token, who) != 0) {
+            api_error(req, WIRE_E_UNAUTHORIZED, "invalid or revoked token");
             return false;
         }
         return true;
@@ -78,7 +66,7 @@ static bool api_require_host(h2o_req_t *req, const auth_who_t *who)
 {
     if (who->role == AUTH_HOST)
         return true;
-    api_error(req, who->role == AUTH_NONE ? PROTO_E_UNAUTHORIZED : PROTO_E_FORBIDDEN,
+    api_error(req, who->role == AUTH_NONE ? WIRE_E_UNAUTHORIZED : WIRE_E_FORBIDDEN,
               who->role == AUTH_NONE ? "host token required" : "only the host may do this");
     return false;
 }
@@ -89,7 +77,7 @@ static bool api_require_read(h2o_req_t *req, const auth_who_t *who, const char *
         return true;
     if ((who->role == AUTH_PLAYER || who->role == AUTH_OBSERVER) && strcmp(who->game_id, game_id) == 0)
         return true;
-    api_error(req, who->role == AUTH_NONE ? PROTO_E_UNAUTHORIZED : PROTO_E_FORBIDDEN,
+    api_error(req, who->role == AUTH_NONE ? WIRE_E_UNAUTHORIZED : WIRE_E_FORBIDDEN,
               who->role == AUTH_NONE ? "a token is required" : "this token belongs to another game");
     return false;
 }
@@ -98,17 +86,17 @@ static bool api_require_read(h2o_req_t *req, const auth_who_t *who, const char *
 static int api_body(h2o_req_t *req, json_doc_t *d, jsmntok_t *toks)
 {
     if (req->entity.len > API_MAX_BODY) {
-        api_error(req, PROTO_E_TOO_LARGE, "request body over 16 KiB");
+        api_error(req, WIRE_E_TOO_LARGE, "request body over 16 KiB");
         return -1;
     }
     const char *body = req->entity.base ? req->entity.base : "";
     int rc = json_parse(d, body, req->entity.len, toks, API_MAX_TOKENS);
     if (rc != 0) {
-        api_error(req, PROTO_E_BAD_JSON, req->entity.len == 0 ? "a JSON body is required" : "body is not valid JSON");
+        api_error(req, WIRE_E_BAD_JSON, req->entity.len == 0 ? "a JSON body is required" : "body is not valid JSON");
         return -1;
     }
     if (json_type(d, 0) != JSON_OBJECT) {
-        api_error(req, PROTO_E_BAD_MESSAGE, "body must be a JSON object");
+        api_error(req, WIRE_E_BAD_MESSAGE, "body must be a JSON object");
         return -1;
     }
     return 0;
@@ -116,14 +104,9 @@ static int api_body(h2o_req_t *req, json_doc_t *d, jsmntok_t *toks)
 
 static void api_game_state(app_t *app, h2o_req_t *req, const auth_who_t *who, const char *game_id, int status)
 {
-    view_t v = VIEW_OBSERVER;
-    if (who->role == AUTH_HOST)
-        v = VIEW_HOST;
-    else if (who->role == AUTH_PLAYER)
-        v = who->player == 1 ? VIEW_P1 : VIEW_P2;
     buf_t b;
     buf_init(&b);
-    core_render(app->core, game_id, v, &b);
+    proto_render(app, game_id, change_view(who, game_id), &b);
     api_json(req, status, &b);
     buf_free(&b);
 }
@@ -132,7 +115,7 @@ static void api_game_state(app_t *app, h2o_req_t *req, const auth_who_t *who, co
 static int api_commit(app_t *app, h2o_req_t *req)
 {
     if (core_flush(app->core) != 0) {
-        api_error(req, PROTO_E_INTERNAL, "the change could not be saved");
+        api_error(req, WIRE_E_INTERNAL, "the change could not be saved");
         return -1;
     }
     return 0;
@@ -233,11 +216,11 @@ static void api_create_game(app_t *app, h2o_req_t *req, const auth_who_t *who)
     int t = json_get(&d, 0, "game_id");
     if (t >= 0) {
         if (json_str(&d, t, id, sizeof(id)) <= 0) {
-            api_error(req, PROTO_E_BAD_MESSAGE, "game_id: 1 to 40 characters of A-Z a-z 0-9 . _ -");
+            api_error(req, WIRE_E_BAD_MESSAGE, "game_id: 1 to 40 characters of A-Z a-z 0-9 . _ -");
             return;
         }
         if (core_game(app->core, id) != NULL) {
-            api_error(req, PROTO_E_CONFLICT, "a game with this game_id exists");
+            api_error(req, WIRE_E_CONFLICT, "a game with this game_id exists");
             return;
         }
     } else {
@@ -252,18 +235,18 @@ static void api_create_game(app_t *app, h2o_req_t *req, const auth_who_t *who)
     char msg[128];
     if (api_parse_new_game(&d, &state, msg, sizeof(msg)) != 0) {
         buf_free(&state);
-        api_error(req, PROTO_E_BAD_MESSAGE, msg);
+        api_error(req, WIRE_E_BAD_MESSAGE, msg);
         return;
     }
     jsmntok_t stoks[API_MAX_TOKENS];
     json_doc_t sd;
-    proto_result_t res;
+    change_result_t res;
     if (json_parse(&sd, state.data, state.len, stoks, API_MAX_TOKENS) != 0) {
         buf_free(&state);
-        api_error(req, PROTO_E_BAD_MESSAGE, "body has too many JSON values");
+        api_error(req, WIRE_E_BAD_MESSAGE, "body has too many JSON values");
         return;
     }
-    int rc = proto_replace(app, who, id, &sd, 0, NULL, NULL, &res);
+    int rc = change_replace(app->core, who, id, &sd, 0, NULL, NULL, &res);
     buf_free(&state);
     if (rc != 0) {
         /* Field names of the built state map back to the body's. */
@@ -293,7 +276,7 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
     char type[32];
     int tt = json_get(&d, 0, "type");
     if (tt < 0 || json_str(&d, tt, type, sizeof(type)) < 0) {
-        api_error(req, PROTO_E_BAD_MESSAGE, "type: required string");
+        api_error(req, WIRE_E_BAD_MESSAGE, "type: required string");
         return;
     }
     char ref[260];
@@ -302,7 +285,7 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
     if (ti >= 0 && json_type(&d, ti) != JSON_NULL) {
         int n = json_str(&d, ti, ref, sizeof(ref));
         if (n < 0 || json_utf8_len(ref, (size_t)n) > 64) {
-            api_error(req, PROTO_E_BAD_MESSAGE, "id: must be a string of at most 64 characters");
+            api_error(req, WIRE_E_BAD_MESSAGE, "id: must be a string of at most 64 characters");
             return;
         }
         refp = ref;
@@ -310,19 +293,19 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
     char envgid[64];
     int tg = json_get(&d, 0, "game_id");
     if (tg >= 0 && (json_str(&d, tg, envgid, sizeof(envgid)) < 0 || strcmp(envgid, game_id) != 0)) {
-        api_error(req, PROTO_E_BAD_MESSAGE, "game_id: differs from the URL");
+        api_error(req, WIRE_E_BAD_MESSAGE, "game_id: differs from the URL");
         return;
     }
     int data = json_get(&d, 0, "data");
     if (data >= 0 && json_type(&d, data) != JSON_OBJECT && json_type(&d, data) != JSON_NULL) {
-        api_error(req, PROTO_E_BAD_MESSAGE, "data: must be an object");
+        api_error(req, WIRE_E_BAD_MESSAGE, "data: must be an object");
         return;
     }
     if (who->role == AUTH_NONE) {
-        api_error(req, PROTO_E_UNAUTHORIZED, "a token is required");
+        api_error(req, WIRE_E_UNAUTHORIZED, "a token is required");
         return;
     }
-    proto_result_t res;
+    change_result_t res;
     int rc;
     if (strcmp(type, "game_state") == 0) {
         /* A read, as on the WebSocket: no data, {} or only {"game_id": ...}. */
@@ -330,33 +313,25 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
             (json_size(&d, data) == 1 && json_get(&d, data, "game_id") >= 0)) {
             if (api_require_read(req, who, game_id)) {
                 if (core_game(app->core, game_id) == NULL)
-                    api_error(req, PROTO_E_NOT_FOUND, "no such game");
+                    api_error(req, WIRE_E_NOT_FOUND, "no such game");
                 else
                     api_game_state(app, req, who, game_id, 200);
             }
             return;
         }
-        rc = proto_replace(app, who, game_id, &d, data, NULL, NULL, &res);
+        rc = change_replace(app->core, who, game_id, &d, data, NULL, NULL, &res);
     } else {
-        rc = proto_change(app, who, type, game_id, &d, data, NULL, NULL, &res);
+        rc = change_apply(app->core, who, type, game_id, &d, data, NULL, NULL, &res);
     }
     if (rc != 0) {
-        metrics.errors[res.err]++;
         /* Like every API error, plus the ref and (for conflict) the version. */
+        api_app->metrics.errors[res.err]++;
         buf_t b;
         buf_init(&b);
-        buf_puts(&b, "{\"error\":{\"code\":");
-        json_put_cstr(&b, proto_error_names[res.err]);
-        buf_puts(&b, ",\"message\":");
-        json_put_cstr(&b, res.message);
-        if (refp) {
-            buf_puts(&b, ",\"ref\":");
-            json_put_cstr(&b, refp);
-        }
-        if (res.err == PROTO_E_CONFLICT)
-            buf_printf(&b, ",\"version\":%lld", (long long)res.version);
-        buf_puts(&b, "}}");
-        http_send_json(req, api_status(res.err), b.data, b.len);
+        buf_puts(&b, "{\"error\":");
+        wire_error_data(&b, res.err, res.message, refp, res.err == WIRE_E_CONFLICT ? res.version : -1);
+        buf_putc(&b, '}');
+        http_send_json(req, wire_http_status(res.err), b.data, b.len);
         buf_free(&b);
         return;
     }
@@ -364,13 +339,7 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
         return;
     buf_t b;
     buf_init(&b);
-    buf_putc(&b, '{');
-    if (refp) {
-        buf_puts(&b, "\"ref\":");
-        json_put_cstr(&b, refp);
-        buf_putc(&b, ',');
-    }
-    buf_printf(&b, "\"version\":%lld}", (long long)res.version);
+    wire_ack_data(&b, refp, res.version);
     api_json(req, 200, &b);
     buf_free(&b);
 }
@@ -482,7 +451,7 @@ static void api_history(app_t *app, h2o_req_t *req, const auth_who_t *who, const
     int fl = http_query(req, "format", format, sizeof(format));
     bool csv = fl >= 0 && strcmp(format, "csv") == 0;
     if (fl >= 0 && !csv && strcmp(format, "json") != 0) {
-        api_error(req, PROTO_E_BAD_MESSAGE, "format: json or csv");
+        api_error(req, WIRE_E_BAD_MESSAGE, "format: json or csv");
         return;
     }
     buf_t b;
@@ -497,7 +466,7 @@ static void api_history(app_t *app, h2o_req_t *req, const auth_who_t *who, const
     }
     if (store_history(app->store, game_id, api_history_row, &h) != 0) {
         buf_free(&b);
-        api_error(req, PROTO_E_INTERNAL, "cannot read the history");
+        api_error(req, WIRE_E_INTERNAL, "cannot read the history");
         return;
     }
     if (csv) {
@@ -530,39 +499,26 @@ static void api_create_invite(app_t *app, h2o_req_t *req, const char *game_id)
     jsmntok_t toks[64];
     json_doc_t d;
     if (req->entity.len > API_MAX_BODY) {
-        api_error(req, PROTO_E_TOO_LARGE, "request body over 16 KiB");
+        api_error(req, WIRE_E_TOO_LARGE, "request body over 16 KiB");
         return;
     }
     if (json_parse(&d, req->entity.base ? req->entity.base : "", req->entity.len, toks, 64) != 0 ||
         json_type(&d, 0) != JSON_OBJECT) {
-        api_error(req, PROTO_E_BAD_JSON, "body must be a JSON object");
+        api_error(req, WIRE_E_BAD_JSON, "body must be a JSON object");
         return;
     }
     auth_role_t role;
     int player = 0;
     char msg[96];
     if (api_parse_invite(&d, &role, &player, msg, sizeof(msg)) != 0) {
-        api_error(req, PROTO_E_BAD_MESSAGE, msg);
+        api_error(req, WIRE_E_BAD_MESSAGE, msg);
         return;
     }
-    char code[AUTH_CODE_LEN + 1], at[32];
-    now_iso8601(now_wall_ms(), at);
-    int rc;
-    int tries = 0;
-    do {
-        if (auth_new_code(code) != 0) {
-            api_error(req, PROTO_E_INTERNAL, "no randomness available");
-            return;
-        }
-        rc = store_begin(app->store) == 0 ? store_invite_create(app->store, code, game_id, role, player, at) : STORE_E_IO;
-    } while (rc == STORE_E_EXISTS && ++tries < 8);
-    if (rc != 0) {
-        core_flush(app->core); /* commits nothing that failed; rolls the statement back */
-        api_error(req, PROTO_E_INTERNAL, "cannot create the invite");
+    char code[AUTH_CODE_LEN + 1];
+    if (session_invite_create(app, game_id, role, player, code) != 0) {
+        api_error(req, WIRE_E_INTERNAL, "cannot create the invite");
         return;
     }
-    if (api_commit(app, req) != 0)
-        return;
     buf_t b;
     buf_init(&b);
     api_invite_json(&b, app, code, role, player);
@@ -594,7 +550,7 @@ static void api_list_invites(app_t *app, h2o_req_t *req, const char *game_id)
     api_inv_ctx_t c = {&b, app, true};
     if (store_invites_list(app->store, game_id, api_invite_row, &c) != 0) {
         buf_free(&b);
-        api_error(req, PROTO_E_INTERNAL, "cannot list invites");
+        api_error(req, WIRE_E_INTERNAL, "cannot list invites");
         return;
     }
     buf_puts(&b, "]}");
@@ -602,35 +558,19 @@ static void api_list_invites(app_t *app, h2o_req_t *req, const char *game_id)
     buf_free(&b);
 }
 
-static void api_revoke_invite(app_t *app, h2o_req_t *req, const char *game_id, const char *code_in)
+static void api_revoke_invite(app_t *app, h2o_req_t *req, const char *game_id, const char *code)
 {
-    char code[64];
-    snprintf(code, sizeof(code), "%s", code_in);
-    if (!auth_code_normalize(code)) {
-        api_error(req, PROTO_E_NOT_FOUND, "no such invite");
+    int ended = 0;
+    int rc = session_invite_revoke(app, game_id, code, &ended);
+    if (rc == SESSION_E_NOT_FOUND) {
+        api_error(req, WIRE_E_NOT_FOUND, "no such invite");
         return;
     }
-    int64_t ids[256];
-    int n = 0;
-    char at[32];
-    now_iso8601(now_wall_ms(), at);
-    if (store_sessions_of_invite(app->store, code, ids, 256, &n) != 0) {
-        api_error(req, PROTO_E_INTERNAL, "cannot revoke the invite");
+    if (rc != 0) {
+        api_error(req, WIRE_E_INTERNAL, "cannot revoke the invite");
         return;
     }
-    int rc = store_begin(app->store) == 0 ? store_invite_revoke(app->store, game_id, code, at) : STORE_E_IO;
-    if (rc == STORE_E_NOT_FOUND) {
-        api_error(req, PROTO_E_NOT_FOUND, "no such invite");
-        return;
-    }
-    if (rc != 0 || api_commit(app, req) != 0) {
-        if (rc != 0)
-            api_error(req, PROTO_E_INTERNAL, "cannot revoke the invite");
-        return;
-    }
-    for (int i = 0; i < n; i++)
-        hub_close_session(app->hub, ids[i], 1008, "invite revoked");
-    log_info("invite for game %s revoked; %d session(s) ended", game_id, n);
+    log_info("invite for game %s revoked; %d session(s) ended", game_id, ended);
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
     http_send(req, 204, NULL, "", 0);
 }
@@ -640,52 +580,38 @@ static void api_join(app_t *app, h2o_req_t *req)
 {
     char peer[64];
     http_peer(req, peer, sizeof(peer));
-    int64_t now = now_mono_ms();
-    if (!auth_limiter_allow(app->join_limiter, peer, now)) {
-        char ra[24];
-        snprintf(ra, sizeof(ra), "%lld", (long long)((auth_limiter_retry_after(app->join_limiter, peer, now) + 999) / 1000));
-        http_header(req, "retry-after", ra);
-        metrics.rate_limited++;
-        api_error(req, PROTO_E_RATE_LIMITED, "too many wrong codes from this address: wait and try again");
-        return;
-    }
     jsmntok_t toks[32];
     json_doc_t d;
     if (req->entity.len > API_MAX_BODY || json_parse(&d, req->entity.base ? req->entity.base : "", req->entity.len, toks, 32) != 0 ||
         json_type(&d, 0) != JSON_OBJECT) {
-        api_error(req, PROTO_E_BAD_JSON, "body must be a JSON object like {\"code\":\"ABC234\"}");
+        api_error(req, WIRE_E_BAD_JSON, "body must be a JSON object like {\"code\":\"ABC234\"}");
         return;
     }
     char code[32];
     int tc = json_get(&d, 0, "code");
     if (tc < 0 || json_str(&d, tc, code, sizeof(code)) < 0) {
-        api_error(req, PROTO_E_BAD_MESSAGE, "code: required string");
+        api_error(req, WIRE_E_BAD_MESSAGE, "code: required string");
         return;
     }
+    char token[AUTH_TOKEN_LEN + 1];
     auth_who_t who;
-    if (!auth_code_normalize(code) || store_invite_find(app->store, code, &who) != 0) {
-        auth_limiter_fail(app->join_limiter, peer, now);
-        metrics.join_failures++;
-        api_error(req, PROTO_E_NOT_FOUND, "no such join code (or it was revoked)");
+    int64_t retry_ms;
+    int rc = session_join(app, code, peer, token, &who, &retry_ms);
+    if (rc == SESSION_E_LIMITED) {
+        char ra[24];
+        snprintf(ra, sizeof(ra), "%lld", (long long)((retry_ms + 999) / 1000));
+        http_header(req, "retry-after", ra);
+        api_error(req, WIRE_E_RATE_LIMITED, "too many wrong codes from this address: wait and try again");
         return;
     }
-    char token[AUTH_TOKEN_LEN + 1], hash[AUTH_HASH_LEN + 1], at[32];
-    if (auth_new_token(token) != 0) {
-        api_error(req, PROTO_E_INTERNAL, "no randomness available");
+    if (rc == SESSION_E_NOT_FOUND) {
+        api_error(req, WIRE_E_NOT_FOUND, "no such join code (or it was revoked)");
         return;
     }
-    auth_hash(token, strlen(token), hash);
-    now_iso8601(now_wall_ms(), at);
-    int64_t sid;
-    if (store_begin(app->store) != 0 || store_session_create(app->store, hash, code, at, &sid) != 0) {
-        core_flush(app->core);
-        api_error(req, PROTO_E_INTERNAL, "cannot create the session");
+    if (rc != 0) {
+        api_error(req, WIRE_E_INTERNAL, "cannot create the session");
         return;
     }
-    if (api_commit(app, req) != 0)
-        return;
-    log_info("join: %s %s%s for game %s", auth_role_name(who.role), who.role == AUTH_PLAYER ? "number " : "",
-             who.role == AUTH_PLAYER ? (who.player == 1 ? "1" : "2") : "", who.game_id);
     buf_t b;
     buf_init(&b);
     buf_puts(&b, "{\"token\":");
@@ -710,14 +636,14 @@ static void api_qr(app_t *app, h2o_req_t *req, const char *game_id)
     } else {
         auth_who_t who;
         if (!auth_code_normalize(code) || store_invite_find(app->store, code, &who) != 0 || strcmp(who.game_id, game_id) != 0) {
-            api_error(req, PROTO_E_NOT_FOUND, "no such invite for this game");
+            api_error(req, WIRE_E_NOT_FOUND, "no such invite for this game");
             return;
         }
         snprintf(url, sizeof(url), "%s/j/%s", app->public_url, code);
     }
     qr_t qr;
     if (qr_encode((const uint8_t *)url, strlen(url), &qr) != QR_OK) {
-        api_error(req, PROTO_E_INTERNAL, "the URL is too long for a QR code (shorten --public-url)");
+        api_error(req, WIRE_E_INTERNAL, "the URL is too long for a QR code (shorten --public-url)");
         return;
     }
     size_t need = qr_svg(&qr, 4, NULL, 0);
@@ -744,7 +670,7 @@ static void api_wifi_qr(app_t *app, h2o_req_t *req)
 {
     char ssid[256], pass[256] = "", sec[16] = "WPA";
     if (store_setting_get(app->store, "wifi.ssid", ssid, sizeof(ssid)) != 0 || ssid[0] == '\0') {
-        api_error(req, PROTO_E_NOT_FOUND, "no Wi-Fi network is configured (setting wifi.ssid)");
+        api_error(req, WIRE_E_NOT_FOUND, "no Wi-Fi network is configured (setting wifi.ssid)");
         return;
     }
     store_setting_get(app->store, "wifi.password", pass, sizeof(pass));
@@ -765,7 +691,7 @@ static void api_wifi_qr(app_t *app, h2o_req_t *req)
     int rc = qr_encode((const uint8_t *)text.data, text.len, &qr);
     buf_free(&text);
     if (rc != QR_OK) {
-        api_error(req, PROTO_E_BAD_MESSAGE, "the network name and password are too long for a QR code");
+        api_error(req, WIRE_E_BAD_MESSAGE, "the network name and password are too long for a QR code");
         return;
     }
     size_t need = qr_svg(&qr, 4, NULL, 0);
@@ -785,25 +711,28 @@ static void api_settings(app_t *app, h2o_req_t *req)
         /* Validate everything before writing anything. */
         char msg[160];
         if (api_check_settings(&d, msg, sizeof(msg)) != 0) {
-            api_error(req, PROTO_E_BAD_MESSAGE, msg);
+            api_error(req, WIRE_E_BAD_MESSAGE, msg);
             return;
         }
-        if (store_begin(app->store) != 0) {
-            api_error(req, PROTO_E_INTERNAL, "cannot save the settings");
+        /* One savepoint for the whole body: all of it or none of it, and a
+         * failure here undoes nothing of anyone else's. */
+        if (core_write_begin(app->core) != 0) {
+            api_error(req, WIRE_E_INTERNAL, "cannot save the settings");
             return;
         }
+        bool ok = true;
         int k = 1;
-        for (int i = 0; i < json_size(&d, 0); i++, k = json_next(&d, k + 1)) {
+        for (int i = 0; ok && i < json_size(&d, 0); i++, k = json_next(&d, k + 1)) {
             char key[64], val[1024];
             json_str(&d, k, key, sizeof(key));
             bool del = json_type(&d, k + 1) == JSON_NULL;
             if (!del)
                 json_str(&d, k + 1, val, sizeof(val));
-            if (store_setting_put(app->store, key, del ? NULL : val) != 0) {
-                store_rollback(app->store);
-                api_error(req, PROTO_E_INTERNAL, "cannot save the settings");
-                return;
-            }
+            ok = store_setting_put(app->store, key, del ? NULL : val) == 0;
+        }
+        if (core_write_end(app->core, ok) != 0) {
+            api_error(req, WIRE_E_INTERNAL, "cannot save the settings");
+            return;
         }
         if (api_commit(app, req) != 0)
             return;
@@ -815,7 +744,7 @@ static void api_settings(app_t *app, h2o_req_t *req)
     buf_init(&b);
     if (store_settings_json(app->store, &b) != 0) {
         buf_free(&b);
-        api_error(req, PROTO_E_INTERNAL, "cannot read the settings");
+        api_error(req, WIRE_E_INTERNAL, "cannot read the settings");
         return;
     }
     api_json(req, 200, &b);
@@ -844,10 +773,11 @@ static int api_segments(h2o_iovec_t path, char seg[API_MAX_SEGMENTS][64])
 
 void api_handle(app_t *app, h2o_req_t *req)
 {
+    api_app = app;
     char seg[API_MAX_SEGMENTS][64];
     int n = api_segments(req->path_normalized, seg);
     if (n <= 0) {
-        api_error(req, PROTO_E_NOT_FOUND, "no such API endpoint");
+        api_error(req, WIRE_E_NOT_FOUND, "no such API endpoint");
         return;
     }
     bool get = api_method(req, "GET") || api_method(req, "HEAD");
@@ -874,7 +804,7 @@ void api_handle(app_t *app, h2o_req_t *req)
         return;
     }
     if (strcmp(seg[0], "games") != 0) {
-        api_error(req, PROTO_E_NOT_FOUND, "no such API endpoint");
+        api_error(req, WIRE_E_NOT_FOUND, "no such API endpoint");
         return;
     }
     if (!api_who(app, req, &who))
@@ -903,15 +833,15 @@ void api_handle(app_t *app, h2o_req_t *req)
     if (host_only ? !api_require_host(req, &who) : (n != 3 || strcmp(seg[2], "actions") != 0) && !api_require_read(req, &who, id))
         return;
     if (core_game(app->core, id) == NULL) {
-        api_error(req, PROTO_E_NOT_FOUND, "no such game");
+        api_error(req, WIRE_E_NOT_FOUND, "no such game");
         return;
     }
     if (n == 2) {
         if (get) {
             api_game_state(app, req, &who, id, 200);
         } else if (del) {
-            if (core_delete(app->core, id) != 0) {
-                api_error(req, PROTO_E_INTERNAL, "cannot delete the game");
+            if (core_delete(app->core, id) != 0 || core_flush(app->core) != 0) {
+                api_error(req, WIRE_E_INTERNAL, "cannot delete the game");
                 return;
             }
             log_info("game %s deleted", id);
@@ -958,5 +888,5 @@ void api_handle(app_t *app, h2o_req_t *req)
             api_method_not_allowed(req, "DELETE");
         return;
     }
-    api_error(req, PROTO_E_NOT_FOUND, "no such API endpoint");
+    api_error(req, WIRE_E_NOT_FOUND, "no such API endpoint");
 }

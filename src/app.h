@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "config.h"
 #include "hub.h"
+#include "metrics.h"
 
 struct core;
 struct store;
@@ -25,6 +26,7 @@ typedef struct app {
     char public_url[256];              /* base URL for join links, no trailing slash */
     int64_t started_mono_ms;
     int open_sockets;                  /* TCP connections, HTTP and WebSocket */
+    metrics_t metrics;                 /* counted by every module, read by GET /metrics */
 } app_t;
 
 #endif

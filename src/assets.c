@@ -1,5 +1,8 @@
 #include "assets.h"
 
+#include <h2o.h>
+#include <stdbool.h>
+
 #include <string.h>
 
 const assets_file_t *assets_find(const char *path, size_t len)
@@ -21,3 +24,50 @@ int assets_is_app_route(const char *path, size_t len)
         return 1;
     return 0;
 }
+
+static bool assets_accepts_gzip(h2o_req_t *req)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT_ENCODING, -1);
+    if (i < 0)
+        return false;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    return h2o_contains_token(v.base, v.len, H2O_STRLIT("gzip"), ',');
+}
+
+void assets_send(h2o_req_t *req, const assets_file_t *f)
+{
+    bool immutable = strncmp(f->path, "/assets/", 8) == 0;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+                   immutable ? "public, max-age=31536000, immutable" : "no-cache",
+                   strlen(immutable ? "public, max-age=31536000, immutable" : "no-cache"));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ETAG, NULL, f->etag, strlen(f->etag));
+    if (f->gz)
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept-Encoding"));
+    ssize_t inm = h2o_find_header(&req->headers, H2O_TOKEN_IF_NONE_MATCH, -1);
+    if (inm >= 0) {
+        h2o_iovec_t v = req->headers.entries[inm].value;
+        if (h2o_contains_token(v.base, v.len, f->etag, strlen(f->etag), ',') || h2o_memis(v.base, v.len, H2O_STRLIT("*"))) {
+            req->res.status = 304;
+            req->res.reason = "Not Modified";
+            h2o_send_inline(req, NULL, 0);
+            return;
+        }
+    }
+    const unsigned char *body = f->data;
+    size_t len = f->len;
+    if (f->gz && assets_accepts_gzip(req)) {
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, H2O_STRLIT("gzip"));
+        body = f->gz;
+        len = f->gz_len;
+    }
+    req->res.status = 200;
+    req->res.reason = "OK";
+    req->res.content_length = len;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, f->content_type, strlen(f->content_type));
+    /* The bytes are static: no copy, h2o sends them straight from the binary. */
+    static h2o_generator_t gen = {NULL, NULL};
+    h2o_start_response(req, &gen);
+    h2o_iovec_t iov = h2o_iovec_init(body, len);
+    h2o_send(req, &iov, h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")) ? 0 : 1, H2O_SEND_STATE_FINAL);
+}
+

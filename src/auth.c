@@ -196,3 +196,20 @@ int64_t auth_limiter_retry_after(auth_limiter_t *l, const char *addr, int64_t no
         return 0;
     return (int64_t)((1.0 - b->tokens) * (double)l->refill_ms) + 1;
 }
+
+int auth_host_bootstrap(const char *given, const char *stored, char hash[AUTH_HASH_LEN + 1], char new_token[AUTH_TOKEN_LEN + 1])
+{
+    new_token[0] = '\0';
+    if (given && given[0]) {
+        auth_hash(given, strlen(given), hash);
+        return stored && strcmp(stored, hash) == 0 ? 0 : 1;
+    }
+    if (stored && strlen(stored) == AUTH_HASH_LEN) {
+        memcpy(hash, stored, AUTH_HASH_LEN + 1);
+        return 0;
+    }
+    if (auth_new_token(new_token) != 0)
+        return -1;
+    auth_hash(new_token, strlen(new_token), hash);
+    return 1;
+}

@@ -45,6 +45,14 @@ void auth_hash(const char *token, size_t len, char out[AUTH_HASH_LEN + 1]);
 /* Constant-time equality of two equal-length strings (length is not secret). */
 bool auth_equal(const char *a, const char *b, size_t len);
 
+/* The host token at start-up. A given token (--host-token) replaces the stored
+ * hash; else a stored hash (AUTH_HASH_LEN characters, or "" when none) is kept;
+ * else a new token is made, to be shown once (new_token; "" otherwise). hash
+ * gets the hash in force. Returns 1 when hash must be stored, 0 when it is
+ * stored already, -1 when the system has no randomness. No I/O: the caller
+ * reads and writes the store. */
+int auth_host_bootstrap(const char *given, const char *stored, char hash[AUTH_HASH_LEN + 1], char new_token[AUTH_TOKEN_LEN + 1]);
+
 /* Per-address limiter for failed join attempts. */
 typedef struct auth_limiter auth_limiter_t;
 /* burst failures allowed at once, then one more every refill_ms. */

@@ -1,15 +1,14 @@
 #include "core.h"
+#include "json.h"
 #include "log.h"
 #include "map.h"
 #include "mem.h"
-#include "metrics.h"
 #include "now.h"
-#include "proto.h"
-#include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct {
     game_t g;
@@ -21,13 +20,16 @@ typedef struct {
 } core_game_t;
 
 typedef struct {
-    hub_client_t *client; /* NULL once the client went away */
+    void *reply; /* NULL once the requester went away */
     char ref[260];
     int64_t version;
 } core_reply_t;
 
 struct core {
-    app_t *app;
+    store_t *store;
+    metrics_t *m;
+    const core_sink_t *sink;
+    void *sink_ctx;
     map_t games; /* game_id -> core_game_t */
     core_reply_t *replies;
     size_t nreplies, capreplies;
@@ -35,16 +37,21 @@ struct core {
     size_t ntouched, captouched;
     core_game_t **dirty;   /* games to broadcast at the next flush (each once) */
     size_t ndirty, capdirty;
+    core_game_t **deleted; /* games the batch deleted: freed at commit, back at abort */
+    size_t ndeleted, capdeleted;
     game_t scratch;
     game_t scratch2;
     int64_t next_event;
     bool next_event_stale;
 };
 
-core_t *core_new(app_t *app)
+core_t *core_new(store_t *store, metrics_t *m, const core_sink_t *sink, void *ctx)
 {
     core_t *c = mem_zalloc(sizeof(*c));
-    c->app = app;
+    c->store = store;
+    c->m = m;
+    c->sink = sink;
+    c->sink_ctx = ctx;
     map_init(&c->games);
     c->next_event = INT64_MAX;
     c->next_event_stale = true;
@@ -63,9 +70,14 @@ void core_free(core_t *c)
         free(cg);
     }
     map_free(&c->games);
+    for (size_t i = 0; i < c->ndeleted; i++) {
+        free(c->deleted[i]->backup);
+        free(c->deleted[i]);
+    }
     free(c->replies);
     free(c->touched);
     free(c->dirty);
+    free(c->deleted);
     free(c);
 }
 
@@ -96,8 +108,8 @@ static void core_on_loaded(void *ctx, game_t *g, const char *created_at, const c
         core_iso_now(cg->updated);
         store_action_t a = {cg->g.id, cg->g.version, cg->updated, lc->now, "server", "server_restart",
                             "{\"status\":\"paused\"}", NULL};
-        if (store_begin(c->app->store) != 0 || store_save_game(c->app->store, &cg->g, NULL, cg->created, cg->updated) != 0 ||
-            store_log_action(c->app->store, &a) != 0)
+        if (store_begin(c->store) != 0 || store_save_game(c->store, &cg->g, NULL, cg->created, cg->updated) != 0 ||
+            store_log_action(c->store, &a) != 0)
             lc->failed++;
         lc->recovered++;
     }
@@ -107,16 +119,16 @@ static void core_on_loaded(void *ctx, game_t *g, const char *created_at, const c
 int core_load(core_t *c, char *err, size_t errlen)
 {
     core_load_ctx_t lc = {c, now_mono_ms(), 0, 0};
-    if (store_load_games(c->app->store, lc.now, core_on_loaded, &lc) != 0 || lc.failed) {
-        store_rollback(c->app->store);
+    if (store_load_games(c->store, lc.now, core_on_loaded, &lc) != 0 || lc.failed) {
+        store_rollback(c->store);
         snprintf(err, errlen, "cannot load the games from the database");
         return CORE_E_IO;
     }
-    if (store_commit(c->app->store) != 0) {
+    if (store_commit(c->store) != 0) {
         snprintf(err, errlen, "cannot record the recovery of interrupted games");
         return CORE_E_IO;
     }
-    metrics.games = (int64_t)c->games.len;
+    c->m->games = (int64_t)c->games.len;
     if (lc.recovered)
         log_info("%d interrupted game(s) came back paused; no clock was charged for the downtime", lc.recovered);
     return 0;
@@ -158,38 +170,14 @@ void core_list(core_t *c, buf_t *out)
     free(all);
 }
 
-view_t core_view_of(hub_view_t v)
-{
-    switch (v) {
-    case HUB_VIEW_HOST: return VIEW_HOST;
-    case HUB_VIEW_P1: return VIEW_P1;
-    case HUB_VIEW_P2: return VIEW_P2;
-    default: return VIEW_OBSERVER;
-    }
-}
-
-static void core_render_game(core_t *c, core_game_t *cg, view_t v, buf_t *out)
-{
-    view_meta_t m = {cg->created, cg->updated, {false, false}, now_mono_ms(), now_wall_ms()};
-    m.connected[0] = hub_player_connections(c->app->hub, cg->g.id, 1) > 0;
-    m.connected[1] = hub_player_connections(c->app->hub, cg->g.id, 2) > 0;
-    view_render(out, &cg->g, v, &m);
-}
-
-void core_render(core_t *c, const char *game_id, view_t v, buf_t *out)
+bool core_stamps(core_t *c, const char *game_id, const char **created_at, const char **updated_at)
 {
     core_game_t *cg = map_get(&c->games, game_id);
-    if (cg)
-        core_render_game(c, cg, v, out);
-}
-
-game_actor_t core_actor(const auth_who_t *who)
-{
-    if (who->role == AUTH_HOST)
-        return GAME_ACTOR_HOST;
-    if (who->role == AUTH_PLAYER)
-        return who->player == 1 ? GAME_ACTOR_P1 : who->player == 2 ? GAME_ACTOR_P2 : GAME_ACTOR_NONE;
-    return GAME_ACTOR_NONE;
+    if (cg == NULL)
+        return false;
+    *created_at = cg->created;
+    *updated_at = cg->updated;
+    return true;
 }
 
 static game_actor_t core_actor_parse(const char *name)
@@ -230,30 +218,22 @@ static void core_mark_dirty(core_t *c, core_game_t *cg)
     core_push(&c->dirty, &c->ndirty, &c->capdirty, cg);
 }
 
-static void core_send_reply(core_reply_t *r, bool ok)
+static void core_send_reply(core_t *c, core_reply_t *r, bool ok)
 {
-    if (r->client == NULL)
+    if (r->reply == NULL)
         return;
-    buf_t b;
-    buf_init(&b);
-    if (ok) {
-        proto_envelope(&b, "ack", NULL);
-        buf_puts(&b, "{\"ref\":");
-        json_put_cstr(&b, r->ref);
-        buf_printf(&b, ",\"version\":%lld}}", (long long)r->version);
-        hub_send(r->client, b.data, b.len);
-    } else {
-        proto_error(r->client, PROTO_E_INTERNAL, "the change could not be saved", r->ref, -1);
-    }
-    buf_free(&b);
+    if (ok)
+        c->sink->accepted(c->sink_ctx, r->reply, r->ref, r->version);
+    else
+        c->sink->refused(c->sink_ctx, r->reply, r->ref);
 }
 
-/* The transaction failed: every change of the batch is gone from disk, so it goes
- * from memory too, and its senders learn it was not saved. */
+/* The group transaction failed: every change of the batch is gone from disk, so
+ * it goes from memory too, and its senders learn it was not saved. */
 static void core_abort_batch(core_t *c)
 {
-    store_rollback(c->app->store);
-    metrics.commit_failures++;
+    store_rollback(c->store);
+    c->m->commit_failures++;
     /* Games the batch created are about to be freed: drop them from the dirty list;
      * restored games have nothing new to broadcast. */
     size_t keep = 0;
@@ -265,6 +245,9 @@ static void core_abort_batch(core_t *c)
             c->dirty[keep++] = cg;
     }
     c->ndirty = keep;
+    for (size_t i = 0; i < c->ndeleted; i++)
+        map_put(&c->games, c->deleted[i]->g.id, c->deleted[i]);
+    c->ndeleted = 0;
     for (size_t i = 0; i < c->ntouched; i++) {
         core_game_t *cg = c->touched[i];
         if (cg->created_in_tx) {
@@ -278,17 +261,56 @@ static void core_abort_batch(core_t *c)
     }
     c->ntouched = 0;
     for (size_t i = 0; i < c->nreplies; i++)
-        core_send_reply(&c->replies[i], false);
+        core_send_reply(c, &c->replies[i], false);
     c->nreplies = 0;
     c->next_event_stale = true;
-    metrics.games = (int64_t)c->games.len;
+    c->m->games = (int64_t)c->games.len;
 }
 
-/* Writes one accepted change (the new state and its log entry) into the batch. */
-static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const game_t *after, game_actor_t actor,
-                        const char *type, const char *data, int64_t now)
+/* Opens a savepoint in the group transaction. */
+static int core_sp_begin(core_t *c)
 {
-    store_t *s = c->app->store;
+    if (store_begin(c->store) != 0) {
+        if (c->nreplies || c->ntouched || c->ndeleted)
+            core_abort_batch(c); /* the batch's transaction was lost */
+        else
+            store_rollback(c->store);
+        return CORE_E_IO;
+    }
+    if (store_savepoint(c->store) != 0) {
+        core_abort_batch(c);
+        return CORE_E_IO;
+    }
+    return 0;
+}
+
+/* Ends a savepoint: keeps it, or undoes it alone. When the transaction itself is
+ * gone (SQLite rolls back by itself after some I/O errors), the whole batch is. */
+static int core_sp_end(core_t *c, bool ok)
+{
+    if (ok && store_release(c->store) == 0)
+        return 0;
+    if (store_rollback_to(c->store) != 0 || !store_in_tx(c->store))
+        core_abort_batch(c);
+    return CORE_E_IO;
+}
+
+int core_write_begin(core_t *c)
+{
+    return core_sp_begin(c);
+}
+
+int core_write_end(core_t *c, bool ok)
+{
+    return core_sp_end(c, ok);
+}
+
+/* Writes one accepted change (the new state, its log entry and, for an undo, the
+ * mark on the change it reverts) into the batch, under its own savepoint. */
+static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const game_t *after, game_actor_t actor,
+                        const char *type, const char *data, int64_t now, int64_t undone_version)
+{
+    store_t *s = c->store;
     char at[32];
     core_iso_now(at);
     buf_t bj;
@@ -298,11 +320,14 @@ static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const 
         view_render(&bj, before, VIEW_FULL, &m);
     }
     store_action_t a = {after->id, after->version, at, now, game_actor_name(actor), type, data, before ? bj.data : NULL};
-    int rc = 0;
-    if (store_begin(s) != 0 || store_save_game(s, after, before, cg ? cg->created : at, at) != 0 || store_log_action(s, &a) != 0)
-        rc = CORE_E_IO;
+    if (core_sp_begin(c) != 0) {
+        buf_free(&bj);
+        return CORE_E_IO;
+    }
+    bool ok = store_save_game(s, after, before, cg ? cg->created : at, at) == 0 && store_log_action(s, &a) == 0 &&
+              (undone_version == 0 || store_mark_undone(s, after->id, undone_version, after->version) == 0);
     buf_free(&bj);
-    return rc;
+    return core_sp_end(c, ok);
 }
 
 static core_game_t *core_install(core_t *c, core_game_t *cg, const game_t *g)
@@ -316,7 +341,7 @@ static core_game_t *core_install(core_t *c, core_game_t *cg, const game_t *g)
         map_put(&c->games, cg->g.id, cg);
         cg->created_in_tx = true;
         core_push(&c->touched, &c->ntouched, &c->captouched, cg);
-        metrics.games = (int64_t)c->games.len;
+        c->m->games = (int64_t)c->games.len;
     } else {
         core_touch(c, cg);
         cg->g = *g;
@@ -327,7 +352,7 @@ static core_game_t *core_install(core_t *c, core_game_t *cg, const game_t *g)
     return cg;
 }
 
-int core_change(core_t *c, const char *game_id, game_action_t *a, const char *data, hub_client_t *reply_to, const char *ref,
+int core_change(core_t *c, const char *game_id, game_action_t *a, const char *data, void *reply_to, const char *ref,
                 const char **bad_field, int64_t *version)
 {
     *bad_field = NULL;
@@ -339,7 +364,7 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
     bool have_ut = false;
     int64_t undone_version = 0;
     if (a->type == GAME_A_UNDO) {
-        int rc = store_undo_target(c->app->store, game_id, &ut);
+        int rc = store_undo_target(c->store, game_id, &ut);
         if (rc == STORE_E_IO)
             return CORE_E_IO;
         a->undo.before = NULL;
@@ -372,14 +397,11 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
     if (rc != GAME_OK)
         return rc;
     /* The log's before-state is rendered as of now (clocks included), so the
-     * live state serves as it is: no settled copy needed. */
-    rc = core_persist(c, cg, cg ? &cg->g : NULL, &c->scratch, a->actor, game_type_name(a->type), data, now);
-    if (rc == 0 && a->type == GAME_A_UNDO && undone_version)
-        rc = store_mark_undone(c->app->store, game_id, undone_version, c->scratch.version) == 0 ? 0 : CORE_E_IO;
-    if (rc != 0) {
-        core_abort_batch(c);
+     * live state serves as it is: no settled copy needed. A failed write undoes
+     * only this change (or, if the transaction went with it, the whole batch,
+     * whose senders are told). */
+    if (core_persist(c, cg, cg ? &cg->g : NULL, &c->scratch, a->actor, game_type_name(a->type), data, now, undone_version) != 0)
         return CORE_E_IO;
-    }
     core_install(c, cg, &c->scratch);
     *version = c->scratch.version;
     if (reply_to && ref) {
@@ -388,10 +410,11 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
             c->replies = mem_realloc(c->replies, c->capreplies * sizeof(*c->replies));
         }
         core_reply_t *r = &c->replies[c->nreplies++];
-        r->client = reply_to;
+        r->reply = reply_to;
         snprintf(r->ref, sizeof(r->ref), "%s", ref);
         r->version = *version;
     }
+    c->m->changes_total++;
     /* Benchmark only (bench/, workload d): STATE_SERVER_BENCH_COMMIT_EACH=1 commits
      * each change on its own, the way a server without group commit would, so the
      * gain of group commit can be measured on the same binary. Never set in use. */
@@ -407,52 +430,42 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
 
 int core_delete(core_t *c, const char *game_id)
 {
-    if (core_flush(c) != 0)
-        return CORE_E_IO;
     core_game_t *cg = map_get(&c->games, game_id);
     if (cg == NULL)
         return CORE_E_NOT_FOUND;
-    store_t *s = c->app->store;
-    if (store_begin(s) != 0 || store_delete_game(s, game_id) != 0 || store_commit(s) != 0) {
-        store_rollback(s);
+    if (core_sp_begin(c) != 0)
         return CORE_E_IO;
-    }
+    if (core_sp_end(c, store_delete_game(c->store, game_id) == 0) != 0)
+        return CORE_E_IO;
     map_del(&c->games, game_id);
-    hub_forget_game(c->app->hub, game_id);
-    free(cg);
-    metrics.games = (int64_t)c->games.len;
+    core_push(&c->deleted, &c->ndeleted, &c->capdeleted, cg);
+    c->m->games = (int64_t)c->games.len;
     c->next_event_stale = true;
     return 0;
 }
 
-typedef struct {
-    core_t *core;
-    core_game_t *cg;
-} core_pub_t;
-
-static void core_render_msg(void *ctx, hub_view_t v, buf_t *out)
+bool core_pending(const core_t *c)
 {
-    core_pub_t *p = ctx;
-    proto_envelope(out, "game_state", p->cg->g.id);
-    core_render_game(p->core, p->cg, core_view_of(v), out);
-    buf_putc(out, '}');
+    return c->nreplies || c->ndirty || c->ndeleted || c->ntouched || store_in_tx(c->store);
 }
 
 int core_flush(core_t *c)
 {
-    store_t *s = c->app->store;
-    if (store_in_tx(s)) {
-        struct timespec ts0;
-        clock_gettime(CLOCK_MONOTONIC, &ts0);
-        int rc = store_commit(s);
-        struct timespec ts1;
+    store_t *s = c->store;
+    struct timespec ts0, ts1;
+    clock_gettime(CLOCK_MONOTONIC, &ts0);
+    /* Commit even when SQLite says no transaction is open: if one was begun and
+     * then lost, store_commit reports it, and nothing of the batch is acknowledged. */
+    bool began = store_in_tx(s) || c->nreplies || c->ntouched || c->ndeleted;
+    int rc = store_commit(s);
+    if (rc != 0) {
+        log_error("commit failed: %zu change(s) were not saved and were refused", c->nreplies);
+        core_abort_batch(c);
+        return CORE_E_IO;
+    }
+    if (began) {
         clock_gettime(CLOCK_MONOTONIC, &ts1);
-        metrics_commit_time((ts1.tv_sec - ts0.tv_sec) * 1000000 + (ts1.tv_nsec - ts0.tv_nsec) / 1000);
-        if (rc != 0) {
-            log_error("commit failed: %zu change(s) were not saved and were refused", c->nreplies);
-            core_abort_batch(c);
-            return CORE_E_IO;
-        }
+        metrics_commit_time(c->m, (ts1.tv_sec - ts0.tv_sec) * 1000000 + (ts1.tv_nsec - ts0.tv_nsec) / 1000);
     }
     for (size_t i = 0; i < c->ntouched; i++) {
         core_game_t *cg = c->touched[i];
@@ -462,15 +475,25 @@ int core_flush(core_t *c)
     }
     c->ntouched = 0;
     for (size_t i = 0; i < c->nreplies; i++)
-        core_send_reply(&c->replies[i], true);
+        core_send_reply(c, &c->replies[i], true);
     c->nreplies = 0;
+    bool reported = c->ndirty || c->ndeleted;
     for (size_t i = 0; i < c->ndirty; i++) {
         core_game_t *cg = c->dirty[i];
         cg->dirty = false;
-        core_pub_t p = {c, cg};
-        hub_publish(c->app->hub, cg->g.id, core_render_msg, &p);
+        c->sink->changed(c->sink_ctx, cg->g.id);
     }
     c->ndirty = 0;
+    /* Taken off the list before reporting: the sink may call back into core. */
+    size_t nd = c->ndeleted;
+    c->ndeleted = 0;
+    for (size_t i = 0; i < nd; i++) {
+        core_game_t *cg = c->deleted[i];
+        c->sink->deleted(c->sink_ctx, cg->g.id);
+        free(cg);
+    }
+    if (reported)
+        c->sink->flushed(c->sink_ctx);
     return 0;
 }
 
@@ -485,23 +508,19 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
             bool f1 = c->scratch.players[0].clock.flagged && !g->players[0].clock.flagged;
             bool f2 = c->scratch.players[1].clock.flagged && !g->players[1].clock.flagged;
             const char *data = f1 && f2 ? "{\"flagged\":[1,2]}" : f1 ? "{\"flagged\":[1]}" : "{\"flagged\":[2]}";
-            int rc = core_persist(c, cg, g, &c->scratch, GAME_ACTOR_SERVER, "clock_tick", data, now_ms);
-            if (rc != 0) {
-                core_abort_batch(c);
+            if (core_persist(c, cg, g, &c->scratch, GAME_ACTOR_SERVER, "clock_tick", data, now_ms, 0) != 0)
                 return;
-            }
             core_install(c, cg, &c->scratch);
             continue;
         }
         if (checkpoint && (g->players[0].clock.running || g->players[1].clock.running || g->game_time.running)) {
             /* Persist where the clocks are, so a crash costs at most about a second.
-             * Settling changes nothing anyone sees, so a failed commit has nothing
+             * Settling changes nothing anyone sees, so a failed write has nothing
              * to restore here: no backup. */
             game_settle(g, now_ms);
-            if (store_begin(c->app->store) != 0 || store_save_game(c->app->store, g, NULL, cg->created, cg->updated) != 0) {
-                core_abort_batch(c);
+            if (core_sp_begin(c) != 0 ||
+                core_sp_end(c, store_save_game(c->store, g, NULL, cg->created, cg->updated) == 0) != 0)
                 return;
-            }
         }
     }
 }
@@ -530,9 +549,9 @@ void core_presence(core_t *c, const char *game_id)
         core_mark_dirty(c, cg);
 }
 
-void core_client_gone(core_t *c, hub_client_t *client)
+void core_forget_reply(core_t *c, void *reply)
 {
     for (size_t i = 0; i < c->nreplies; i++)
-        if (c->replies[i].client == client)
-            c->replies[i].client = NULL;
+        if (c->replies[i].reply == reply)
+            c->replies[i].reply = NULL;
 }

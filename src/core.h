@@ -1,19 +1,29 @@
 /* The live games and the path every change takes: rules, then the log and the
  * store inside the current group transaction, then, once that transaction has
- * committed, the acknowledgement to the sender and the new state to every
- * subscriber. Nothing is acknowledged or broadcast before it is on disk.
+ * committed, the outcome to whoever asked and the new state to everyone. Nothing
+ * is acknowledged or broadcast before it is on disk.
  *
- * core owns the in-memory copy of every game (loaded at start-up, the truth
- * between commits) and the list of replies waiting for the commit. */
+ * core is the one owner of the SQLite transaction: it begins the group
+ * transaction, commits it once per event-loop turn (core_flush) and rolls it
+ * back. Every other write of the server (settings, invites, sessions) runs
+ * inside it between core_write_begin and core_write_end, under a SAVEPOINT, so a
+ * failed write undoes only itself.
+ *
+ * core depends on the rules (game), the store and the state writer (view) only.
+ * It reports outcomes through core_sink_t, which the protocol layer implements:
+ * core never makes a message. It owns the in-memory copy of every game (loaded
+ * at start-up, the truth between commits) and the list of outcomes waiting for
+ * the commit. */
 #ifndef STATE_CORE_H
 #define STATE_CORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "app.h"
 #include "buf.h"
 #include "game.h"
-#include "hub.h"
+#include "metrics.h"
+#include "store.h"
 #include "view.h"
 
 #define CORE_E_NOT_FOUND (-10) /* no such game */
@@ -22,8 +32,24 @@
 
 typedef struct core core_t;
 
-/* Makes the core over app's store and hub. */
-core_t *core_new(app_t *app);
+/* Outcomes, called from core_flush once the group transaction has ended. reply
+ * is the opaque requester handed to core_change (never NULL here). */
+typedef struct {
+    /* A change of reply's, with request id ref, is on disk as version. */
+    void (*accepted)(void *ctx, void *reply, const char *ref, int64_t version);
+    /* A change of reply's passed the rules but its transaction failed: nothing
+     * of it was saved. */
+    void (*refused)(void *ctx, void *reply, const char *ref);
+    /* A game's state changed (or was created) and is committed. */
+    void (*changed)(void *ctx, const char *game_id);
+    /* A game was deleted, and that is committed. */
+    void (*deleted)(void *ctx, const char *game_id);
+    /* The end of a flush that reported anything through changed or deleted. */
+    void (*flushed)(void *ctx);
+} core_sink_t;
+
+/* Makes the core over a store. sink and ctx receive the outcomes; m is counted. */
+core_t *core_new(store_t *store, metrics_t *m, const core_sink_t *sink, void *ctx);
 /* Loads every game; active games come back paused with no downtime charged. */
 int core_load(core_t *c, char *err, size_t errlen);
 /* Frees the in-memory games. */
@@ -31,41 +57,49 @@ void core_free(core_t *c);
 
 /* The live state of a game, or NULL. */
 const game_t *core_game(core_t *c, const char *game_id);
+/* The creation and last-change times (ISO 8601) of a game; false if none. */
+bool core_stamps(core_t *c, const char *game_id, const char **created_at, const char **updated_at);
 /* Number of games. */
 size_t core_count(core_t *c);
-/* Appends a JSON array of game summaries (GET /api/games). */
+/* Appends a JSON array of game summaries, newest change first (GET /api/games). */
 void core_list(core_t *c, buf_t *out);
-/* Appends the state object of a game as view v sees it now. */
-void core_render(core_t *c, const char *game_id, view_t v, buf_t *out);
-/* Maps a client's view of a game (hub) to a rendering view. */
-view_t core_view_of(hub_view_t v);
-
-/* Who is asking, as the rules see it. */
-game_actor_t core_actor(const auth_who_t *who);
 
 /* Applies a change to game_id. data is the request's JSON for the log (private
  * notes already left out). On success returns 0 and *version gets the new
- * version; the ack (to reply_to, if it has a ref) and the broadcast go out at
- * core_flush, after the commit. Otherwise returns a GAME_E_* or CORE_E_* code
- * (with *bad_field for GAME_E_BAD) and nothing changed. For GAME_A_STATE, a
- * missing game is created. For GAME_A_UNDO the core finds the change to revert. */
-int core_change(core_t *c, const char *game_id, game_action_t *a, const char *data, hub_client_t *reply_to, const char *ref,
+ * version; the outcome goes to reply (if it is not NULL) at core_flush, after the
+ * commit. Otherwise returns a GAME_E_* or CORE_E_* code (with *bad_field for
+ * GAME_E_BAD) and nothing changed. For GAME_A_STATE, a missing game is created.
+ * For GAME_A_UNDO the core finds the change to revert. */
+int core_change(core_t *c, const char *game_id, game_action_t *a, const char *data, void *reply, const char *ref,
                 const char **bad_field, int64_t *version);
-/* Deletes a game now (committed before it returns). 0 or CORE_E_*. */
+/* Deletes a game in the group transaction; it is gone from reads at once and
+ * sink->deleted follows the commit. 0 or CORE_E_*. The caller flushes. */
 int core_delete(core_t *c, const char *game_id);
-/* Commits the group transaction, then sends the acks and the broadcasts. Called
- * once per event-loop turn, and by REST handlers before they answer. Returns 0,
- * or CORE_E_IO when the commit failed (then every change of the batch is undone
- * in memory and its sender gets `internal`). */
+
+/* Opens a savepoint in the group transaction (beginning it if needed) for a write
+ * of another module. 0, or CORE_E_IO (nothing was opened). */
+int core_write_begin(core_t *c);
+/* Ends the write: ok keeps it (it commits with the batch), !ok undoes it alone.
+ * Returns 0, or CORE_E_IO when the write could not be kept or the group
+ * transaction was lost; in the latter case every change of the batch has been
+ * refused. */
+int core_write_end(core_t *c, bool ok);
+
+/* Commits the group transaction, then reports the outcomes and the changed
+ * games. Called once per event-loop turn, and by REST handlers before they
+ * answer. Returns 0, or CORE_E_IO when the commit failed (then every change of
+ * the batch is undone in memory and refused). */
 int core_flush(core_t *c);
+/* True when a flush has something to do. */
+bool core_pending(const core_t *c);
 /* Once a second: checkpoints running clocks. At any time: flags clocks that ran
  * out (with broadcast). */
 void core_tick(core_t *c, int64_t now_ms, bool checkpoint);
 /* Monotonic time of the next clock event, or INT64_MAX. */
 int64_t core_next_event(core_t *c);
-/* A player's presence changed: rebroadcast the game at the next flush. */
+/* A player's presence changed: report the game as changed at the next flush. */
 void core_presence(core_t *c, const char *game_id);
-/* A client is going away: forget the replies waiting for it. */
-void core_client_gone(core_t *c, hub_client_t *client);
+/* A requester is going away: forget the outcomes waiting for it. */
+void core_forget_reply(core_t *c, void *reply);
 
 #endif

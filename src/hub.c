@@ -26,11 +26,14 @@ struct hub {
     int64_t unauth_timeout_ms;
     hub_presence_fn on_presence;
     void *presence_ctx;
+    metrics_t *m;
+    size_t list_subs; /* clients subscribed to the list of games */
 };
 
-hub_t *hub_new(int64_t unauth_timeout_ms, hub_presence_fn presence, void *presence_ctx)
+hub_t *hub_new(int64_t unauth_timeout_ms, hub_presence_fn presence, void *presence_ctx, metrics_t *m)
 {
     hub_t *h = mem_zalloc(sizeof(*h));
+    h->m = m;
     map_init(&h->topics);
     map_init(&h->presence);
     h->unauth_timeout_ms = unauth_timeout_ms;
@@ -107,8 +110,8 @@ hub_client_t *hub_client_new(hub_t *h, const auth_who_t *who, bool loopback, con
 void hub_client_attach(hub_client_t *c, wsconn_t *ws)
 {
     c->ws = ws;
-    metrics.ws_connections++;
-    metrics.ws_connections_total++;
+    c->hub->m->ws_connections++;
+    c->hub->m->ws_connections_total++;
     c->counted = true;
     hub_presence_change(c->hub, &c->who, +1);
 }
@@ -141,9 +144,11 @@ void hub_client_free(hub_client_t *c)
         c->next->prev = c->prev;
     h->count--;
     if (c->ws)
-        metrics.ws_connections--;
+        h->m->ws_connections--;
     if (c->counted)
         hub_presence_change(h, &c->who, -1);
+    if (c->list_sub)
+        h->list_subs--;
     if (c->subs != c->subs_inline)
         free(c->subs);
     free(c);
@@ -226,8 +231,8 @@ static void hub_queue(hub_client_t *c, buf_shared_t *frame, uint64_t key)
     if (c->ws == NULL || wsconn_closing(c->ws))
         return;
     wsconn_send(c->ws, frame, key);
-    metrics.messages_out++;
-    metrics.bytes_out += (int64_t)frame->len;
+    c->hub->m->messages_out++;
+    c->hub->m->bytes_out += (int64_t)frame->len;
 }
 
 void hub_send(hub_client_t *c, const char *json, size_t len)
@@ -266,6 +271,31 @@ void hub_publish(hub_t *h, const char *game_id, hub_render_fn render, void *ctx)
     for (int v = 0; v < HUB_NVIEWS; v++)
         buf_shared_unref(frames[v]);
     buf_free(&b);
+}
+
+void hub_subscribe_list(hub_client_t *c, bool on)
+{
+    if (c->list_sub != on)
+        c->hub->list_subs += on ? 1 : (size_t)-1;
+    c->list_sub = on;
+}
+
+bool hub_list_wanted(const hub_t *h)
+{
+    return h->list_subs > 0;
+}
+
+void hub_publish_list(hub_t *h, const char *json, size_t len)
+{
+    if (h->list_subs == 0)
+        return;
+    buf_shared_t *f = ws_frame(WS_OP_TEXT, json, len);
+    /* One key for the list: a slow host keeps only the newest list queued. */
+    uint64_t key = hub_key("\001games");
+    for (hub_client_t *c = h->head; c; c = c->next)
+        if (c->list_sub)
+            hub_queue(c, f, key);
+    buf_shared_unref(f);
 }
 
 hub_rate_t hub_rate_take(hub_client_t *c, int64_t now_ms)

@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "map.h"
+#include "metrics.h"
 #include "wsconn.h"
 
 #define HUB_MAX_SUBS 64
@@ -41,6 +42,7 @@ typedef struct hub_client {
     hub_topic_t **subs;          /* subs_inline until a third subscription */
     hub_topic_t *subs_inline[2]; /* most phones follow one game: no allocation */
     int nsubs, capsubs;
+    bool list_sub;               /* receives the list of games after each change */
     struct hub_client *prev, *next;
 } hub_client_t;
 
@@ -53,7 +55,7 @@ typedef void (*hub_render_fn)(void *ctx, hub_view_t view, buf_t *out);
 
 /* Makes an empty hub. unauth_timeout_ms closes connections that stay
  * unauthenticated that long. */
-hub_t *hub_new(int64_t unauth_timeout_ms, hub_presence_fn presence, void *presence_ctx);
+hub_t *hub_new(int64_t unauth_timeout_ms, hub_presence_fn presence, void *presence_ctx, metrics_t *m);
 /* Frees the hub; every client must be gone (hub_close_all, then run the loop). */
 void hub_free(hub_t *h);
 /* Registers a new client (before its upgrade completes). */
@@ -77,6 +79,13 @@ void hub_send(hub_client_t *c, const char *json, size_t len);
 /* Sends every subscriber of game_id its view, rendered by render. key_seed lets a
  * slow client's queue keep only the newest state of this game. */
 void hub_publish(hub_t *h, const char *game_id, hub_render_fn render, void *ctx);
+/* Subscribes a client to the list of games (on) or ends that (off). */
+void hub_subscribe_list(hub_client_t *c, bool on);
+/* True when some client follows the list of games (worth rendering it). */
+bool hub_list_wanted(const hub_t *h);
+/* Sends one message (the list of games) to every client that follows the list;
+ * a slow client's queue keeps only the newest. */
+void hub_publish_list(hub_t *h, const char *json, size_t len);
 /* Takes one message from the client's rate bucket. */
 hub_rate_t hub_rate_take(hub_client_t *c, int64_t now_ms);
 /* Number of open connections of a game's player. */

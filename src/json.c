@@ -1,5 +1,6 @@
 /* jsmn's implementation lives in this translation unit only. */
 #define JSMN_STRICT
+#define JSMN_STATIC /* its functions stay private to this file: every export carries json_ */
 #include <jsmn.h>
 
 #include "json.h"

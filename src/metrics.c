@@ -1,17 +1,15 @@
 #include "metrics.h"
 
-metrics_t metrics;
-
 /* Upper bounds in microseconds: an SD card fsync is milliseconds to a second. */
 static const int64_t bucket_us[12] = {100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000};
 
-void metrics_commit_time(int64_t us)
+void metrics_commit_time(metrics_t *m, int64_t us)
 {
     for (int i = 0; i < 12; i++)
         if (us <= bucket_us[i])
-            metrics.commit_us_buckets[i]++;
-    metrics.commits_total++;
-    metrics.commit_seconds_sum += (double)us / 1e6;
+            m->commit_us_buckets[i]++;
+    m->commits_total++;
+    m->commit_seconds_sum += (double)us / 1e6;
 }
 
 static void counter(buf_t *b, const char *name, const char *help, const char *type, int64_t v)
@@ -19,32 +17,32 @@ static void counter(buf_t *b, const char *name, const char *help, const char *ty
     buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n", name, help, name, type, name, (long long)v);
 }
 
-void metrics_render(buf_t *b, const char *version, int64_t uptime_ms, const char *const *error_names)
+void metrics_render(const metrics_t *m, buf_t *b, const char *version, int64_t uptime_ms, const char *const *error_names)
 {
     buf_printf(b, "# HELP state_build_info Build of this binary.\n# TYPE state_build_info gauge\n"
                   "state_build_info{version=\"%s\",protocol=\"1\"} 1\n", version);
     buf_printf(b, "# HELP state_uptime_seconds Seconds since start.\n# TYPE state_uptime_seconds gauge\n"
                   "state_uptime_seconds %.3f\n", (double)uptime_ms / 1000.0);
-    counter(b, "state_ws_connections", "Open WebSocket connections.", "gauge", metrics.ws_connections);
-    counter(b, "state_ws_connections_total", "WebSocket upgrades accepted.", "counter", metrics.ws_connections_total);
-    counter(b, "state_http_requests_total", "HTTP requests handled.", "counter", metrics.http_requests_total);
-    counter(b, "state_messages_in_total", "WebSocket messages received.", "counter", metrics.messages_in);
-    counter(b, "state_messages_out_total", "WebSocket messages sent (per recipient).", "counter", metrics.messages_out);
-    counter(b, "state_bytes_out_total", "WebSocket bytes queued for sending.", "counter", metrics.bytes_out);
-    counter(b, "state_changes_total", "Accepted game changes.", "counter", metrics.changes_total);
-    counter(b, "state_commit_failures_total", "Database commits that failed.", "counter", metrics.commit_failures);
-    counter(b, "state_games", "Games in the database.", "gauge", metrics.games);
-    counter(b, "state_join_failures_total", "Refused join-code attempts.", "counter", metrics.join_failures);
-    counter(b, "state_rate_limited_total", "Messages dropped by the rate limit.", "counter", metrics.rate_limited);
+    counter(b, "state_ws_connections", "Open WebSocket connections.", "gauge", m->ws_connections);
+    counter(b, "state_ws_connections_total", "WebSocket upgrades accepted.", "counter", m->ws_connections_total);
+    counter(b, "state_http_requests_total", "HTTP requests handled.", "counter", m->http_requests_total);
+    counter(b, "state_messages_in_total", "WebSocket messages received.", "counter", m->messages_in);
+    counter(b, "state_messages_out_total", "WebSocket messages sent (per recipient).", "counter", m->messages_out);
+    counter(b, "state_bytes_out_total", "WebSocket bytes queued for sending.", "counter", m->bytes_out);
+    counter(b, "state_changes_total", "Accepted game changes.", "counter", m->changes_total);
+    counter(b, "state_commit_failures_total", "Database commits that failed.", "counter", m->commit_failures);
+    counter(b, "state_games", "Games in the database.", "gauge", m->games);
+    counter(b, "state_join_failures_total", "Refused join-code attempts.", "counter", m->join_failures);
+    counter(b, "state_rate_limited_total", "Messages dropped by the rate limit.", "counter", m->rate_limited);
     buf_puts(b, "# HELP state_errors_total Error replies by protocol code.\n# TYPE state_errors_total counter\n");
     for (int i = 0; i < METRICS_NERRORS; i++)
-        buf_printf(b, "state_errors_total{code=\"%s\"} %lld\n", error_names[i], (long long)metrics.errors[i]);
+        buf_printf(b, "state_errors_total{code=\"%s\"} %lld\n", error_names[i], (long long)m->errors[i]);
     buf_puts(b, "# HELP state_commit_duration_seconds Time of one database commit (one fsync).\n"
                 "# TYPE state_commit_duration_seconds histogram\n");
     for (int i = 0; i < 12; i++)
         buf_printf(b, "state_commit_duration_seconds_bucket{le=\"%g\"} %llu\n", (double)bucket_us[i] / 1e6,
-                   (unsigned long long)metrics.commit_us_buckets[i]);
-    buf_printf(b, "state_commit_duration_seconds_bucket{le=\"+Inf\"} %lld\n", (long long)metrics.commits_total);
+                   (unsigned long long)m->commit_us_buckets[i]);
+    buf_printf(b, "state_commit_duration_seconds_bucket{le=\"+Inf\"} %lld\n", (long long)m->commits_total);
     buf_printf(b, "state_commit_duration_seconds_sum %.6f\nstate_commit_duration_seconds_count %lld\n",
-               metrics.commit_seconds_sum, (long long)metrics.commits_total);
+               m->commit_seconds_sum, (long long)m->commits_total);
 }

@@ -1,5 +1,6 @@
-/* Counters for GET /metrics (Prometheus text format). Plain global counters: the
- * server is single-threaded, and every module bumps the ones it owns. */
+/* Counters for GET /metrics (Prometheus text format). One metrics_t lives in the
+ * app (app.h); the modules that count are handed a pointer to it (the server is
+ * single-threaded, so plain increments do). */
 #ifndef STATE_METRICS_H
 #define STATE_METRICS_H
 
@@ -8,7 +9,7 @@
 #include "buf.h"
 
 /* Error codes of PROTOCOL.md section 4, in the order of proto_error_names. */
-#define METRICS_NERRORS 12
+#define METRICS_NERRORS 12 /* WIRE_NERRORS */
 
 typedef struct {
     int64_t ws_connections;       /* open WebSocket connections */
@@ -28,11 +29,9 @@ typedef struct {
     int64_t rate_limited;
 } metrics_t;
 
-extern metrics_t metrics;
-
 /* Records one database commit that took us microseconds. */
-void metrics_commit_time(int64_t us);
+void metrics_commit_time(metrics_t *m, int64_t us);
 /* Appends the whole exposition (build info, uptime, counters, histogram). */
-void metrics_render(buf_t *out, const char *version, int64_t uptime_ms, const char *const *error_names);
+void metrics_render(const metrics_t *m, buf_t *out, const char *version, int64_t uptime_ms, const char *const *error_names);
 
 #endif

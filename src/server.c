@@ -11,8 +11,10 @@
 #include "net.h"
 #include "now.h"
 #include "proto.h"
+#include "session.h"
 #include "qr.h"
 #include "store.h"
+#include "wire.h"
 #include "ws.h"
 
 #include <h2o/http1.h>
@@ -43,6 +45,9 @@ typedef struct {
     h2o_socket_t *listener;
     SSL_CTX *ssl;
     wsconn_config_t wscfg;
+    h2o_timeout_entry_t flush_entry; /* on ctx.zero_timeout: the end of a loop turn */
+    h2o_timeout_t tick_timeout;      /* once a second: pings, clock checkpoints */
+    h2o_timeout_entry_t tick_entry;
 } server_t;
 
 static volatile sig_atomic_t server_stop;
@@ -64,11 +69,43 @@ typedef struct {
 
 
 static app_t *server_app; /* the one app; handlers reach it through this */
+static server_t *server_srv;
+
+/* Everything a turn of the loop produced shares one commit, made from h2o's
+ * zero-timeout list: after the turn's I/O callbacks, and inside the loop, so the
+ * writes it starts complete without waiting for the next poll. */
+static void server_defer_flush(void)
+{
+    if (!h2o_timeout_is_linked(&server_srv->flush_entry))
+        h2o_timeout_link(server_app->loop, &server_srv->ctx.zero_timeout, &server_srv->flush_entry);
+}
+
+static void server_on_flush(h2o_timeout_entry_t *entry)
+{
+    (void)entry;
+    int64_t now = now_mono_ms();
+    if (core_next_event(server_app->core) <= now)
+        core_tick(server_app->core, now, false);
+    /* Only then do acks and broadcasts leave. */
+    core_flush(server_app->core);
+}
+
+static void server_on_tick(h2o_timeout_entry_t *entry)
+{
+    (void)entry;
+    int64_t now = now_mono_ms();
+    core_tick(server_app->core, now, true);
+    core_flush(server_app->core);
+    hub_tick(server_app->hub, now);
+    h2o_timeout_link(server_app->loop, &server_srv->tick_timeout, &server_srv->tick_entry);
+}
 
 static void server_ws_message_app(wsconn_t *ws, const char *data, size_t len, void *user)
 {
     (void)ws;
     proto_handle(server_app, user, data, len);
+    if (core_pending(server_app->core))
+        server_defer_flush();
 }
 
 static void server_ws_close(wsconn_t *ws, uint16_t code, void *user)
@@ -76,7 +113,7 @@ static void server_ws_close(wsconn_t *ws, uint16_t code, void *user)
     (void)ws;
     hub_client_t *c = user;
     log_debug("websocket %s (%s) closed with %u", c->client_id, auth_role_name(c->who.role), code);
-    core_client_gone(server_app->core, c);
+    core_forget_reply(server_app->core, c);
     hub_client_free(c);
 }
 
@@ -94,7 +131,7 @@ static void server_on_upgrade(void *data, h2o_socket_t *sock, size_t reqsize)
     hub_client_attach(u->client, ws);
     log_debug("websocket %s from %s as %s", u->client->client_id, u->client->peer, auth_role_name(u->client->who.role));
     if (u->bad_token) {
-        proto_error(u->client, PROTO_E_UNAUTHORIZED, "invalid or revoked token", NULL, -1);
+        proto_error(&u->srv->app, u->client, WIRE_E_UNAUTHORIZED, "invalid or revoked token", NULL, -1);
         wsconn_close(ws, WS_CLOSE_POLICY, "invalid token");
     }
     free(u);
@@ -103,28 +140,16 @@ static void server_on_upgrade(void *data, h2o_socket_t *sock, size_t reqsize)
 static int server_upgrade(server_t *srv, h2o_req_t *req)
 {
     app_t *app = &srv->app;
-    h2o_iovec_t key = http_req_header(req, "sec-websocket-key");
-    h2o_iovec_t version = http_req_header(req, "sec-websocket-version");
-    if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET"))) {
-        http_send_error(req, 400, "bad_message", "WebSocket upgrade must use GET");
+    char accept[29];
+    if (wsconn_handshake_check(req, accept) != 0)
         return 0;
-    }
-    if (version.base == NULL || !h2o_memis(version.base, version.len, H2O_STRLIT("13"))) {
-        http_header(req, "sec-websocket-version", "13");
-        http_send_error(req, 426, "bad_message", "only WebSocket version 13 is supported");
-        return 0;
-    }
-    if (key.base == NULL || !ws_key_valid(key.base, key.len)) {
-        http_send_error(req, 400, "bad_message", "missing or malformed Sec-WebSocket-Key");
-        return 0;
-    }
     auth_who_t who = {0};
     bool loopback = http_is_loopback(req);
     bool bad_token = false;
     char token[160];
     int tl = http_query(req, "token", token, sizeof(token));
     if (tl > 0) {
-        if (proto_who_from_token(app, token, &who) != 0)
+        if (session_who(app, token, &who) != 0)
             bad_token = true;
     } else if (loopback && app->cfg.trust_loopback) {
         who.role = AUTH_HOST;
@@ -154,65 +179,13 @@ static int server_upgrade(server_t *srv, h2o_req_t *req)
         buf_free(&b);
         extra[0] = h2o_iovec_init(u->hello->data, u->hello->len);
         nextra = 1;
-        metrics.messages_out++;
+        app->metrics.messages_out++;
     }
-    char accept[29];
-    ws_accept_key(key.base, key.len, accept);
-    req->res.status = 101;
-    req->res.reason = "Switching Protocols";
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_UPGRADE, NULL, H2O_STRLIT("websocket"));
-    http_header(req, "sec-websocket-accept", accept);
-    h2o_http1_upgrade(req, extra, nextra, server_on_upgrade, u);
+    wsconn_handshake_accept(req, accept, extra, nextra, server_on_upgrade, u);
     return 0;
 }
 
 /* ---- HTTP routes --------------------------------------------------------- */
-
-static bool server_accepts_gzip(h2o_req_t *req)
-{
-    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT_ENCODING, -1);
-    if (i < 0)
-        return false;
-    h2o_iovec_t v = req->headers.entries[i].value;
-    return h2o_contains_token(v.base, v.len, H2O_STRLIT("gzip"), ',');
-}
-
-static void server_static(h2o_req_t *req, const assets_file_t *f)
-{
-    bool immutable = strncmp(f->path, "/assets/", 8) == 0;
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
-                   immutable ? "public, max-age=31536000, immutable" : "no-cache",
-                   strlen(immutable ? "public, max-age=31536000, immutable" : "no-cache"));
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ETAG, NULL, f->etag, strlen(f->etag));
-    if (f->gz)
-        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept-Encoding"));
-    ssize_t inm = h2o_find_header(&req->headers, H2O_TOKEN_IF_NONE_MATCH, -1);
-    if (inm >= 0) {
-        h2o_iovec_t v = req->headers.entries[inm].value;
-        if (h2o_contains_token(v.base, v.len, f->etag, strlen(f->etag), ',') || h2o_memis(v.base, v.len, H2O_STRLIT("*"))) {
-            req->res.status = 304;
-            req->res.reason = "Not Modified";
-            h2o_send_inline(req, NULL, 0);
-            return;
-        }
-    }
-    const unsigned char *body = f->data;
-    size_t len = f->len;
-    if (f->gz && server_accepts_gzip(req)) {
-        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, H2O_STRLIT("gzip"));
-        body = f->gz;
-        len = f->gz_len;
-    }
-    req->res.status = 200;
-    req->res.reason = "OK";
-    req->res.content_length = len;
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, f->content_type, strlen(f->content_type));
-    /* The bytes are static: no copy, h2o sends them straight from the binary. */
-    static h2o_generator_t gen = {NULL, NULL};
-    h2o_start_response(req, &gen);
-    h2o_iovec_t iov = h2o_iovec_init(body, len);
-    h2o_send(req, &iov, h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")) ? 0 : 1, H2O_SEND_STATE_FINAL);
-}
 
 static bool server_method_is(h2o_req_t *req, const char *m)
 {
@@ -237,7 +210,7 @@ static void server_metrics(server_t *srv, h2o_req_t *req)
 {
     buf_t b;
     buf_init(&b);
-    metrics_render(&b, STATE_VERSION, now_mono_ms() - srv->app.started_mono_ms, proto_error_names);
+    metrics_render(&srv->app.metrics, &b, STATE_VERSION, now_mono_ms() - srv->app.started_mono_ms, wire_error_names);
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
     http_send(req, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
     buf_free(&b);
@@ -251,7 +224,7 @@ typedef struct {
 static int server_on_req(h2o_handler_t *self, h2o_req_t *req)
 {
     server_t *srv = ((server_handler_t *)self)->srv;
-    metrics.http_requests_total++;
+    srv->app.metrics.http_requests_total++;
     h2o_iovec_t path = req->path_normalized;
 
     if (req->upgrade.base != NULL && h2o_lcstris(req->upgrade.base, req->upgrade.len, H2O_STRLIT("websocket"))) {
@@ -291,7 +264,7 @@ static int server_on_req(h2o_handler_t *self, h2o_req_t *req)
         http_send_error(req, 405, "bad_message", "method not allowed");
         return 0;
     }
-    server_static(req, f);
+    assets_send(req, f);
     return 0;
 }
 
@@ -399,31 +372,30 @@ static void server_on_presence(void *ctx, const char *game_id)
 {
     app_t *app = ctx;
     core_presence(app->core, game_id);
+    server_defer_flush();
 }
 
-/* The host token: --host-token replaces the stored one; otherwise the stored hash
- * is used; on first start a new token is made, stored hashed, and shown once. */
+/* The host token (auth_host_bootstrap decides), stored hashed through core's
+ * transaction. shown is the new token to print once, or NULL. */
 static int server_host_token(app_t *app, char new_token[AUTH_TOKEN_LEN + 1], const char **shown)
 {
-    const config_t *cfg = &app->cfg;
+    char stored[AUTH_HASH_LEN + 8] = "";
     *shown = NULL;
-    if (cfg->host_token[0]) {
-        auth_hash(cfg->host_token, strlen(cfg->host_token), app->host_hash);
-    } else if (store_secret_get(app->store, "host_token_hash", app->host_hash, sizeof(app->host_hash)) == 0 &&
-               strlen(app->host_hash) == AUTH_HASH_LEN) {
-        return 0;
-    } else {
-        if (auth_new_token(new_token) != 0) {
-            log_error("cannot read the system's random source");
-            return -1;
-        }
-        auth_hash(new_token, strlen(new_token), app->host_hash);
-        *shown = new_token;
+    if (store_secret_get(app->store, "host_token_hash", stored, sizeof(stored)) != 0)
+        stored[0] = '\0';
+    int rc = auth_host_bootstrap(app->cfg.host_token, stored, app->host_hash, new_token);
+    if (rc < 0) {
+        log_error("cannot read the system's random source");
+        return -1;
     }
-    if (store_begin(app->store) != 0 || store_secret_put(app->store, "host_token_hash", app->host_hash) != 0 ||
-        store_commit(app->store) != 0) {
-        store_rollback(app->store);
-        log_error("cannot store the host token in %s", cfg->db);
+    if (new_token[0])
+        *shown = new_token;
+    if (rc == 0)
+        return 0;
+    if (core_write_begin(app->core) != 0 ||
+        core_write_end(app->core, store_secret_put(app->store, "host_token_hash", app->host_hash) == 0) != 0 ||
+        core_flush(app->core) != 0) {
+        log_error("cannot store the host token in %s", app->cfg.db);
         return -1;
     }
     return 0;
@@ -436,6 +408,7 @@ int server_main(const config_t *cfg)
     memset(&srv, 0, sizeof(srv));
     app_t *app = &srv.app;
     server_app = app;
+    server_srv = &srv;
     app->cfg = *cfg;
     app->started_mono_ms = now_mono_ms();
     log_set_level(cfg->log_level);
@@ -448,6 +421,8 @@ int server_main(const config_t *cfg)
         log_error("%s", err);
         return 1;
     }
+    app->hub = hub_new(SERVER_UNAUTH_TIMEOUT_MS, server_on_presence, app, &app->metrics);
+    app->core = core_new(app->store, &app->metrics, &proto_sink, app);
     char new_token[AUTH_TOKEN_LEN + 1];
     const char *shown_token = NULL;
     if (server_host_token(app, new_token, &shown_token) != 0) {
@@ -497,8 +472,6 @@ int server_main(const config_t *cfg)
     srv.wscfg.ping_interval_ms = (int64_t)cfg->ping_interval_s * 1000;
     srv.wscfg.ping_timeout_ms = (int64_t)cfg->ping_timeout_s * 1000;
     srv.wscfg.max_queue_bytes = 1024 * 1024;
-    app->hub = hub_new(SERVER_UNAUTH_TIMEOUT_MS, server_on_presence, app);
-    app->core = core_new(app);
     app->join_limiter = auth_limiter_new(SERVER_JOIN_BURST, SERVER_JOIN_REFILL_MS);
     if (core_load(app->core, err, sizeof(err)) != 0) {
         log_error("%s", err);
@@ -519,32 +492,22 @@ int server_main(const config_t *cfg)
     log_info("serving on port %d (max %d connections, durability %s)", port, cfg->max_connections,
              cfg->durability == CONFIG_DURABILITY_FULL ? "full" : "normal");
 
-    int64_t next_tick = now_mono_ms() + SERVER_TICK_MS;
+    srv.flush_entry.cb = server_on_flush;
+    srv.tick_entry.cb = server_on_tick;
+    h2o_timeout_init(app->loop, &srv.tick_timeout, SERVER_TICK_MS);
+    h2o_timeout_link(app->loop, &srv.tick_timeout, &srv.tick_entry);
     while (!server_stop) {
-        int64_t now = now_mono_ms();
-        int64_t wake = next_tick;
-        int64_t clock_event = core_next_event(app->core);
-        if (clock_event < wake)
-            wake = clock_event;
-        int64_t wait = wake - now;
-        /* h2o runs write-completion callbacks only after its next poll: do not
-         * sleep while some are pending, or queued frames wait for the timeout. */
-        if (wait < 0 || app->loop->_pending_as_server != NULL || app->loop->_pending_as_client != NULL ||
-            app->loop->_statechanged.head != NULL)
-            wait = 0;
+        /* A clock that runs out is flagged on time: sleep no longer than that. */
+        int64_t now = now_mono_ms(), event = core_next_event(app->core);
+        int64_t wait = event <= now ? 0 : event - now > SERVER_TICK_MS ? SERVER_TICK_MS : event - now;
+        if (event <= now)
+            server_defer_flush();
         h2o_evloop_run(app->loop, (int32_t)wait);
-        now = now_mono_ms();
-        bool second = now >= next_tick;
-        if (second || core_next_event(app->core) <= now)
-            core_tick(app->core, now, second);
-        /* Everything this turn produced shares one commit; only then do acks and
-         * broadcasts leave. */
-        core_flush(app->core);
-        if (second) {
-            hub_tick(app->hub, now);
-            next_tick = now + SERVER_TICK_MS;
-        }
     }
+    if (h2o_timeout_is_linked(&srv.flush_entry))
+        h2o_timeout_unlink(&srv.flush_entry);
+    h2o_timeout_unlink(&srv.tick_entry);
+    h2o_timeout_dispose(app->loop, &srv.tick_timeout);
 
     /* Save where running clocks are, so a clean restart gives no time back. */
     core_tick(app->core, now_mono_ms(), true);
@@ -559,6 +522,8 @@ int server_main(const config_t *cfg)
         hub_tick(app->hub, now_mono_ms());
     }
     core_flush(app->core);
+    if (h2o_timeout_is_linked(&srv.flush_entry))
+        h2o_timeout_unlink(&srv.flush_entry);
     core_free(app->core);
     hub_free(app->hub);
     h2o_context_dispose(&srv.ctx);

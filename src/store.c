@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 enum {
-    Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
     Q_GAME_UPSERT, Q_SCORE_UPSERT, Q_TIMER_UPSERT, Q_SETTINGS_DEL, Q_SETTING_INS, Q_GAME_DEL,
     Q_ACTION_INS, Q_UNDO_TARGET, Q_MARK_UNDONE, Q_HISTORY,
     Q_INVITE_INS, Q_INVITE_FIND, Q_INVITE_REVOKE, Q_INVITES_LIST,
@@ -24,6 +24,9 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
+    [Q_SAVEPOINT] = "SAVEPOINT w",
+    [Q_RELEASE] = "RELEASE w",
+    [Q_ROLLBACK_TO] = "ROLLBACK TO w",
     [Q_GAME_UPSERT] = "INSERT INTO game_state (game_id, version, status, round, current_turn, created_at, updated_at,"
                       " first_player, attacker, winner, draw, game_time_ms, game_time_running)"
                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
@@ -261,7 +264,7 @@ bool store_ok(store_t *s)
 int store_begin(store_t *s)
 {
     if (s->in_tx)
-        return 0;
+        return store_in_tx(s) ? 0 : STORE_E_IO; /* lost under us: the owner must roll back first */
     if (store_exec(s, store_q(s, Q_BEGIN), "begin") != 0)
         return STORE_E_IO;
     s->in_tx = true;
@@ -270,13 +273,21 @@ int store_begin(store_t *s)
 
 bool store_in_tx(store_t *s)
 {
-    return s->in_tx;
+    /* SQLite may have rolled the transaction back by itself after an I/O error,
+     * a full disk or out of memory: ask it rather than trusting our flag. The
+     * flag stays set until store_rollback, so a lost transaction is never taken
+     * for "nothing to commit". */
+    return s->in_tx && !sqlite3_get_autocommit(s->db);
 }
 
 int store_commit(store_t *s)
 {
     if (!s->in_tx)
         return 0;
+    if (!store_in_tx(s)) {
+        s->in_tx = false;
+        return STORE_E_IO; /* it was rolled back under us: nothing of it is on disk */
+    }
     int rc = store_exec(s, store_q(s, Q_COMMIT), "commit");
     if (rc != 0) {
         store_rollback(s);
@@ -295,6 +306,30 @@ void store_rollback(store_t *s)
     sqlite3_step(st);
     sqlite3_reset(st);
     s->in_tx = false;
+}
+
+int store_savepoint(store_t *s)
+{
+    if (!store_in_tx(s))
+        return STORE_E_IO;
+    return store_exec(s, store_q(s, Q_SAVEPOINT), "savepoint");
+}
+
+int store_release(store_t *s)
+{
+    if (!store_in_tx(s))
+        return STORE_E_IO;
+    return store_exec(s, store_q(s, Q_RELEASE), "release");
+}
+
+int store_rollback_to(store_t *s)
+{
+    if (!store_in_tx(s))
+        return STORE_E_IO;
+    if (store_exec(s, store_q(s, Q_ROLLBACK_TO), "rollback to savepoint") != 0 ||
+        store_exec(s, store_q(s, Q_RELEASE), "release") != 0)
+        return STORE_E_IO;
+    return store_in_tx(s) ? 0 : STORE_E_IO;
 }
 
 static bool player_row_same(const game_player_t *a, const game_player_t *b)

@@ -39,12 +39,20 @@ bool store_ok(store_t *s);
 
 /* Opens the group transaction if none is open. */
 int store_begin(store_t *s);
-/* True while a transaction is open. */
+/* True while a transaction is open (false once SQLite rolled it back itself). */
 bool store_in_tx(store_t *s);
 /* Commits the open transaction (the fsync). Returns 0 if none was open. */
 int store_commit(store_t *s);
 /* Rolls back the open transaction. */
 void store_rollback(store_t *s);
+/* Savepoints inside the open transaction, so one write can fail alone. Each
+ * returns STORE_E_IO when the transaction itself is gone (SQLite rolls it back
+ * by itself after some I/O errors): then nothing of it will reach the disk. */
+int store_savepoint(store_t *s);
+/* Keeps what was written since the savepoint (it commits with the transaction). */
+int store_release(store_t *s);
+/* Undoes what was written since the savepoint, and ends it. */
+int store_rollback_to(store_t *s);
 
 /* Called by store_load_games for each stored game. */
 typedef void (*store_game_fn)(void *ctx, game_t *g, const char *created_at, const char *updated_at);

@@ -1,9 +1,11 @@
 #include "wsconn.h"
+#include "http.h"
 #include "mem.h"
 #include "now.h"
 #include "ws.h"
 
 #include <arpa/inet.h>
+#include <h2o/http1.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -363,4 +365,35 @@ size_t wsconn_queued(const wsconn_t *c)
 bool wsconn_closing(const wsconn_t *c)
 {
     return c->closing || c->dead;
+}
+
+int wsconn_handshake_check(h2o_req_t *req, char accept[29])
+{
+    h2o_iovec_t key = http_req_header(req, "sec-websocket-key");
+    h2o_iovec_t version = http_req_header(req, "sec-websocket-version");
+    if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET"))) {
+        http_send_error(req, 400, "bad_message", "WebSocket upgrade must use GET");
+        return -1;
+    }
+    if (version.base == NULL || !h2o_memis(version.base, version.len, H2O_STRLIT("13"))) {
+        http_header(req, "sec-websocket-version", "13");
+        http_send_error(req, 426, "bad_message", "only WebSocket version 13 is supported");
+        return -1;
+    }
+    if (key.base == NULL || !ws_key_valid(key.base, key.len)) {
+        http_send_error(req, 400, "bad_message", "missing or malformed Sec-WebSocket-Key");
+        return -1;
+    }
+    ws_accept_key(key.base, key.len, accept);
+    return 0;
+}
+
+void wsconn_handshake_accept(h2o_req_t *req, const char *accept, h2o_iovec_t *extra, size_t nextra, wsconn_upgraded_cb cb,
+                             void *data)
+{
+    req->res.status = 101;
+    req->res.reason = "Switching Protocols";
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_UPGRADE, NULL, H2O_STRLIT("websocket"));
+    http_header(req, "sec-websocket-accept", accept);
+    h2o_http1_upgrade(req, extra, nextra, cb, data);
 }

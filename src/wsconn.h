@@ -34,6 +34,17 @@ typedef struct {
     size_t max_queue_bytes;   /* a client this far behind is closed with 1008 */
 } wsconn_config_t;
 
+/* Checks a WebSocket upgrade request (RFC 6455 section 4.2.1: GET, version 13, a
+ * well-formed key). 0 with accept set to the Sec-WebSocket-Accept value, or -1
+ * after answering the request itself (400, or 426 naming version 13). */
+int wsconn_handshake_check(h2o_req_t *req, char accept[29]);
+/* Called once the 101 response is out: sock is the upgraded socket (NULL when
+ * the client went away first); reqsize bytes of the request precede its frames. */
+typedef void (*wsconn_upgraded_cb)(void *data, h2o_socket_t *sock, size_t reqsize);
+/* Answers 101 Switching Protocols; extra (nextra buffers, e.g. a first message
+ * already framed) rides in the same write. */
+void wsconn_handshake_accept(h2o_req_t *req, const char *accept, h2o_iovec_t *extra, size_t nextra, wsconn_upgraded_cb cb,
+                             void *data);
 /* Takes over an upgraded socket (reqsize bytes of the HTTP request are still at
  * the front of its input buffer and are skipped). now_ms is the monotonic time. */
 wsconn_t *wsconn_start(h2o_socket_t *sock, size_t reqsize, const wsconn_config_t *cfg, const wsconn_handlers_t *h, void *user,

@@ -20,11 +20,12 @@ count_node() { # log -> adds node:test's "# pass N" / "# fail N"
 }
 
 run_unit() {
-    for t in build/test/test_*; do
+    for t in build/test/test_* build/test-clang/test_*; do
         [ -x "$t" ] || continue
         local name log
         name=$(basename "$t")
-        log=$logs/$name.log
+        [ "${t#build/test-clang/}" != "$t" ] && name="$name (clang)"
+        log=$logs/${name// /_}.log
         if "$t" >"$log" 2>&1; then status=0; else status=$?; fi
         local p f
         p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
@@ -110,7 +111,7 @@ run_fuzz() {
 
 suites=("$@")
 [ ${#suites[@]} -eq 0 ] && suites=(all)
-[ "${suites[0]}" = all ] && suites=(unit qr fuzz webui integration conformance crash e2e)
+[ "${suites[0]}" = all ] && suites=(style unit qr fuzz webui integration conformance crash e2e)
 for s in "${suites[@]}"; do
     case $s in
     unit) run_unit ;;
@@ -118,7 +119,7 @@ for s in "${suites[@]}"; do
     crash) run_crash ;;
     webui) run_webui ;;
     fuzz) run_fuzz ;;
-    integration | conformance | e2e) run_node "$s" ;;
+    integration | conformance | e2e | style) run_node "$s" ;;
     *) echo "unknown suite $s" >&2; exit 2 ;;
     esac
 done

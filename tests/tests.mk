@@ -10,9 +10,9 @@ TEST_DIR   := build/test
 FUZZ_DIR   := build/fuzz
 SAN        := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 TEST_INC   := -Isrc -I$(BUILD)/gen -isystem $(H2O)/include -isystem build/src/h2o/deps/picotls/include
-TEST_CFLAGS := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Wall -Wextra -Werror -g -O1 $(SAN) $(TEST_INC)
+TEST_CFLAGS := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(CFLAGS_WARN) -g -O1 $(SAN) $(TEST_INC)
 TEST_LIBS  := $(H2O)/lib/libh2o-evloop.a -lcmocka -lssl -lcrypto -lsqlite3 -lz -lpthread -ldl -lm
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Wall -Wextra -Werror -g -O1 $(TEST_INC) \
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(CFLAGS_WARN) -g -O1 $(TEST_INC) \
                -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_TIME  ?= 600
 FUZZ_SHORT ?= 20
@@ -61,7 +61,22 @@ $(FUZZ_DIR)/libstate.a: $(FUZZ_OBJS)
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libstate.a
 	clang $(subst fuzzer-no-link,fuzzer,$(FUZZ_CFLAGS)) -o $@ $< $(FUZZ_DIR)/libstate.a $(TEST_LIBS:-lcmocka=)
 
-unit-bins: $(UNIT_BINS)
+# The same unit tests built with clang, so the code stays clean under both compilers.
+CLANG_DIR  := build/test-clang
+CLANG_OBJS := $(patsubst src/%.c,$(CLANG_DIR)/obj/%.o,$(SRCS)) $(CLANG_DIR)/obj/assets_data.o
+CLANG_BINS := $(patsubst tests/unit/%.c,$(CLANG_DIR)/%,$(UNIT_SRCS))
+$(CLANG_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a | $(TEST_DIR)/.deps
+	@mkdir -p $(@D)
+	clang $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
+$(CLANG_DIR)/obj/assets_data.o: $(BUILD)/gen/assets_data.c
+	@mkdir -p $(@D)
+	clang $(TEST_CFLAGS) -c -o $@ $<
+$(CLANG_DIR)/libstate.a: $(CLANG_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(CLANG_DIR)/test_%: tests/unit/test_%.c $(CLANG_DIR)/libstate.a
+	clang $(TEST_CFLAGS) -o $@ $< $(CLANG_DIR)/libstate.a $(TEST_LIBS)
+
+unit-bins: $(UNIT_BINS) $(CLANG_BINS)
 fuzz-bins: $(FUZZ_BINS)
 
 # Everything that fits in CI, in one run with one summary line.
@@ -88,4 +103,4 @@ crash: $(OUT) tests/node_modules/.package-lock.json
 fuzz: fuzz-bins
 	@FUZZ_SHORT=$(FUZZ_TIME) tests/run.sh fuzz
 
--include $(wildcard $(TEST_DIR)/obj/*.d)
+-include $(wildcard $(TEST_DIR)/obj/*.d) $(wildcard $(CLANG_DIR)/obj/*.d)

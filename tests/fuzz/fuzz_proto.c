@@ -35,8 +35,8 @@ static void fuzz_setup(void)
         fprintf(stderr, "fuzz_proto: %s\n", err);
         abort();
     }
-    app.hub = hub_new(20000, NULL, NULL);
-    app.core = core_new(&app);
+    app.hub = hub_new(20000, NULL, NULL, &app.metrics);
+    app.core = core_new(app.store, &app.metrics, &proto_sink, &app);
     auth_hash("host-token", 10, app.host_hash);
     snprintf(app.public_url, sizeof(app.public_url), "http://127.0.0.1:8765");
     auth_who_t host = {.role = AUTH_HOST};

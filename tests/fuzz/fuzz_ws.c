@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* libFuzzer's entry point, declared for -Wmissing-prototypes. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #include "ws.h"
 
 #define CHECK(cond)                                                                                                            \

@@ -3,11 +3,15 @@
  * LLVMFuzzerTestOneInput once, so a crash reproduces under a plain debugger. */
 #ifndef FUZZ_REPLAY_H
 #define FUZZ_REPLAY_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* libFuzzer's entry point, declared for -Wmissing-prototypes. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 #ifdef FUZZ_MAIN
 #include <stdio.h>
 #include <stdlib.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int main(int argc, char **argv)
 {
