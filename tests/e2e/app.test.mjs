@@ -170,7 +170,7 @@ describe('web app against the real server', () => {
     assert.notEqual(s.code.p1, s.code.p2);
   });
 
-  it('the host panel's game list is pushed: a game made elsewhere appears and goes at once', async () => {
+  it('the game list in the host panel is pushed: a game made elsewhere appears and goes at once', async () => {
     const auth = { authorization: 'Bearer ' + TOKEN, 'content-type': 'application/json' };
     const r = await fetch(base + '/api/games', { method: 'POST', headers: auth, body: JSON.stringify({ player1_name: 'Pushed', player2_name: 'Elsewhere' }) });
     assert.equal(r.status, 201);

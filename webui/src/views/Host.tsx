@@ -45,6 +45,7 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null; onD
   });
   const games = useGameList(conn);
   const [creating, setCreating] = useState(false);
+  const [invitesRev, setInvitesRev] = useState(0);
 
   const select = (id: string | null) => {
     conn.select(id);
@@ -77,7 +78,7 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null; onD
       </header>
 
       {s.gameId && s.game ? (
-        <GameControls key={s.gameId} top={gamesCard} g={s.game} conn={conn} busy={isBusy(s)} live={s.conn === 'open' && s.fresh} token={token} change={s.lastChange} onDeleted={() => select(null)} />
+        <GameControls key={s.gameId} top={gamesCard} g={s.game} conn={conn} busy={isBusy(s)} live={s.conn === 'open' && s.fresh} token={token} invitesRev={invitesRev} change={s.lastChange} onDeleted={() => select(null)} />
       ) : (
         <>
           {gamesCard}
@@ -91,12 +92,14 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null; onD
           onClose={() => setCreating(false)}
           onCreated={async (g) => {
             setCreating(false);
+            // The pushed list may select the new game before its invites exist: read them again after.
+            select(g.game_id);
             try {
               await ensureInvites(g.game_id, token);
             } catch {
               /* shown as missing invites */
             }
-            select(g.game_id);
+            setInvitesRev((n) => n + 1);
           }}
         />
       ) : null}

@@ -28,6 +28,7 @@ export function GameControls(props: {
   busy: boolean;
   live: boolean;
   token: string | null;
+  invitesRev: number;
   change: Change | null;
   onDeleted: () => void;
 }) {
@@ -137,7 +138,7 @@ export function GameControls(props: {
       <SettingsCard g={g} conn={conn} off={off} />
       </div>
       <div class="col">
-      <InvitesCard gameId={g.game_id} token={token} />
+      <InvitesCard gameId={g.game_id} token={token} rev={props.invitesRev} />
       <HistoryCard g={g} token={token} />
 
       <section class="card">

@@ -39,7 +39,8 @@ async function copyText(text: string): Promise<boolean> {
   return ok;
 }
 
-export function InvitesCard(props: { gameId: string; token: string | null }) {
+/** `rev` changes when invites were made elsewhere in the panel (a new game): then the list is read again. */
+export function InvitesCard(props: { gameId: string; token: string | null; rev: number }) {
   const [list, setList] = useState<Invite[]>([]);
   const [shown, setShown] = useState<Invite | null>(null);
   const [copied, setCopied] = useState('');
@@ -48,7 +49,7 @@ export function InvitesCard(props: { gameId: string; token: string | null }) {
   const [error, setError] = useState('');
   useEffect(() => {
     api.listInvites(props.gameId, props.token).then(setList, () => undefined);
-  }, [props.gameId]);
+  }, [props.gameId, props.rev]);
   const run = async (f: () => Promise<Invite[]>) => {
     setError('');
     try {
