@@ -24,7 +24,7 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRCS))
 TEST_OBJS  := $(patsubst src/%.c,$(TEST_DIR)/obj/%.o,$(SRCS)) $(TEST_DIR)/obj/assets_data.o
 FUZZ_OBJS  := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(SRCS)) $(FUZZ_DIR)/obj/assets_data.o
 
-.PHONY: test-deps unit-bins fuzz-bins crash e2e webui-test fault-bin fault
+.PHONY: test-deps unit-bins fuzz-bins crash e2e webui-test fault-bin fault screenshots
 
 # The fault-injection build: the release objects plus tests/support/faultvfs.c,
 # whose constructor makes it SQLite's default VFS (STATE_SERVER_FAULT selects the
@@ -111,6 +111,9 @@ webui-test: webui/dist/index.html
 	@tests/run.sh webui
 fuzz-short: fuzz-bins
 	@tests/run.sh fuzz
+# Every route of the web app at 320, 390 and 1920 px into docs/screenshots/ (the old set is replaced).
+screenshots: $(OUT) tests/e2e/node_modules/.package-lock.json
+	cd tests/e2e && SCREENSHOTS=../../docs/screenshots node --test pages.test.mjs
 # 1,000 kill -9 trials; prints the number of acknowledged changes lost (must be 0).
 crash: $(OUT) tests/node_modules/.package-lock.json
 	@CRASH_TRIALS=$${CRASH_TRIALS:-1000} tests/run.sh crash

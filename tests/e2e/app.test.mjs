@@ -170,6 +170,17 @@ describe('web app against the real server', () => {
     assert.notEqual(s.code.p1, s.code.p2);
   });
 
+  it('the game list in the host panel is pushed: a game made elsewhere appears and goes at once', async () => {
+    const auth = { authorization: 'Bearer ' + TOKEN, 'content-type': 'application/json' };
+    const r = await fetch(base + '/api/games', { method: 'POST', headers: auth, body: JSON.stringify({ player1_name: 'Pushed', player2_name: 'Elsewhere' }) });
+    assert.equal(r.status, 201);
+    const id = (await r.json()).game_id;
+    const listed = (gid) => [...document.querySelectorAll('[data-testid=game-list] .gi-id')].some((e) => e.textContent === gid);
+    await until(s.host, listed, id, 3000);
+    assert.equal((await fetch(base + '/api/games/' + encodeURIComponent(id), { method: 'DELETE', headers: auth })).status < 300, true);
+    await until(s.host, (gid) => ![...document.querySelectorAll('[data-testid=game-list] .gi-id')].some((e) => e.textContent === gid), id, 3000);
+  });
+
   it('the big screen shows join QR codes', async () => {
     s.dispCtx = await browser.newContext(TV);
     s.disp = await s.dispCtx.newPage();

@@ -417,6 +417,15 @@ function env(type, data, gameId) {
 function broadcast(g) {
   save();
   for (const c of clients) if (c.subs.has(g.game_id)) c.ws.send(env('game_state', publicState(g, c.who), g.game_id));
+  pushGames();
+}
+/** The game list to every host that asked for it (subscribe_games), newest-updated first. */
+function gamesMessage() {
+  const list = [...games.values()].sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
+  return env('games', { games: list.map(summary) });
+}
+function pushGames() {
+  for (const c of clients) if (c.gamesSub) c.ws.send(gamesMessage());
 }
 function broadcastPresence(gameId) {
   const g = games.get(gameId);
@@ -447,6 +456,12 @@ function onWsMessage(c, text) {
     return sendConnect(c);
   }
   if (c.who.role === 'none') return err('unauthorized', 'authenticate first');
+  if (msg.type === 'subscribe_games' || msg.type === 'unsubscribe_games') {
+    if (c.who.role !== 'host') return err('forbidden', 'host only');
+    c.gamesSub = msg.type === 'subscribe_games';
+    if (c.gamesSub) c.ws.send(gamesMessage());
+    return;
+  }
   const gameId = msg.game_id || c.who.game_id;
   const g = games.get(gameId);
   if (!g) return err('not_found', 'no such game');
@@ -584,6 +599,7 @@ async function onHttp(req, res) {
       if (sub === '' && req.method === 'GET') return send(res, 200, publicState(g, who));
       if (sub === '' && req.method === 'DELETE' && host) {
         games.delete(g.game_id);
+        pushGames();
         save();
         for (const c of clients) if (c.subs.has(g.game_id)) c.subs.delete(g.game_id);
         res.writeHead(204).end();

@@ -1,7 +1,7 @@
 // REST calls to the same origin. Errors come back as ApiError with the
 // server's code ({"error": {"code", "message"}}) and the HTTP status.
 
-import type { GameState, GameSummary, Invite, JoinReply } from './protocol';
+import type { GameState, HistoryEntry, Invite, JoinReply } from './protocol';
 
 export class ApiError extends Error {
   constructor(
@@ -72,12 +72,6 @@ const enc = encodeURIComponent;
 
 export const api = {
   join: (code: string) => call<JoinReply>('POST', '/api/join', { body: { code } }),
-  listGames: async (token: string | null): Promise<GameSummary[]> => {
-    const r = await call<unknown>('GET', '/api/games', { token });
-    if (Array.isArray(r)) return r as GameSummary[];
-    const o = r as { games?: GameSummary[] };
-    return o && Array.isArray(o.games) ? o.games : [];
-  },
   getGame: (id: string, token: string | null) => call<GameState>('GET', '/api/games/' + enc(id), { token }),
   createGame: (token: string | null, body: unknown) => call<GameState>('POST', '/api/games', { token, body }),
   deleteGame: (id: string, token: string | null) => call<void>('DELETE', '/api/games/' + enc(id), { token }),
@@ -88,19 +82,10 @@ export const api = {
     }),
   revokeInvite: (id: string, token: string | null, code: string) =>
     call<void>('DELETE', '/api/games/' + enc(id) + '/invites/' + enc(code), { token }),
-  /** Not in protocol 1; used when a server offers it. */
-  listInvites: async (id: string, token: string | null): Promise<Invite[] | null> => {
-    try {
-      const r = await call<unknown>('GET', '/api/games/' + enc(id) + '/invites', { token });
-      if (Array.isArray(r)) return r as Invite[];
-      const o = r as { invites?: Invite[] };
-      return o && Array.isArray(o.invites) ? o.invites : null;
-    } catch {
-      return null;
-    }
-  },
-  history: async (id: string, token: string | null): Promise<unknown> =>
-    call<unknown>('GET', '/api/games/' + enc(id) + '/history', { token }),
+  listInvites: async (id: string, token: string | null): Promise<Invite[]> =>
+    (await call<{ invites: Invite[] }>('GET', '/api/games/' + enc(id) + '/invites', { token })).invites,
+  history: async (id: string, token: string | null): Promise<HistoryEntry[]> =>
+    (await call<{ entries: HistoryEntry[] }>('GET', '/api/games/' + enc(id) + '/history', { token })).entries,
   historyCsv: (id: string, token: string | null) =>
     callBlob('/api/games/' + enc(id) + '/history?format=csv', { token, accept: 'text/csv' }),
   qrSvg: (id: string, token: string | null, code: string) =>

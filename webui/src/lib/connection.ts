@@ -3,7 +3,7 @@
 // only wires browser events to them.
 
 import { ClockSync } from './clock';
-import type { Envelope } from './protocol';
+import type { Envelope, GameSummary } from './protocol';
 import { Backoff, shouldReconnectNow, type WakeReason } from './reconnect';
 import type { Store } from './store';
 
@@ -45,6 +45,10 @@ export class Connection {
   private opened = false;
   private stopped = true;
   private unlisten: (() => void)[] = [];
+  private gamesFn: ((list: GameSummary[]) => void) | null = null;
+  private isHost = false;
+  /** Id of the last subscribe_games sent: its refusal (an older server) is not the user's business. */
+  private gamesReq = '';
 
   constructor(private readonly opts: ConnectionOptions) {}
 
@@ -84,6 +88,26 @@ export class Connection {
   select(gameId: string | null): void {
     this.opts.store.dispatch({ kind: 'select', gameId });
     if (gameId && this.isOpen()) this.send({ type: 'subscribe', game_id: gameId });
+  }
+
+  /**
+   * Follow the list of games (host only): the server pushes it at once and after
+   * every change, and this socket subscribes again after each reconnect. Returns
+   * the function that stops it.
+   */
+  watchGames(fn: (list: GameSummary[]) => void): () => void {
+    this.gamesFn = fn;
+    if (this.isOpen() && this.isHost) this.subscribeGames();
+    return () => {
+      if (this.gamesFn !== fn) return;
+      this.gamesFn = null;
+      if (this.isOpen()) this.send({ type: 'unsubscribe_games' });
+    };
+  }
+
+  private subscribeGames(): void {
+    this.gamesReq = 'g-' + ++this.seq;
+    this.send({ type: 'subscribe_games', id: this.gamesReq });
   }
 
   isOpen(): boolean {
@@ -168,6 +192,12 @@ export class Connection {
       const now = mono();
       if (msg.type === 'heartbeat') return this.onHeartbeat(msg, now);
       if (msg.type === 'connect') this.onConnect(msg);
+      if (msg.type === 'error' && this.gamesReq && msg.data && msg.data.ref === this.gamesReq) return;
+      if (msg.type === 'games') {
+        const list = gamesOf(msg);
+        if (list && this.gamesFn) this.gamesFn(list);
+        return;
+      }
       if (msg.type === 'game_state' && msg.data && !this.sync.hasSample()) this.sync.hint(Number(msg.data.server_time), now);
       if (msg.type === 'error' && msg.data && msg.data.code === 'conflict') this.refresh();
       // A revoked or unknown session: the server says so and closes (1008).
@@ -192,8 +222,10 @@ export class Connection {
       return;
     }
     const s = this.opts.store.get();
-    const gameId = d.role === 'host' ? s.gameId : d.game_id || s.gameId;
+    this.isHost = d.role === 'host';
+    const gameId = this.isHost ? s.gameId : d.game_id || s.gameId;
     if (gameId) this.send({ type: 'subscribe', game_id: gameId });
+    if (this.isHost && this.gamesFn) this.subscribeGames();
   }
 
   private checkAuth(refused: boolean): void {
@@ -297,4 +329,9 @@ export class Connection {
       this.hbTimer = setTimeout(() => this.heartbeat(), this.burstLeft > 0 ? 120 : HEARTBEAT_EVERY);
     }
   }
+}
+
+/** The list in a `games` message, or null if the message is not one. */
+export function gamesOf(msg: Envelope): GameSummary[] | null {
+  return msg.type === 'games' && msg.data && Array.isArray(msg.data.games) ? (msg.data.games as GameSummary[]) : null;
 }

@@ -1,10 +1,8 @@
-// The three invites of a game (Player 1, Player 2, observers). Protocol 1 has
-// no way to list invites, so the codes this browser created are kept locally;
-// a server that answers GET .../invites is asked first.
+// The three invites of a game (Player 1, Player 2, observers), as the server
+// lists them (GET /api/games/{id}/invites, host only).
 
 import { api } from './api';
 import type { Invite } from './protocol';
-import { loadInvites, saveInvites } from './session';
 
 export type Slot = 'p1' | 'p2' | 'obs';
 export const SLOTS: Slot[] = ['p1', 'p2', 'obs'];
@@ -30,43 +28,24 @@ export function bySlot(list: Invite[]): Partial<Record<Slot, Invite>> {
   return out;
 }
 
-export async function knownInvites(gameId: string, token: string | null): Promise<Invite[]> {
-  const remote = await api.listInvites(gameId, token);
-  if (remote) {
-    saveInvites(gameId, remote);
-    return remote;
-  }
-  return loadInvites(gameId);
+function create(gameId: string, token: string | null, s: Slot): Promise<Invite> {
+  return s === 'obs' ? api.createInvite(gameId, token, 'observer') : api.createInvite(gameId, token, 'player', s === 'p1' ? 1 : 2);
 }
 
 /** Make sure each slot has an invite, creating only the missing ones. */
 export async function ensureInvites(gameId: string, token: string | null, slots: Slot[] = SLOTS): Promise<Invite[]> {
-  const list = await knownInvites(gameId, token);
+  const list = await api.listInvites(gameId, token);
   const have = bySlot(list);
-  for (const s of slots) {
-    if (have[s]) continue;
-    const inv = s === 'obs' ? await api.createInvite(gameId, token, 'observer') : await api.createInvite(gameId, token, 'player', s === 'p1' ? 1 : 2);
-    list.push(inv);
-    saveInvites(gameId, list);
-  }
+  for (const s of slots) if (!have[s]) list.push(await create(gameId, token, s));
   return list;
 }
 
 export async function createInvite(gameId: string, token: string | null, s: Slot): Promise<Invite[]> {
-  const inv = s === 'obs' ? await api.createInvite(gameId, token, 'observer') : await api.createInvite(gameId, token, 'player', s === 'p1' ? 1 : 2);
-  const list = loadInvites(gameId).concat([inv]);
-  saveInvites(gameId, list);
-  return list;
+  await create(gameId, token, s);
+  return api.listInvites(gameId, token);
 }
 
 export async function revokeInvite(gameId: string, token: string | null, code: string): Promise<Invite[]> {
   await api.revokeInvite(gameId, token, code);
-  const list = loadInvites(gameId).filter((i) => i.code !== code);
-  saveInvites(gameId, list);
-  return list;
-}
-
-/** The join URL for a code on this origin (used when the server's URL is missing). */
-export function joinUrl(i: Invite): string {
-  return i.url || location.origin + '/j/' + i.code;
+  return api.listInvites(gameId, token);
 }

@@ -62,15 +62,24 @@ export interface Invite {
   player_number?: PlayerNumber | null;
 }
 
+/** One game of GET /api/games and of the `games` push (src/view.c view_summary), newest-updated first. */
 export interface GameSummary {
-  game_id?: string;
-  id?: string;
+  game_id: string;
   status: Status;
-  player1_name?: string;
-  player2_name?: string;
-  players?: { name?: string; score?: number }[];
-  updated_at?: string;
-  [k: string]: unknown;
+  version: number;
+  round: number;
+  players: { name: string; score: number }[];
+  updated_at: string;
+}
+
+/** One row of GET /api/games/{id}/history. */
+export interface HistoryEntry {
+  version: number;
+  at: string;
+  actor: string;
+  type: string;
+  data: Record<string, unknown>;
+  undone_by: number | null;
 }
 
 /** Types that change a game and so are answered with ack or error. */
@@ -102,20 +111,8 @@ export function settingNumber(game: GameState | null, key: string, fallback: num
   return Number.isFinite(n) ? n : fallback;
 }
 
-export function gameIdOf(s: GameSummary): string {
-  return String(s.game_id || s.id || '');
-}
-
-/** A player's name in a game list entry (either `players[]` or `playerN_name`). */
+/** A player's name in a game list entry. */
 export function summaryName(s: GameSummary, n: 1 | 2): string {
-  const p = Array.isArray(s.players) ? s.players[n - 1] : undefined;
-  const name = (p && p.name) || (n === 1 ? s.player1_name : s.player2_name);
-  return name ? String(name) : 'Player ' + n;
-}
-
-/** A player's score in a game list entry, if given. */
-export function summaryScore(s: GameSummary, n: 1 | 2): number | null {
-  const p = Array.isArray(s.players) ? s.players[n - 1] : undefined;
-  const v = p && typeof p.score === 'number' ? p.score : s['player' + n + '_score'];
-  return typeof v === 'number' ? v : null;
+  const p = s.players[n - 1];
+  return (p && p.name) || 'Player ' + n;
 }

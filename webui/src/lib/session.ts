@@ -1,8 +1,8 @@
-// What the browser keeps between visits: the join session, the host token,
-// the invites this browser created, and the theme. localStorage may be missing
+// What the browser keeps between visits: the join session, the host token
+// and the theme. localStorage may be missing
 // or refuse writes (private browsing); then it lives in memory for the visit.
 
-import type { Invite, PlayerNumber, Role } from './protocol';
+import type { PlayerNumber, Role } from './protocol';
 
 export interface Session {
   token: string;
@@ -80,19 +80,6 @@ export function saveOverlaySession(code: string, s: Session | null): void {
   if (s) all[code] = s;
   else delete all[code];
   write('overlay', JSON.stringify(all));
-}
-
-/** Invites this browser created per game (the API has no way to list them). */
-export function loadInvites(gameId: string): Invite[] {
-  const all = readJson<Record<string, Invite[]>>('invites') || {};
-  return Array.isArray(all[gameId]) ? all[gameId] : [];
-}
-
-export function saveInvites(gameId: string, list: Invite[]): void {
-  const all = readJson<Record<string, Invite[]>>('invites') || {};
-  if (list.length) all[gameId] = list;
-  else delete all[gameId];
-  write('invites', JSON.stringify(all));
 }
 
 export type Theme = 'dark' | 'light';

@@ -2,21 +2,16 @@
 // scoreboard, the clocks, and QR codes until the players have joined.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, probeHost } from '../lib/api';
+import { probeHost } from '../lib/api';
 import { SLOTS, bySlot, ensureInvites, slotLabel, type Slot } from '../lib/invites';
-import { gameIdOf, player, type GameSummary, type Invite } from '../lib/protocol';
+import { player, type Invite } from '../lib/protocol';
 import { keepAwake } from '../lib/wakelock';
 import { Board } from '../components/board';
+import { useGameList } from '../components/gamelist';
 import { HostLogin, useHostAuth } from '../components/hostauth';
 import { Qr, StatusDot, Toast, initialState, useConnection } from '../components/ui';
 import { WifiQr, useWifi } from '../components/wifi';
 import { step } from '../lib/wifi';
-
-function newest(list: GameSummary[]): string | null {
-  let best: GameSummary | null = null;
-  for (const g of list) if (!best || String(g.updated_at || '') > String(best.updated_at || '')) best = g;
-  return best ? gameIdOf(best) : null;
-}
 
 export function DisplayView() {
   const [auth, submit, signOut] = useHostAuth();
@@ -50,28 +45,16 @@ function Display({ token, onDenied }: { token: string | null; onDenied: () => vo
   const g = s.game;
   useEffect(() => keepAwake(), []);
 
-  // Without ?game=, follow the most recently updated game, but never switch
-  // away from one that is being played.
+  // Without ?game=, follow the most recently updated game (the list comes newest
+  // first), but never switch away from one that is being played.
+  const games = useGameList(conn);
   useEffect(() => {
-    if (pinned) return;
-    let alive = true;
-    const poll = async () => {
-      try {
-        const id = newest(await api.listGames(token));
-        const cur = store.get();
-        const busy = cur.game && (cur.game.status === 'active' || cur.game.status === 'paused');
-        if (alive && id && id !== cur.gameId && !busy) conn.select(id);
-      } catch {
-        /* try again */
-      }
-    };
-    poll();
-    const t = setInterval(poll, 8000);
-    return () => {
-      alive = false;
-      clearInterval(t);
-    };
-  }, []);
+    if (pinned || !games || !games.length) return;
+    const id = games[0].game_id;
+    const cur = store.get();
+    const busy = cur.game && (cur.game.status === 'active' || cur.game.status === 'paused');
+    if (id !== cur.gameId && !busy) conn.select(id);
+  }, [games]);
 
   useEffect(() => {
     joined.current = {};
@@ -92,6 +75,7 @@ function Display({ token, onDenied }: { token: string | null; onDenied: () => vo
       <main class="display-view empty" data-testid="display-view">
         <header class="display-top">
           <StatusDot s={s} />
+          <h1 class="topbar-label muted">State Server</h1>
         </header>
         <p class="lead center">{s.gameId ? 'Loading the game…' : 'No game yet. Create one in the host panel (/host).'}</p>
       </main>
@@ -111,7 +95,7 @@ function Display({ token, onDenied }: { token: string | null; onDenied: () => vo
     <main class={'display-view' + (waiting.length ? ' with-qr' : '') + (obsCorner && wifi ? ' corner2' : '')} data-testid="display-view">
       <header class="display-top">
         <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
-        {obsCorner ? null : <span class="muted">State Server</span>}
+        <h1 class={obsCorner ? 'sr' : 'topbar-label muted'}>State Server</h1>
       </header>
       <Board g={g} sync={conn.sync} change={s.lastChange} size="tv" />
       {waiting.length ? (

@@ -1,66 +1,29 @@
 // "/overlay?code=<observer code>": a lower third for an OBS browser source,
 // on a transparent background.
 
-import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, sessionRefused } from '../lib/api';
-import { isValidCode, normalizeCode } from '../lib/joincode';
+import { useEffect } from 'preact/hooks';
+import { normalizeCode } from '../lib/joincode';
 import { player } from '../lib/protocol';
-import { loadOverlaySession, loadSession, saveOverlaySession, type Session } from '../lib/session';
+import type { Session } from '../lib/session';
 import { statusLine } from '../components/board';
-import { Clock, initialState, nameOf, useConnection } from '../components/ui';
+import { SessionGate, useSessionConnection } from '../components/session';
+import { Clock, nameOf } from '../components/ui';
 
 export function OverlayView() {
   const code = normalizeCode(new URLSearchParams(location.search).get('code') || '');
-  const [session, setSession] = useState<Session | null>(() => {
-    if (isValidCode(code)) return loadOverlaySession(code);
-    const s = loadSession();
-    return s && s.role === 'observer' ? s : null;
-  });
-  const [error, setError] = useState('');
   useEffect(() => {
     document.documentElement.classList.add('overlay-mode');
     return () => document.documentElement.classList.remove('overlay-mode');
   }, []);
-  useEffect(() => {
-    if (session || !isValidCode(code)) {
-      if (!session) setError('Add ?code=<observer code> to the address.');
-      return;
-    }
-    let retry: ReturnType<typeof setTimeout>;
-    const tryJoin = () =>
-      api.join(code).then(
-        (r) => {
-          const s: Session = { token: r.token, role: r.role, game_id: r.game_id, player_number: null, code };
-          saveOverlaySession(code, s);
-          setSession(s);
-        },
-        (e) => {
-          setError(e instanceof ApiError ? e.message : 'Cannot join');
-          retry = setTimeout(tryJoin, 10000);
-        },
-      );
-    tryJoin();
-    return () => clearTimeout(retry);
-  }, [session]);
-  if (!session) return error ? <div class="overlay-error">{error}</div> : null;
   return (
-    <Overlay
-      key={session.token}
-      s={session}
-      onDenied={() => {
-        saveOverlaySession(code, null);
-        setSession(null);
-      }}
-    />
+    <SessionGate kind="overlay" code={code}>
+      {(session, lost) => <Overlay key={session.token} session={session} lost={lost} />}
+    </SessionGate>
   );
 }
 
-function Overlay(props: { s: Session; onDenied: () => void }) {
-  const { conn, state } = useConnection(() => initialState(props.s.game_id), {
-    token: () => props.s.token,
-    probeAuth: () => sessionRefused(props.s.game_id, props.s.token),
-    onDenied: props.onDenied,
-  });
+function Overlay(props: { session: Session; lost: () => void }) {
+  const { conn, state } = useSessionConnection(props.session, props.lost);
   const g = state.game;
   if (!g) return null;
   const side = (n: 1 | 2) => {
@@ -84,7 +47,8 @@ function Overlay(props: { s: Session; onDenied: () => void }) {
     );
   };
   return (
-    <div class="overlay" data-testid="overlay">
+    <main class="overlay" data-testid="overlay">
+      <h1 class="sr">Scoreboard</h1>
       <div class="ov-bar">
         {side(1)}
         <div class="ov-mid">
@@ -93,6 +57,6 @@ function Overlay(props: { s: Session; onDenied: () => void }) {
         </div>
         {side(2)}
       </div>
-    </div>
+    </main>
   );
 }

@@ -2,42 +2,29 @@
 // the bottom, within reach of a thumb.
 
 import { useEffect, useState } from 'preact/hooks';
-import { sessionRefused } from '../lib/api';
 import { other, player, type PlayerNumber } from '../lib/protocol';
 import { isBusy } from '../lib/reducer';
-import { clearSession, loadSession } from '../lib/session';
+import { CP_MAX, NAME_CHARS, PRIVATE_BYTES, SCORE_MAX, privateBytes, type ScoreField } from '../lib/limits';
+import type { Session } from '../lib/session';
 import { buzz, keepAwake } from '../lib/wakelock';
-import { navigate } from '../router';
 import { statusLine } from '../components/board';
 import { Icon } from '../components/icons';
-import { Clock, Confirm, Modal, NumberPad, StatusDot, TapButton, ThemeToggle, Toast, initialState, nameOf, useConnection } from '../components/ui';
+import { SessionGate, useSessionConnection } from '../components/session';
+import { Clock, Confirm, Modal, NumberPad, StatusDot, TapButton, ThemeToggle, Toast, nameOf } from '../components/ui';
 
-type Field = 'primary' | 'secondary' | 'cp';
-const MAX: Record<Field, number> = { primary: 999, secondary: 999, cp: 99 };
+type Field = ScoreField;
+const MAX: Record<Field, number> = { primary: SCORE_MAX, secondary: SCORE_MAX, cp: CP_MAX };
 const LABEL: Record<Field, string> = { primary: 'Primary VP', secondary: 'Secondary VP', cp: 'Command points' };
 
 export function PlayerView() {
-  const session = loadSession();
-  const ok = !!session && session.role === 'player' && !!session.player_number;
-  useEffect(() => {
-    if (!ok) navigate(session ? '/watch' : '/', true);
-  }, []);
-  if (!ok) return null;
-  return <Player token={session!.token} gameId={session!.game_id} me={session!.player_number as PlayerNumber} />;
+  return <SessionGate kind="player">{(session, lost) => <Player session={session} lost={lost} />}</SessionGate>;
 }
 
-function Player(props: { token: string; gameId: string; me: PlayerNumber }) {
-  const { store, conn, state: s } = useConnection(() => initialState(props.gameId, props.me), {
-    token: () => props.token,
-    probeAuth: () => sessionRefused(props.gameId, props.token),
-    onDenied: () => {
-      clearSession();
-      navigate('/?expired=1', true);
-    },
-  });
+function Player(props: { session: Session; lost: () => void }) {
+  const { store, conn, state: s } = useSessionConnection(props.session, props.lost);
   const [pad, setPad] = useState<Field | null>(null);
   const [dialog, setDialog] = useState<'concede' | 'notes' | 'undo' | null>(null);
-  const me = s.playerNumber || props.me;
+  const me = s.playerNumber || (props.session.player_number as PlayerNumber);
   const g = s.game;
   const mine = player(g, me);
   const theirs = player(g, other(me));
@@ -56,6 +43,7 @@ function Player(props: { token: string; gameId: string; me: PlayerNumber }) {
     return (
       <main class="page narrow">
         <header class="topbar">
+          <h1 class="sr">Your game</h1>
           <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
         </header>
         <p class="lead center" role="status">
@@ -74,9 +62,9 @@ function Player(props: { token: string; gameId: string; me: PlayerNumber }) {
     <main class={'player-view p' + me + (myTurn ? ' my-turn' : '')} data-testid="player-view">
       <header class="topbar">
         <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
-        <div class="headline small" data-testid="headline">
+        <h1 class="headline small" data-testid="headline">
           {statusLine(g, me)}
-        </div>
+        </h1>
         <ThemeToggle />
       </header>
 
@@ -243,11 +231,11 @@ function SetupForm(props: { name: string; faction: string; disabled: boolean; on
     >
       <label>
         <span>Your name</span>
-        <input value={name} maxLength={40} autoComplete="nickname" data-testid="setup-name" onInput={(e) => (setName((e.target as HTMLInputElement).value), setDirty(true))} />
+        <input value={name} maxLength={NAME_CHARS} autoComplete="nickname" data-testid="setup-name" onInput={(e) => (setName((e.target as HTMLInputElement).value), setDirty(true))} />
       </label>
       <label>
         <span>Faction</span>
-        <input value={faction} maxLength={40} data-testid="setup-faction" onInput={(e) => (setFaction((e.target as HTMLInputElement).value), setDirty(true))} />
+        <input value={faction} maxLength={NAME_CHARS} data-testid="setup-faction" onInput={(e) => (setFaction((e.target as HTMLInputElement).value), setDirty(true))} />
       </label>
       <button class="btn primary" type="submit" disabled={props.disabled || !dirty} data-testid="setup-save">
         <Icon name="edit" size={20} /> Save
@@ -259,12 +247,12 @@ function SetupForm(props: { name: string; faction: string; disabled: boolean; on
 function NotesDialog(props: { text: string; disabled: boolean; onSave: (t: string) => void; onClose: () => void }) {
   const [text, setText] = useState(props.text);
   // Stay within the server's 1 KiB of JSON for `private`.
-  const tooLong = JSON.stringify({ text }).length > 1000;
+  const tooLong = privateBytes({ text }) > PRIVATE_BYTES;
   return (
     <Modal title="Private notes" onClose={props.onClose}>
       <p class="muted small">Only you can see these. Your opponent and observers cannot.</p>
       <textarea rows={7} value={text} aria-label="Private notes" data-testid="notes-text" onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
-      {tooLong ? <p class="error">Too long: at most about 900 characters.</p> : null}
+      {tooLong ? <p class="error">Too long: the notes take {privateBytes({ text })} of {PRIVATE_BYTES} bytes.</p> : null}
       <div class="row end">
         <button class="btn" onClick={props.onClose}>
           Cancel

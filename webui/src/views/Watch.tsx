@@ -1,39 +1,25 @@
 // "/watch": an observer's phone. Both sides equal; the last change stands out.
 
 import { useEffect } from 'preact/hooks';
-import { sessionRefused } from '../lib/api';
-import { clearSession, loadSession } from '../lib/session';
+import type { Session } from '../lib/session';
 import { keepAwake } from '../lib/wakelock';
-import { navigate } from '../router';
 import { Board } from '../components/board';
-import { StatusDot, ThemeToggle, Toast, initialState, useConnection, useMedia } from '../components/ui';
+import { SessionGate, useSessionConnection } from '../components/session';
+import { StatusDot, ThemeToggle, Toast, useMedia } from '../components/ui';
 
 export function WatchView() {
-  const session = loadSession();
-  useEffect(() => {
-    if (!session) navigate('/', true);
-    else if (session.role === 'player') navigate('/play', true);
-  }, []);
-  if (!session || session.role !== 'observer') return null;
-  return <Watch token={session.token} gameId={session.game_id} />;
+  return <SessionGate kind="observer">{(session, lost) => <Watch session={session} lost={lost} />}</SessionGate>;
 }
 
-function Watch(props: { token: string; gameId: string }) {
-  const { store, conn, state: s } = useConnection(() => initialState(props.gameId), {
-    token: () => props.token,
-    probeAuth: () => sessionRefused(props.gameId, props.token),
-    onDenied: () => {
-      clearSession();
-      navigate('/?expired=1', true);
-    },
-  });
+function Watch(props: { session: Session; lost: () => void }) {
+  const { store, conn, state: s } = useSessionConnection(props.session, props.lost);
   const wide = useMedia('(min-width: 900px)');
   useEffect(() => keepAwake(), []);
   return (
     <main class={'watch-view' + (wide ? ' wide' : '')} data-testid="watch-view">
       <header class="topbar">
         <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
-        <span class="muted small">Watching</span>
+        <h1 class="topbar-label muted small">Watching</h1>
         <ThemeToggle />
       </header>
       {s.game ? (
