@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_pkgs="gcc make cmake pkg-config dpkg-dev libssl-dev zlib1g-dev libsqlite3-dev libjsmn-dev libyaml-dev nodejs npm"
-test_pkgs="$build_pkgs clang libclang-rt-14-dev libcmocka-dev zbar-tools librsvg2-bin chromium valgrind sqlite3 procps openssl"
+test_pkgs="$build_pkgs clang libclang-rt-14-dev libcmocka-dev zbar-tools librsvg2-bin chromium valgrind sqlite3 procps openssl nginx"
 cross_pkgs="$build_pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-armel-cross qemu-user-static file binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-arm-linux-gnueabi"
 
 case "${1:-build}" in
@@ -43,5 +43,13 @@ fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# Packages with a service (nginx, for the reverse-proxy test) must not start it:
+# the tests start their own on loopback ports. policy-rc.d says no while installing.
+policy=/usr/sbin/policy-rc.d
+added_policy=""
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod +x "$policy" && added_policy=1
+fi
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ -n "$added_policy" ]; then $SUDO rm -f "$policy"; fi
