@@ -5,6 +5,7 @@
 #include "history.h"
 #include "http.h"
 #include "json.h"
+#include "view.h"
 #include "log.h"
 #include "now.h"
 #include "proto.h"
@@ -16,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define API_MAX_TOKENS 1024
+#define API_MAX_TOKENS (VIEW_MAX_TOKENS + 64) /* a full state and its envelope */
 #define API_MAX_SEGMENTS 6
 
 static app_t *api_app; /* for the error counters; the server has one app */
@@ -111,6 +112,10 @@ static int api_body(h2o_req_t *req, json_doc_t *d, jsmntok_t *toks)
 
 static void api_game_state(app_t *app, h2o_req_t *req, const auth_who_t *who, const char *game_id, int status)
 {
+    if (core_committed(app->core, game_id) == NULL) {
+        api_error(req, WIRE_E_NOT_FOUND, "no such game");
+        return;
+    }
     buf_t b;
     buf_init(&b);
     proto_render(app, game_id, change_view(who, game_id), &b);

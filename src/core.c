@@ -180,6 +180,14 @@ void core_list(core_t *c, buf_t *out)
     free(all);
 }
 
+const game_t *core_committed(core_t *c, const char *game_id)
+{
+    core_game_t *cg = map_get(&c->games, game_id);
+    if (cg == NULL || cg->created_in_tx)
+        return NULL;
+    return cg->backup ? cg->backup : &cg->g;
+}
+
 bool core_stamps(core_t *c, const char *game_id, const char **created_at, const char **updated_at)
 {
     core_game_t *cg = map_get(&c->games, game_id);
@@ -388,11 +396,13 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
         a->undo.by = a->actor; /* nothing to undo: the rules answer invalid_state, not a bad undo */
         if (rc == 0) {
             have_ut = true;
-            jsmntok_t toks[512];
+            /* Static: a full state's tokens are too many for the stack's comfort;
+             * single-threaded, and nothing here re-enters. */
+            static jsmntok_t toks[VIEW_MAX_TOKENS];
             json_doc_t d;
             int64_t at_ms = ut.mono_ms >= 0 ? ut.mono_ms : now;
             const char *bf;
-            if (json_parse(&d, ut.before.data, ut.before.len, toks, 512) != 0 ||
+            if (json_parse(&d, ut.before.data, ut.before.len, toks, VIEW_MAX_TOKENS) != 0 ||
                 view_parse(&d, 0, game_id, at_ms, &c->scratch2, &bf) != 0) {
                 log_error("game %s: the log entry of version %lld cannot be read back for undo", game_id, (long long)ut.version);
                 buf_free(&ut.before);

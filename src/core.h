@@ -57,6 +57,9 @@ void core_free(core_t *c);
 
 /* The live state of a game, or NULL. */
 const game_t *core_game(core_t *c, const char *game_id);
+/* The state of a game as it is on disk: without the changes of the batch that is
+ * not committed yet (NULL for a game that batch creates). What reads show. */
+const game_t *core_committed(core_t *c, const char *game_id);
 /* The creation and last-change times (ISO 8601) of a game; false if none. */
 bool core_stamps(core_t *c, const char *game_id, const char **created_at, const char **updated_at);
 /* Number of games. */

@@ -1,9 +1,10 @@
 #include "history.h"
 #include "json.h"
+#include "view.h"
 
 #include <string.h>
 
-#define HISTORY_MAX_TOKENS 1024
+#define HISTORY_MAX_TOKENS (VIEW_MAX_TOKENS + 64) /* a full state and its envelope */
 
 typedef struct {
     buf_t *out;

@@ -4,6 +4,7 @@
 #include "core.h"
 #include "game.h"
 #include "json.h"
+#include "view.h"
 #include "log.h"
 #include "now.h"
 #include "session.h"
@@ -12,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PROTO_MAX_TOKENS 1024
+#define PROTO_MAX_TOKENS (VIEW_MAX_TOKENS + 64) /* a full state and its envelope */
 #define PROTO_MAX_ID 64
 
 void proto_error(app_t *app, hub_client_t *c, wire_err_t code, const char *message, const char *ref, int64_t version)
@@ -68,7 +69,9 @@ static void proto_heartbeat(hub_client_t *c, const char *ref)
 
 void proto_render(app_t *app, const char *game_id, view_t v, buf_t *out)
 {
-    const game_t *g = core_game(app->core, game_id);
+    /* Never a change that is not on disk yet: a read between a change and its
+     * commit shows the state before it (the broadcast after the commit follows). */
+    const game_t *g = core_committed(app->core, game_id);
     view_meta_t m = {NULL, NULL, {false, false}, now_mono_ms(), now_wall_ms()};
     if (g == NULL || !core_stamps(app->core, game_id, &m.created_at, &m.updated_at))
         return;
@@ -265,7 +268,7 @@ static void proto_dispatch(app_t *app, hub_client_t *c, const char *type, const 
             proto_error(app, c, WIRE_E_FORBIDDEN, "this token belongs to another game", ref, -1);
             return;
         }
-        if (core_game(app->core, gid) == NULL) {
+        if (core_committed(app->core, gid) == NULL) {
             proto_error(app, c, WIRE_E_NOT_FOUND, "no such game", ref, -1);
             return;
         }
@@ -303,22 +306,32 @@ static void proto_dispatch(app_t *app, hub_client_t *c, const char *type, const 
         proto_reply_result(app, c, &res, ref);
 }
 
+/* One frame against the client's rate bucket; a sustained flood closes it. */
+static hub_rate_t proto_rate(app_t *app, hub_client_t *c)
+{
+    hub_rate_t r = hub_rate_take(c, now_mono_ms());
+    if (r != HUB_RATE_OK)
+        app->metrics.rate_limited++;
+    if (r == HUB_RATE_ABUSE) {
+        log_warn("closing %s (%s): sustained message flood", c->client_id, c->peer);
+        wsconn_close(c->ws, WS_CLOSE_POLICY, "message flood");
+    }
+    return r;
+}
+
+bool proto_ping(app_t *app, hub_client_t *c)
+{
+    return proto_rate(app, c) == HUB_RATE_OK;
+}
+
 void proto_handle(app_t *app, hub_client_t *c, const char *msg, size_t len)
 {
     app->metrics.messages_in++;
-    switch (hub_rate_take(c, now_mono_ms())) {
-    case HUB_RATE_OK:
-        break;
-    case HUB_RATE_LIMITED:
-        app->metrics.rate_limited++;
+    hub_rate_t r = proto_rate(app, c);
+    if (r == HUB_RATE_LIMITED)
         proto_error(app, c, WIRE_E_RATE_LIMITED, "more than 20 messages a second: message dropped", NULL, -1);
+    if (r != HUB_RATE_OK)
         return;
-    case HUB_RATE_ABUSE:
-        app->metrics.rate_limited++;
-        log_warn("closing %s (%s): sustained message flood", c->client_id, c->peer);
-        wsconn_close(c->ws, WS_CLOSE_POLICY, "message flood");
-        return;
-    }
 
     jsmntok_t toks[PROTO_MAX_TOKENS];
     json_doc_t d;

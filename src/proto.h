@@ -6,6 +6,7 @@
 #ifndef STATE_PROTO_H
 #define STATE_PROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "app.h"
@@ -18,6 +19,9 @@
 /* The core's outcomes, turned into messages; its context is the app_t. */
 extern const core_sink_t proto_sink;
 
+/* A ping from a client: true to answer it, false when it is over the rate
+ * limit (every frame counts; a sustained flood closes the connection). */
+bool proto_ping(app_t *app, hub_client_t *c);
 /* Handles one text message from a client. */
 void proto_handle(app_t *app, hub_client_t *c, const char *msg, size_t len);
 /* Appends the `connect` message for a client (sent on upgrade and after connect). */

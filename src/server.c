@@ -108,6 +108,12 @@ static void server_ws_message_app(wsconn_t *ws, const char *data, size_t len, vo
         server_defer_flush();
 }
 
+static bool server_ws_ping(wsconn_t *ws, void *user)
+{
+    (void)ws;
+    return proto_ping(server_app, user);
+}
+
 static void server_ws_close(wsconn_t *ws, uint16_t code, void *user)
 {
     (void)ws;
@@ -126,7 +132,7 @@ static void server_on_upgrade(void *data, h2o_socket_t *sock, size_t reqsize)
         free(u);
         return;
     }
-    static const wsconn_handlers_t handlers = {server_ws_message_app, server_ws_close};
+    static const wsconn_handlers_t handlers = {server_ws_ping, server_ws_message_app, server_ws_close};
     wsconn_t *ws = wsconn_start(sock, reqsize, &u->srv->wscfg, &handlers, u->client, now_mono_ms());
     hub_client_attach(u->client, ws);
     log_debug("websocket %s from %s as %s", u->client->client_id, u->client->peer, auth_role_name(u->client->who.role));

@@ -11,6 +11,7 @@
 
 #define WSCONN_MAX_IOV 64
 #define WSCONN_CLOSE_GRACE_MS 2000
+#define WSCONN_KEY_PONG 2 /* the queued pong's key: even, so no broadcast key (always odd) matches */
 
 typedef struct {
     buf_shared_t *frame;
@@ -155,12 +156,16 @@ void wsconn_send(wsconn_t *c, buf_shared_t *frame, uint64_t key)
         }
     }
     if (c->queued_bytes + frame->len > c->cfg.max_queue_bytes) {
-        /* Too far behind to catch up: drop it rather than let memory grow. */
-        c->closing = true;
-        c->dead = true;
-        c->close_code = WS_CLOSE_POLICY;
-        h2o_socket_read_stop(c->sock);
-        return; /* torn down by the next tick, never inside the owner's call */
+        /* Too far behind to catch up: drop what waits (not what is being written)
+         * rather than let memory grow, and say why with 1008, as documented. The
+         * grace period of the closing handshake bounds how long it may take. */
+        for (size_t i = c->inflight; i < c->qlen; i++) {
+            c->queued_bytes -= c->q[i].frame->len;
+            buf_shared_unref(c->q[i].frame);
+        }
+        c->qlen = c->inflight;
+        wsconn_close(c, WS_CLOSE_POLICY, "too slow: messages queued faster than read");
+        return;
     }
     if (c->qlen == c->qcap) {
         c->qcap = c->qcap ? c->qcap * 2 : 4;
@@ -180,7 +185,7 @@ void wsconn_send_text(wsconn_t *c, const char *text, size_t len)
     buf_shared_unref(f);
 }
 
-static void wsconn_send_control(wsconn_t *c, buf_shared_t *f)
+static void wsconn_send_control(wsconn_t *c, buf_shared_t *f, uint64_t key)
 {
     /* Control frames bypass the closing check so that the close frame itself and
      * pongs during the handshake still go out. */
@@ -189,7 +194,7 @@ static void wsconn_send_control(wsconn_t *c, buf_shared_t *f)
         c->q = mem_realloc(c->q, c->qcap * sizeof(*c->q));
     }
     c->q[c->qlen].frame = f;
-    c->q[c->qlen].key = 0;
+    c->q[c->qlen].key = key;
     c->qlen++;
     c->queued_bytes += f->len;
     wsconn_flush(c);
@@ -202,7 +207,7 @@ void wsconn_close(wsconn_t *c, uint16_t code, const char *reason)
     c->closing = true;
     c->close_code = code;
     c->close_deadline_ms = now_mono_ms() + WSCONN_CLOSE_GRACE_MS;
-    wsconn_send_control(c, ws_close_frame(code, reason));
+    wsconn_send_control(c, ws_close_frame(code, reason), 0);
 }
 
 static void wsconn_handle(wsconn_t *c, const ws_event_t *ev)
@@ -219,8 +224,24 @@ static void wsconn_handle(wsconn_t *c, const ws_event_t *ev)
             c->h.on_message(c, (const char *)ev->data, ev->len, c->user);
         return;
     case WS_EV_PING:
-        if (!c->dead)
-            wsconn_send_control(c, ws_frame(WS_OP_PONG, ev->data, ev->len));
+        if (c->dead)
+            return;
+        /* A ping is a message like any other for the rate limit: a flood of them
+         * must not buy unbounded work or queued pongs. */
+        if (c->h.on_control && !c->h.on_control(c, c->user))
+            return;
+        /* At most one pong waits: a newer ping's answer replaces it (RFC 6455
+         * section 5.5.3 allows answering only the most recent ping). */
+        for (size_t i = c->inflight; i < c->qlen; i++) {
+            if (c->q[i].key == WSCONN_KEY_PONG) {
+                buf_shared_t *f = ws_frame(WS_OP_PONG, ev->data, ev->len);
+                c->queued_bytes += f->len - c->q[i].frame->len;
+                buf_shared_unref(c->q[i].frame);
+                c->q[i].frame = f;
+                return;
+            }
+        }
+        wsconn_send_control(c, ws_frame(WS_OP_PONG, ev->data, ev->len), WSCONN_KEY_PONG);
         return;
     case WS_EV_PONG:
         c->ping_sent_ms = 0;
@@ -235,14 +256,14 @@ static void wsconn_handle(wsconn_t *c, const ws_event_t *ev)
          * once that frame is written. */
         c->closing = true;
         c->close_code = ev->close_code == WS_CLOSE_NO_STATUS ? WS_CLOSE_NORMAL : ev->close_code;
-        wsconn_send_control(c, ws_close_frame(c->close_code, ""));
+        wsconn_send_control(c, ws_close_frame(c->close_code, ""), 0);
         c->dead = true;
         return;
     case WS_EV_ERROR:
         if (!c->closing) {
             c->closing = true;
             c->close_code = ev->close_code;
-            wsconn_send_control(c, ws_close_frame(ev->close_code, ev->reason));
+            wsconn_send_control(c, ws_close_frame(ev->close_code, ev->reason), 0);
         }
         c->dead = true;
         return;
@@ -343,7 +364,7 @@ void wsconn_tick(wsconn_t *c, int64_t now_ms)
     if (c->ping_sent_ms == 0 && now_ms - c->last_ping_ms >= c->cfg.ping_interval_ms) {
         c->last_ping_ms = now_ms;
         c->ping_sent_ms = now_ms;
-        wsconn_send_control(c, ws_frame(WS_OP_PING, NULL, 0));
+        wsconn_send_control(c, ws_frame(WS_OP_PING, NULL, 0), 0);
     }
 }
 

@@ -20,6 +20,9 @@
 typedef struct wsconn wsconn_t;
 
 typedef struct {
+    /* A ping arrived: return false to drop it unanswered (over the rate limit).
+     * May be NULL (every ping is answered). */
+    bool (*on_control)(wsconn_t *c, void *user);
     /* A complete text message (valid UTF-8). Binary messages are refused with 1003
      * before they get here. The data is valid during the call only. */
     void (*on_message)(wsconn_t *c, const char *data, size_t len, void *user);

@@ -297,3 +297,67 @@ http {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Issue 11.3: the undo log must read back a game whose private notes hold as many
+// JSON values as the limits allow (1 KiB of "[0,0,...]" per player).
+test('undo works on a game whose private notes hold the most JSON values the limits allow', async () => {
+  await http(srv, 'POST', '/api/games', { body: { game_id: 'dense', player1_name: 'Ana', player2_name: 'Ben' } });
+  const dense = { v: [] };
+  while (JSON.stringify(dense).length + 2 <= 1024) dense.v.push(0);
+  assert.ok(JSON.stringify(dense).length <= 1024);
+  const h = await open(srv.ws + '/ws');
+  for (const p of [1, 2]) {
+    const r = await h.request('score_update', { player_number: p, private: dense }, { game_id: 'dense' });
+    assert.equal(r.type, 'ack', JSON.stringify(r));
+  }
+  assert.equal((await h.request('score_update', { player_number: 1, primary: 5 }, { game_id: 'dense' })).type, 'ack');
+  const u = await h.request('undo', {}, { game_id: 'dense' });
+  assert.equal(u.type, 'ack', JSON.stringify(u));
+  const s = await h.request('game_state', undefined, { game_id: 'dense' });
+  assert.equal(s.data.players[0].primary, 0);
+  assert.deepEqual(s.data.players[0].private, dense);
+  // A host's full game_state with such notes is taken too (the message is 16 KiB at most).
+  const full = { ...s.data };
+  delete full.ref;
+  const r = await h.request('game_state', full, { game_id: 'dense-copy' });
+  assert.equal(r.type, 'ack', JSON.stringify(r).slice(0, 300));
+  await h.close();
+});
+
+// Issue 11.3: every control frame counts against the connection's rate limit, and
+// at most one pong waits in the queue.
+test('a ping flood is rate-limited like messages and ends with 1008; pongs do not pile up', async () => {
+  const c = connect(srv.ws + '/ws');
+  await c.opened;
+  let pongs = 0;
+  c.ws.on('pong', () => { pongs++; });
+  for (let i = 0; i < 400; i++) c.ws.ping(Buffer.from(String(i)));
+  const closed = await Promise.race([c.closed, sleep(5000).then(() => null)]);
+  assert.equal(closed && closed.code, 1008, 'the flood was not closed with 1008');
+  // The bucket holds 40 (PROTOCOL.md section 8): far fewer answers than pings.
+  assert.ok(pongs <= 45, `${pongs} pongs for 400 pings`);
+  // Everyone else is still served.
+  assert.equal((await http(srv, 'GET', '/healthz')).status, 200);
+});
+
+// Issue 11.3: a reply to a read never shows a change that is not committed. A change
+// and a read that arrive in one loop turn: the read shows the state before the change
+// (which is not on disk yet), and the change reaches the reader after its commit.
+test('a read in the same turn as a change shows the committed state, not the pending one', async () => {
+  await http(srv, 'POST', '/api/games', { body: { game_id: 'pending', player1_name: 'Ana', player2_name: 'Ben' } });
+  const c = await open(srv.ws + '/ws');
+  const v0 = (await c.request('subscribe', undefined, { game_id: 'pending' })).data.version;
+  const sock = c.ws._socket;
+  sock.cork();
+  c.send({ type: 'score_update', game_id: 'pending', id: 'chg', data: { player_number: 1, primary: 9 } });
+  c.send({ type: 'game_state', game_id: 'pending', id: 'read' });
+  sock.uncork();
+  const read = await c.next((m) => m.data && m.data.ref === 'read');
+  const ack = await c.next((m) => m.data && m.data.ref === 'chg');
+  assert.equal(ack.data.version, v0 + 1);
+  assert.equal(read.data.version, v0, 'the read showed a change before its commit');
+  assert.equal(read.data.players[0].primary, 0);
+  const bcast = await c.next((m) => m.type === 'game_state' && m.data.version === v0 + 1);
+  assert.equal(bcast.data.players[0].primary, 9);
+  await c.close();
+});
