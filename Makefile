@@ -42,7 +42,7 @@ $(BUILD)/.deps: cross/deps.sh
 	@cross/deps.sh build
 	@mkdir -p $(@D) && touch $@
 
-$(H2O)/lib/libh2o-evloop.a: cross/h2o.sh | $(BUILD)/.deps
+$(H2O)/lib/libh2o-evloop.a: cross/h2o.sh $(H2O_TOOLCHAIN) | $(BUILD)/.deps
 	cross/h2o.sh $(H2O) $(H2O_TOOLCHAIN)
 
 # The web app is built once for all targets (it is the same bytes everywhere).

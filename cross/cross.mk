@@ -18,16 +18,18 @@ cross_deb_aarch64     := arm64
 cross_cflags_aarch64  :=
 cross_qemu_aarch64    := qemu-aarch64-static
 
+# 32-bit ARM: 64-bit time_t and file offsets (glibc 2.34+), so clocks and the database
+# outlive 2038 and 2 GiB; h2o is built with the same flags (cross/toolchain/*.cmake).
 cross_triplet_armhf := arm-linux-gnueabihf
 cross_deb_armhf     := armhf
-cross_cflags_armhf  :=
+cross_cflags_armhf  := -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
 cross_qemu_armhf    := qemu-arm-static
 
 # ARMv6 for the Pi Zero and Pi 1: armel libraries (ARMv5TE, soft-float calling
 # convention) with our code and h2o built for the ARM1176; qemu emulates that CPU.
 cross_triplet_armel := arm-linux-gnueabi
 cross_deb_armel     := armel
-cross_cflags_armel  := -march=armv6 -mfpu=vfp -mfloat-abi=softfp -marm
+cross_cflags_armel  := -march=armv6 -mfpu=vfp -mfloat-abi=softfp -marm -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
 # armel's libcrypto does 64-bit atomics through libatomic (its Libs.private says so).
 cross_libs_armel    := -latomic
 cross_qemu_armel    := qemu-arm-static -cpu arm1176

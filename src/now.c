@@ -1,6 +1,13 @@
 #include "now.h"
 
+#include <sys/types.h>
 #include <time.h>
+
+/* 32-bit ARM builds pass -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64 (cross/cross.mk):
+ * a Pi's clock must outlive 2038 and its database 2 GiB. A build without them
+ * stops here rather than failing later. */
+_Static_assert(sizeof(time_t) == 8, "time_t must be 64 bits (build 32-bit targets with -D_TIME_BITS=64)");
+_Static_assert(sizeof(off_t) == 8, "off_t must be 64 bits (build 32-bit targets with -D_FILE_OFFSET_BITS=64)");
 
 static int64_t now_read(clockid_t id)
 {

@@ -4,5 +4,5 @@
 set(STATE_TRIPLET arm-linux-gnueabi)
 set(STATE_ARCH armel)
 set(CMAKE_SYSTEM_PROCESSOR arm)
-set(STATE_ARCH_FLAGS "-march=armv6 -mfpu=vfp -mfloat-abi=softfp -marm")
+set(STATE_ARCH_FLAGS "-march=armv6 -mfpu=vfp -mfloat-abi=softfp -marm -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64")
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
