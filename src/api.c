@@ -18,7 +18,6 @@
 #include <string.h>
 
 #define API_MAX_TOKENS (VIEW_MAX_TOKENS + 64) /* a full state and its envelope */
-#define API_MAX_SEGMENTS 6
 
 static app_t *api_app; /* for the error counters; the server has one app */
 
@@ -752,10 +751,11 @@ static void api_settings(app_t *app, h2o_req_t *req)
     buf_free(&b);
 }
 
-/* Splits /api/a/b/c into decoded segments after "api". Returns the count or -1. */
-static int api_segments(h2o_iovec_t path, char seg[API_MAX_SEGMENTS][64])
+int api_split_path(const char *path, size_t len, char seg[API_MAX_SEGMENTS][64])
 {
-    const char *p = path.base + 4, *end = path.base + path.len;
+    if (len < 4 || memcmp(path, "/api", 4) != 0)
+        return -1;
+    const char *p = path + 4, *end = path + len;
     int n = 0;
     while (p < end) {
         if (*p == '/') {
@@ -776,7 +776,7 @@ void api_handle(app_t *app, h2o_req_t *req)
 {
     api_app = app;
     char seg[API_MAX_SEGMENTS][64];
-    int n = api_segments(req->path_normalized, seg);
+    int n = api_split_path(req->path_normalized.base, req->path_normalized.len, seg);
     if (n <= 0) {
         api_error(req, WIRE_E_NOT_FOUND, "no such API endpoint");
         return;

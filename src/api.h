@@ -16,6 +16,8 @@
 
 /* Largest request body accepted (larger ones get 413). */
 #define API_MAX_BODY (16 * 1024)
+/* Most path segments after /api. */
+#define API_MAX_SEGMENTS 6
 
 /* The pure parts of the REST API: each reads a parsed body (token 0 is an object)
  * and returns 0, or -1 with a one-line message naming the bad field. They do no
@@ -29,6 +31,11 @@ int api_parse_invite(const json_doc_t *d, auth_role_t *role, int *player, char *
 /* PUT /api/settings: at most 64 keys of 1 to 40 characters, string values up to
  * 200 characters or null. */
 int api_check_settings(const json_doc_t *d, char *msg, size_t cap);
+
+/* Splits a path "/api/a/b/c" into its URL-decoded segments after "api" (at most
+ * API_MAX_SEGMENTS of up to 63 bytes). The count, or -1 when the path is not
+ * under /api, has too many segments or a bad escape. Pure, fuzzed. */
+int api_split_path(const char *path, size_t len, char seg[API_MAX_SEGMENTS][64]);
 
 /* Handles a request whose path starts with /api/. Always responds. */
 void api_handle(app_t *app, h2o_req_t *req);
