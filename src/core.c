@@ -45,6 +45,7 @@ struct core {
     int64_t next_event;
     bool next_event_stale;
     bool unwritable; /* the last write or commit failed; cleared by a commit */
+    bool sp_is_tx;   /* the open write is the batch's first: the transaction is its savepoint */
 };
 
 core_t *core_new(store_t *store, metrics_t *m, const core_sink_t *sink, void *ctx)
@@ -290,9 +291,12 @@ static void core_abort_batch(core_t *c)
     c->m->games = (int64_t)c->games.len;
 }
 
-/* Opens a savepoint in the group transaction. */
+/* Opens a savepoint in the group transaction. The first write of a batch needs
+ * none: the transaction holds nothing else, so rolling it back undoes that write
+ * alone (a savepoint costs a statement journal of every page it touches). */
 static int core_sp_begin(core_t *c)
 {
+    c->sp_is_tx = !store_tx_begun(c->store);
     if (store_begin(c->store) != 0) {
         if (c->nreplies || c->ntouched || c->ndeleted)
             core_abort_batch(c); /* the batch's transaction was lost */
@@ -300,7 +304,7 @@ static int core_sp_begin(core_t *c)
             store_rollback(c->store);
         return CORE_E_IO;
     }
-    if (store_savepoint(c->store) != 0) {
+    if (!c->sp_is_tx && store_savepoint(c->store) != 0) {
         core_abort_batch(c);
         return CORE_E_IO;
     }
@@ -311,6 +315,14 @@ static int core_sp_begin(core_t *c)
  * gone (SQLite rolls back by itself after some I/O errors), the whole batch is. */
 static int core_sp_end(core_t *c, bool ok)
 {
+    if (c->sp_is_tx) {
+        c->sp_is_tx = false;
+        if (ok)
+            return 0;
+        c->unwritable = true;
+        store_rollback(c->store); /* it held this write only */
+        return CORE_E_IO;
+    }
     if (ok && store_release(c->store) == 0)
         return 0;
     c->unwritable = true;

@@ -5,8 +5,11 @@
 #include "json.h"
 #include "mem.h"
 
+#define STORE_PAGE_SIZE 1024
+
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -51,9 +54,14 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_GSETTINGS] = "SELECT key, value, type FROM game_settings WHERE game_id = ? ORDER BY position",
     [Q_PING] = "SELECT 1",
     /* The checkpoint's narrow writes: rows that exist, values in place, no index touched. */
-    [Q_CLOCK_UPD] = "UPDATE timers SET remaining_ms = ?3, used_ms = ?4, running = ?5, flagged = ?6"
-                    " WHERE game_id = ?1 AND player_number = ?2",
-    [Q_GAME_TIME_UPD] = "UPDATE game_state SET game_time_ms = ?2 WHERE game_id = ?1",
+    /* One row, one statement, one page a second per running game; it counts while
+     * the game is still at its version (a change writes the full rows). */
+    [Q_CHECKPOINT] = "INSERT INTO clock_checkpoints (game_id, version, p1_remaining_ms, p1_used_ms, p2_remaining_ms, p2_used_ms,"
+                     " game_time_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (game_id) DO UPDATE SET version = ?2,"
+                     " p1_remaining_ms = ?3, p1_used_ms = ?4, p2_remaining_ms = ?5, p2_used_ms = ?6, game_time_ms = ?7",
+    [Q_CHECKPOINT_GET] = "SELECT p1_remaining_ms, p1_used_ms, p2_remaining_ms, p2_used_ms, game_time_ms FROM clock_checkpoints"
+                         " WHERE game_id = ? AND version = ?",
+    [Q_CHECKPOINT_DEL] = "DELETE FROM clock_checkpoints WHERE game_id = ?",
     /* An existing game whose status did not change: no CHECK on status to evaluate
      * (its IN list costs an ephemeral table per statement). */
     [Q_GAME_UPD] = "UPDATE game_state SET version = ?2, round = ?4, current_turn = ?5, updated_at = ?7, first_player = ?8,"
@@ -61,6 +69,14 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_SETTING_UPD] = "UPDATE game_settings SET value = ?3, type = ?4 WHERE game_id = ?1 AND key = ?2",
 };
 
+
+/* Page size of new databases (bench: STATE_SERVER_PAGE_SIZE tries others). */
+static int store_page_size(void)
+{
+    const char *e = getenv("STATE_SERVER_PAGE_SIZE");
+    int v = e ? atoi(e) : STORE_PAGE_SIZE;
+    return v >= 512 && v <= 65536 && (v & (v - 1)) == 0 ? v : STORE_PAGE_SIZE;
+}
 
 int store_fail(store_t *s, const char *what)
 {
@@ -190,6 +206,10 @@ store_t *store_open(const char *path, bool sync_full, char *err, size_t errlen)
     sqlite3 *db = NULL;
     struct stat stbuf;
     bool existed = stat(path, &stbuf) == 0;
+    /* One thread uses SQLite: no need for its memory statistics, whose upkeep takes
+     * a global mutex on every allocation. Only possible before SQLite initializes;
+     * when something initialized it first (a test's VFS), it stays on, harmlessly. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open database %.300s: %.200s", path, db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
@@ -202,7 +222,14 @@ store_t *store_open(const char *path, bool sync_full, char *err, size_t errlen)
     }
     char sync_sql[64];
     snprintf(sync_sql, sizeof(sync_sql), "PRAGMA synchronous = %s", sync_full ? "FULL" : "NORMAL");
-    if (exec_sql(db, "PRAGMA journal_mode = WAL", err, errlen, "cannot use WAL mode") != 0 ||
+    /* A new database gets small pages: every commit checksums and writes whole
+     * pages into the WAL, and a change touches a few rows of small tables, so a
+     * smaller page is less to checksum and to write to the SD card per commit.
+     * (An existing database keeps its page size: WAL mode cannot change it.) */
+    char page_sql[64];
+    snprintf(page_sql, sizeof(page_sql), "PRAGMA page_size = %d", store_page_size());
+    if ((!existed && exec_sql(db, page_sql, err, errlen, "cannot set the page size") != 0) ||
+        exec_sql(db, "PRAGMA journal_mode = WAL", err, errlen, "cannot use WAL mode") != 0 ||
         exec_sql(db, sync_sql, err, errlen, "cannot set synchronous") != 0 ||
         exec_sql(db, "PRAGMA foreign_keys = ON", err, errlen, "cannot enable foreign keys") != 0 ||
         store_migrate(db, err, errlen) != 0) {
@@ -274,6 +301,11 @@ bool store_in_tx(store_t *s)
      * flag stays set until store_rollback, so a lost transaction is never taken
      * for "nothing to commit". */
     return s->in_tx && !sqlite3_get_autocommit(s->db);
+}
+
+bool store_tx_begun(const store_t *s)
+{
+    return s->in_tx;
 }
 
 int store_commit(store_t *s)
@@ -449,26 +481,15 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
 
 int store_save_clocks(store_t *s, const game_t *g)
 {
-    for (int n = 0; n < 2; n++) {
-        const game_clock_t *c = &g->players[n].clock;
-        if (!c->running)
-            continue;
-        sqlite3_stmt *st = store_q(s, Q_CLOCK_UPD);
-        store_bind_text(st, 1, g->id);
-        sqlite3_bind_int(st, 2, n + 1);
-        sqlite3_bind_int64(st, 3, c->remaining_ms);
-        sqlite3_bind_int64(st, 4, c->used_ms);
-        sqlite3_bind_int(st, 5, c->running);
-        sqlite3_bind_int(st, 6, c->flagged);
-        if (store_exec(s, st, "save clock") != 0)
-            return STORE_E_IO;
-    }
-    if (!g->game_time.running)
-        return 0;
-    sqlite3_stmt *st = store_q(s, Q_GAME_TIME_UPD);
+    sqlite3_stmt *st = store_q(s, Q_CHECKPOINT);
     store_bind_text(st, 1, g->id);
-    sqlite3_bind_int64(st, 2, g->game_time.ms);
-    return store_exec(s, st, "save game time");
+    sqlite3_bind_int64(st, 2, g->version);
+    sqlite3_bind_int64(st, 3, g->players[0].clock.remaining_ms);
+    sqlite3_bind_int64(st, 4, g->players[0].clock.used_ms);
+    sqlite3_bind_int64(st, 5, g->players[1].clock.remaining_ms);
+    sqlite3_bind_int64(st, 6, g->players[1].clock.used_ms);
+    sqlite3_bind_int64(st, 7, g->game_time.ms);
+    return store_exec(s, st, "save clocks");
 }
 
 void store_col_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
@@ -519,7 +540,8 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
         sqlite3_stmt *st = store_q(s, Q_SCORES);
         store_bind_text(st, 1, id);
         game_str_t notes[2] = {{NULL, 0}, {NULL, 0}};
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
             int n = sqlite3_column_int(st, 0);
             if (n < 1 || n > 2)
                 continue;
@@ -533,9 +555,11 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
             notes[n - 1] = (game_str_t){t->notes[n - 1], strlen(t->notes[n - 1])};
         }
         sqlite3_reset(st);
+        if (step != SQLITE_DONE)
+            break; /* an error, never a game loaded with default scores */
         st = store_q(s, Q_TIMERS);
         store_bind_text(st, 1, id);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
             int n = sqlite3_column_int(st, 0);
             if (n < 1 || n > 2)
                 continue;
@@ -547,10 +571,27 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
             c->since_ms = now_ms;
         }
         sqlite3_reset(st);
+        if (step != SQLITE_DONE)
+            break;
+        /* Where the clocks were at the last checkpoint, if nothing changed since. */
+        st = store_q(s, Q_CHECKPOINT_GET);
+        store_bind_text(st, 1, id);
+        sqlite3_bind_int64(st, 2, g->version);
+        if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            g->players[0].clock.remaining_ms = sqlite3_column_int64(st, 0);
+            g->players[0].clock.used_ms = sqlite3_column_int64(st, 1);
+            g->players[1].clock.remaining_ms = sqlite3_column_int64(st, 2);
+            g->players[1].clock.used_ms = sqlite3_column_int64(st, 3);
+            g->game_time.ms = sqlite3_column_int64(st, 4);
+            step = SQLITE_DONE;
+        }
+        sqlite3_reset(st);
+        if (step != SQLITE_DONE)
+            break;
         st = store_q(s, Q_GSETTINGS);
         store_bind_text(st, 1, id);
         size_t n = 0;
-        while (n < GAME_SETTINGS_MAX && sqlite3_step(st) == SQLITE_ROW) {
+        while (n < GAME_SETTINGS_MAX && (step = sqlite3_step(st)) == SQLITE_ROW) {
             store_col_copy(st, 0, t->keys[n], sizeof(t->keys[n]));
             store_col_copy(st, 1, t->values[n], sizeof(t->values[n]));
             t->items[n] = (game_setting_in_t){{t->keys[n], strlen(t->keys[n])}, {t->values[n], strlen(t->values[n])},
@@ -558,6 +599,8 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
             n++;
         }
         sqlite3_reset(st);
+        if (step != SQLITE_DONE && step != SQLITE_ROW)
+            break;
         /* Stored settings replace game_init's defaults; a game without any keeps them. */
         if (n == 0) {
             for (; n < g->nsettings; n++)
@@ -581,7 +624,11 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
 
 int store_delete_game(store_t *s, const char *game_id)
 {
-    sqlite3_stmt *st = store_q(s, Q_GAME_DEL);
+    sqlite3_stmt *st = store_q(s, Q_CHECKPOINT_DEL);
+    store_bind_text(st, 1, game_id);
+    if (store_exec(s, st, "delete checkpoint") != 0)
+        return STORE_E_IO;
+    st = store_q(s, Q_GAME_DEL);
     store_bind_text(st, 1, game_id);
     if (store_exec(s, st, "delete game") != 0)
         return STORE_E_IO;

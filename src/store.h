@@ -44,6 +44,9 @@ const char *store_last_error(const store_t *s);
 int store_begin(store_t *s);
 /* True while a transaction is open (false once SQLite rolled it back itself). */
 bool store_in_tx(store_t *s);
+/* True from store_begin until the commit or rollback, even when SQLite has
+ * rolled the transaction back by itself meanwhile. */
+bool store_tx_begun(const store_t *s);
 /* Commits the open transaction (the fsync). Returns 0 if none was open. */
 int store_commit(store_t *s);
 /* Rolls back the open transaction. */
@@ -65,9 +68,9 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx);
 /* Writes a game's rows (insert or replace). With prev (the state the database
  * already holds), rows that did not change are skipped; NULL writes them all. */
 int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char *created_at, const char *updated_at);
-/* The clock checkpoint: writes the running clocks' rows and the running game time
- * of a game whose rows exist (store_save_game wrote them) and whose other fields have
- * not changed since. Nothing else is touched. */
+/* The clock checkpoint: one row of both clocks and the game time, tagged with the
+ * game's version. Loading takes it instead of the timers' and game's values while
+ * the game is still at that version; a change (store_save_game) makes it stale. */
 int store_save_clocks(store_t *s, const game_t *g);
 /* Deletes a game with its log, invites and sessions. */
 int store_delete_game(store_t *s, const char *game_id);

@@ -75,17 +75,24 @@ test('disk full: changes are refused with internal, the server keeps serving, wr
     assert.equal(ws.type, 'error', JSON.stringify(ws));
     assert.equal(ws.data.code, 'internal');
     refused.push(22);
+    // A failed commit can leave the WAL longer than before, so a smaller write may
+    // still fit: whatever the answer, it must be the truth (checked after restart).
     const rest = await http(srv, 'POST', `/api/games/${GAME}/actions`, { body: { type: 'score_update', data: { player_number: 2, secondary: 33 }, id: 'r1' } });
-    assert.equal(rest.status, 500, rest.text);
-    assert.equal(rest.json.error.code, 'internal');
-    refused.push(33);
+    assert.ok(rest.status === 500 || rest.status === 200, rest.text);
+    if (rest.status === 500) {
+      assert.equal(rest.json.error.code, 'internal');
+      refused.push(33);
+    } else {
+      acked.set(rest.json.version, 33);
+    }
     const put = await http(srv, 'PUT', '/api/settings', { body: { 'full.refused': 'x' } });
-    assert.equal(put.status, 500, put.text);
+    assert.ok(put.status === 500 || put.status === 200, put.text);
+    const settingRefused = put.status === 500;
     // Reads still work, and show the state as it is on disk.
     const st = await http(srv, 'GET', `/api/games/${GAME}`);
     assert.equal(st.status, 200);
     assert.equal(st.json.players[0].secondary, 11);
-    assert.equal(st.json.players[1].secondary, 0);
+    assert.equal(st.json.players[1].secondary, rest.status === 200 ? 33 : 0);
 
     rmSync(join(dir, 'filler'));
     const again = await h.request('score_update', { player_number: 2, secondary: 44 }, { game_id: GAME });
@@ -109,7 +116,8 @@ test('disk full: changes are refused with internal, the server keeps serving, wr
       for (const val of refused) assert.ok(!hist.some((e) => e.data && e.data.secondary === val), `refused value ${val} is in the log`);
       const settings = (await http(srv2, 'GET', '/api/settings')).json;
       assert.equal(settings['full.saved'], 'y');
-      assert.ok(!('full.refused' in settings), 'a refused setting is there');
+      if (settingRefused) assert.ok(!('full.refused' in settings), 'a refused setting is there');
+      else assert.equal(settings['full.refused'], 'x');
     } finally {
       await srv2.stop();
     }

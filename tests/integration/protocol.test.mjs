@@ -768,7 +768,7 @@ test('clocks: time_remaining and time_used are as of server_time; a running cloc
 
 test('a message with too many JSON values is bad_json; the connection stays', async () => {
   const c = await host();
-  c.send(JSON.stringify({ type: 'heartbeat', id: 'deep', pad: new Array(1100).fill(0) }));
+  c.send(JSON.stringify({ type: 'heartbeat', id: 'deep', pad: new Array(5000).fill(0) /* past the token cap, which is sized to hold a full game state */ }));
   const e = await c.next('error');
   assert.equal(e.data.code, 'bad_json');
   assert.equal((await c.request('heartbeat')).type, 'heartbeat');
