@@ -29,6 +29,7 @@ typedef struct {
     /* search scratch */
     int32_t *parent, *base, *queue, *saved_mate;
     uint8_t *used, *blossom, *mark;
+    uint8_t *spent; /* vertices of failed searches, skipped until the repair ends */
 } mt_t;
 
 static void mt_init(mt_t *m, uint32_t n)
@@ -45,6 +46,7 @@ static void mt_init(mt_t *m, uint32_t n)
     m->used = mem_alloc(n);
     m->blossom = mem_alloc(n);
     m->mark = mem_alloc(n);
+    m->spent = mem_zalloc(n);
     for (uint32_t i = 0; i < n; i++)
         m->mate[i] = -1;
     memset(m->alive, 1, n);
@@ -63,6 +65,7 @@ static void mt_free(mt_t *m)
     free(m->used);
     free(m->blossom);
     free(m->mark);
+    free(m->spent);
 }
 
 static void mt_allow(mt_t *m, uint32_t a, uint32_t b, bool yes)
@@ -112,6 +115,7 @@ static int32_t mt_find_path(mt_t *m, int32_t root)
 {
     uint32_t n = m->n, qh = 0, qt = 0;
 
+    m->work += n;
     memset(m->used, 0, n);
     for (uint32_t i = 0; i < n; i++) {
         m->parent[i] = -1;
@@ -127,11 +131,12 @@ static int32_t mt_find_path(mt_t *m, int32_t root)
         for (uint32_t u = 0; u < n; u++) {
             int32_t to = (int32_t)u;
 
-            if (!row[u] || !m->alive[u] || m->base[v] == m->base[to] || m->mate[v] == to)
+            if (!row[u] || !m->alive[u] || m->spent[u] || m->base[v] == m->base[to] || m->mate[v] == to)
                 continue;
             if (to == root || (m->mate[to] >= 0 && m->parent[m->mate[to]] >= 0)) {
                 int32_t cb = mt_lca(m, v, to);
 
+                m->work += n;
                 memset(m->blossom, 0, n);
                 mt_mark_path(m, v, cb, to);
                 mt_mark_path(m, to, cb, v);
@@ -156,13 +161,22 @@ static int32_t mt_find_path(mt_t *m, int32_t root)
     return -1;
 }
 
-/* Grows the matching by one along a path from root, if there is one. */
+/* Grows the matching by one along a path from root, if there is one. When there is none,
+ * the vertices the search reached can be set aside: no later augmentation in the same
+ * repair can lead through them (Edmonds' Hungarian tree), which keeps a field where
+ * many pairs are forced (a club of most of the field) from costing a full search per
+ * exposed vertex. */
 static bool mt_augment(mt_t *m, int32_t root)
 {
     int32_t v = mt_find_path(m, root);
 
-    if (v < 0)
+    if (v < 0) {
+        for (uint32_t i = 0; i < m->n; i++)
+            if (m->used[i] || m->parent[i] >= 0)
+                m->spent[i] = 1;
+        m->spent[root] = 1;
         return false;
+    }
     while (v >= 0) {
         int32_t pv = m->parent[v], next = m->mate[pv];
 
@@ -185,11 +199,12 @@ static void mt_maximize(mt_t *m, int32_t first, int32_t second, uint32_t lost)
     int32_t pick[2] = {first, second};
 
     for (int k = 0; k < 2; k++)
-        if (pick[k] >= 0 && m->mate[pick[k]] < 0 && m->alive[pick[k]])
+        if (pick[k] >= 0 && m->mate[pick[k]] < 0 && m->alive[pick[k]] && !m->spent[pick[k]])
             mt_augment(m, pick[k]);
     for (uint32_t v = 0; v < m->n && (lost == 0 || m->n_matched < target); v++)
-        if (m->alive[v] && m->mate[v] < 0)
+        if (m->alive[v] && m->mate[v] < 0 && !m->spent[v])
             mt_augment(m, (int32_t)v);
+    memset(m->spent, 0, m->n);
 }
 
 /* Fewest disallowed pairs in a complete pairing of the live vertices. */
