@@ -382,7 +382,7 @@ static int32_t choose_bye(mt_t *m, uint32_t k, const uint8_t *had_bye, uint32_t 
         mt_allow(m, v, (uint32_t)z, !any_without || !had_bye[v]);
     mt_build(m);
     *cost = mt_cost(m);
-    for (int32_t v = (int32_t)k - 1; v >= 0; v--) {
+    for (int32_t v = (int32_t)k - 1; v >= 0 && (best < 0 || m->work <= PAIRING_WORK_BUDGET); v--) {
         if (!mt_allowed(m, (uint32_t)v, (uint32_t)z))
             continue;
         uint32_t rest = mt_take(m, v, z, &saved);
