@@ -403,7 +403,8 @@ static int32_t choose_bye(mt_t *m, uint32_t k, const uint8_t *had_bye, uint32_t 
 
 /* Assigns tables 1..n_games to out[0..n_games): lowest free table first, top pairing
  * first, no entrant on a table it played on while the record allows. */
-static uint32_t assign_tables(pairing_pair_t *out, uint32_t n_pairs, size_t n_entrants, const standings_game_t *games, size_t n_games)
+static uint32_t assign_tables(pairing_pair_t *out, uint32_t n_pairs, size_t n_entrants, const standings_game_t *games,
+                              size_t n_games)
 {
     mt_t m;
     int32_t *pair_of = mem_alloc((n_entrants ? n_entrants : 1) * sizeof(int32_t));

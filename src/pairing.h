@@ -24,9 +24,9 @@
 
 enum {
     PAIRING_OK = 0,
-    PAIRING_E_INVALID = -1,  /* a bad record (see standings_validate), a game of this round or later, or round 0 */
-    PAIRING_E_TOO_FEW = -2,  /* fewer than two entrants who are not dropped */
-    PAIRING_E_SPACE = -3,    /* out_cap is smaller than (active entrants + 1) / 2 */
+    PAIRING_E_INVALID = -1, /* a bad record (see standings_validate), a game of this round or later, or round 0 */
+    PAIRING_E_TOO_FEW = -2, /* fewer than two entrants who are not dropped */
+    PAIRING_E_SPACE = -3,   /* out_cap is smaller than (active entrants + 1) / 2 */
 };
 
 typedef struct {

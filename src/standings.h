@@ -71,11 +71,11 @@ enum {
 
 /* One row of the standings. */
 typedef struct {
-    uint32_t rank;    /* 1..; rows equal on every tie-break share a rank (1, 2, 2, 4) */
-    uint32_t entrant; /* index into the entrants */
+    uint32_t rank;                      /* 1..; rows equal on every tie-break share a rank (1, 2, 2, 4) */
+    uint32_t entrant;                   /* index into the entrants */
     uint32_t wins, draws, losses, byes; /* wins include byes */
-    int64_t points;   /* by the scoring */
-    int64_t sos;      /* strength of schedule: sum of the points of every final opponent */
+    int64_t points;                     /* by the scoring */
+    int64_t sos;                        /* strength of schedule: sum of the points of every final opponent */
     int64_t vp_for, vp_against;
     bool dropped;
     uint8_t round_kind[STANDINGS_MAX_ROUNDS]; /* STANDINGS_ROUND_*, index 0 is round 1 */

@@ -119,8 +119,8 @@ static void test_rematch_avoided_then_forced(void **state)
 {
     (void)state;
     standings_entrant_t e[4] = {{"A", 0, 0, 0}, {"B", 0, 0, 0}, {"C", 0, 0, 0}, {"D", 0, 0, 0}};
-    standings_game_t g[] = {G(1, 1, 0, 1, 1, 9, 1), G(1, 2, 2, 3, 1, 9, 1), G(2, 1, 0, 2, 1, 9, 1), G(2, 2, 1, 3, 1, 9, 1),
-                            G(3, 1, 0, 3, 1, 9, 1), G(3, 2, 1, 2, 1, 9, 1)};
+    standings_game_t g[] = {G(1, 1, 0, 1, 1, 9, 1), G(1, 2, 2, 3, 1, 9, 1), G(2, 1, 0, 2, 1, 9, 1),
+                            G(2, 2, 1, 3, 1, 9, 1), G(3, 1, 0, 3, 1, 9, 1), G(3, 2, 1, 2, 1, 9, 1)};
     pairing_pair_t out[2];
     pairing_stats_t st;
     pairing_params_t p = params(3, 0);
@@ -206,8 +206,11 @@ static void test_errors(void **state)
     e[1].dropped = false;
     e[2].dropped = false;
     assert_int_equal(pairing_next_round(e, 4, g, 1, &p, out, 1, NULL), PAIRING_E_SPACE);
-    standings_game_t bad[][1] = {{G(1, 1, 0, 4, 1, 0, 0)}, {G(1, 1, 0, 0, 1, 0, 0)}, {G(0, 1, 0, 1, 1, 0, 0)},
-                                 {G(33, 1, 0, 1, 1, 0, 0)}, {G(1, 1, 0, 1, 3, 0, 0)}};
+    standings_game_t bad[][1] = {{G(1, 1, 0, 4, 1, 0, 0)},
+                                 {G(1, 1, 0, 0, 1, 0, 0)},
+                                 {G(0, 1, 0, 1, 1, 0, 0)},
+                                 {G(33, 1, 0, 1, 1, 0, 0)},
+                                 {G(1, 1, 0, 1, 3, 0, 0)}};
     p.round = 2;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(pairing_next_round(e, 4, bad[i], 1, &p, out, 2, NULL), PAIRING_E_INVALID);
@@ -223,11 +226,14 @@ static void test_errors(void **state)
 static void test_standings_exact(void **state)
 {
     (void)state;
-    standings_entrant_t e[5] = {{"Ann", "Orks", "North", 0}, {"Bob", "Elves", "", 0}, {"Cy, Jr", "=SUM(A1)", "North", 0},
-                                {"Dee \"D\"", NULL, NULL, 1}, {"Eve", "Orks", "South", 0}};
+    standings_entrant_t e[5] = {{"Ann", "Orks", "North", 0},
+                                {"Bob", "Elves", "", 0},
+                                {"Cy, Jr", "=SUM(A1)", "North", 0},
+                                {"Dee \"D\"", NULL, NULL, 1},
+                                {"Eve", "Orks", "South", 0}};
     /* Round 2's Bob-Cy result is provisional: it must not count. */
-    standings_game_t all[] = {G(1, 1, 0, 1, 1, 20, 10), G(1, 2, 2, 3, 0, 12, 12), BYE_OF(1, 4), G(2, 1, 4, 0, 2, 5, 15),
-                              {2, 2, 1, 2, 1, 9, 8, false}};
+    standings_game_t all[] = {
+        G(1, 1, 0, 1, 1, 20, 10), G(1, 2, 2, 3, 0, 12, 12), BYE_OF(1, 4), G(2, 1, 4, 0, 2, 5, 15), {2, 2, 1, 2, 1, 9, 8, false}};
     standings_scoring_t sc = {3, 1, 0};
     standings_row_t r[5];
 
@@ -237,8 +243,11 @@ static void test_standings_exact(void **state)
     struct {
         uint32_t rank, entrant, w, d, l;
         int64_t pts, sos, vf, va;
-    } want[] = {{1, 0, 2, 0, 0, 6, 3, 35, 15}, {2, 4, 1, 0, 1, 3, 6, 5, 15}, {3, 2, 0, 1, 0, 1, 1, 12, 12},
-                {3, 3, 0, 1, 0, 1, 1, 12, 12}, {5, 1, 0, 0, 1, 0, 6, 10, 20}};
+    } want[] = {{1, 0, 2, 0, 0, 6, 3, 35, 15},
+                {2, 4, 1, 0, 1, 3, 6, 5, 15},
+                {3, 2, 0, 1, 0, 1, 1, 12, 12},
+                {3, 3, 0, 1, 0, 1, 1, 12, 12},
+                {5, 1, 0, 0, 1, 0, 6, 10, 20}};
     for (int i = 0; i < 5; i++) {
         assert_int_equal(r[i].rank, want[i].rank);
         assert_int_equal(r[i].entrant, want[i].entrant);
@@ -697,11 +706,16 @@ static void test_large_events(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_swiss_round2_exact),  cmocka_unit_test(test_bye_lowest_without_one),
-        cmocka_unit_test(test_rematch_avoided_then_forced), cmocka_unit_test(test_round1_clubs),
-        cmocka_unit_test(test_dropped_not_paired),  cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_standings_exact),     cmocka_unit_test(test_random_events),
-        cmocka_unit_test(test_random_records),      cmocka_unit_test(test_large_events),
+        cmocka_unit_test(test_swiss_round2_exact),
+        cmocka_unit_test(test_bye_lowest_without_one),
+        cmocka_unit_test(test_rematch_avoided_then_forced),
+        cmocka_unit_test(test_round1_clubs),
+        cmocka_unit_test(test_dropped_not_paired),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_standings_exact),
+        cmocka_unit_test(test_random_events),
+        cmocka_unit_test(test_random_records),
+        cmocka_unit_test(test_large_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
