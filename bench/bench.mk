@@ -44,3 +44,12 @@ abuse: $(OUT) bench-tools
 
 soak: $(OUT) bench-tools $(BENCH_DIR)/state-server-dyn tests/node_modules/.package-lock.json
 	@bench/run.sh soak
+
+# Pairing and standings of a 256-entrant event (pure code, no server): docs/tournaments.md.
+$(BENCH_DIR)/pairing: bench/pairing.c src/pairing.c src/pairing.h src/standings.c src/standings.h src/buf.c src/mem.c
+	@mkdir -p $(@D)
+	cc $(BENCH_CFLAGS) -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Isrc -o $@ bench/pairing.c src/pairing.c src/standings.c src/buf.c src/mem.c
+
+.PHONY: bench-pairing
+bench-pairing: $(BENCH_DIR)/pairing
+	@$(BENCH_DIR)/pairing
