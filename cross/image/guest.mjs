@@ -108,8 +108,8 @@ function monitor(path, command, until, ms = 2000) {
   });
 }
 
-// STATE: {acked: [[version, player, value]], lost: [version], next}; value null for
-// changes other than score_update.
+// STATE: {acked: [[version, player, value]], lost: [index into acked], next}; value
+// null for changes other than score_update.
 function loadState(path) {
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : { acked: [], lost: [], next: 0 };
 }
@@ -212,13 +212,14 @@ async function verify(port, token, game, statePath) {
   const r = st && await fetch(`${base}/api/games/${game}/history`, { headers: auth });
   const hist = r?.status === 200 ? (await r.json()).entries : [];
   const byVersion = new Map(hist.map((e) => [e.version, e]));
+  // By index in acked: after a control run lost a whole game, versions repeat.
   const lost = new Set(state.lost);
   let newLost = 0;
-  for (const [ver, player, value] of state.acked) {
+  for (const [i, [ver, player, value]] of state.acked.entries()) {
     const e = byVersion.get(ver);
     const ok = e && (value === null || (e.data?.player_number === player && e.data?.secondary === value));
-    if (!ok && !lost.has(ver)) {
-      lost.add(ver);
+    if (!ok && !lost.has(i)) {
+      lost.add(i);
       newLost++;
       if (newLost <= 5) problems.push(`acknowledged version ${ver} ${e ? `is ${JSON.stringify(e.data)}, not secondary ${value}` : 'lost'}`);
     }
