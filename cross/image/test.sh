@@ -159,6 +159,17 @@ check "database state.db on the data partition" sh -c "debugfs -R 'ls -l /' '$wo
 check "clock saved at shutdown (.clock)" sh -c "debugfs -R 'ls /' '$work/data-after.ext4' 2>/dev/null | grep -q '\.clock'"
 check "console: no kernel oops or panic" sh -c "! grep -qiE 'kernel panic|oops|call trace' '$work/console.log'"
 
+# --- 4. Power cuts ------------------------------------------------------------------
+cuts=${IMAGE_POWERCUT_TRIALS:-2}
+if "$here/powercut.sh" "$img" "${2}" "$cuts" > "$work/powercut.out" 2>&1; then cut_ok=1; else cut_ok=""; fi
+sed 's/^/  /' "$work/powercut.out"
+summary=$(sed -n 's/^powercut: \([0-9]* trials, .* lost\);.*/\1/p' "$work/powercut.out")
+if [ -n "$cut_ok" ]; then
+    pass "power cuts: qemu killed while changes streamed in, booted again: ${summary}"
+else
+    fail "power cuts: qemu killed while changes streamed in, booted again" "${summary:-see $work/powercut.out}"
+fi
+
 echo "image test: boot ${boot_s}s, whole test $(($(date +%s) - t0))s; console log in $work/console.log"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
