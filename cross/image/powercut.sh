@@ -36,6 +36,7 @@ cut_min=${POWERCUT_MIN_MS:-200} cut_max=${POWERCUT_MAX_MS:-4000}
 token=powercut-test-host-token-0123456789
 game=powercut
 state=$work/acked.json
+# shellcheck source=cross/image/qemu.sh
 . "$here/qemu.sh"
 
 rm -rf "$work"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Booting the SD-card image under qemu-system-aarch64, shared by cross/image/test.sh
 # (make test-image) and cross/image/powercut.sh (make powercut). Sourced, not run.
 #

@@ -24,6 +24,7 @@ work=${2:?usage: test.sh IMAGE WORKDIR}/test
 here=$(cd "$(dirname "$0")" && pwd)
 boot_timeout=${IMAGE_BOOT_TIMEOUT:-300}
 export MTOOLS_SKIP_CHECK=1
+# shellcheck source=cross/image/qemu.sh
 . "$here/qemu.sh"
 
 passed=0 failed=0
