@@ -6,7 +6,12 @@
 #                   and an ext4 data partition that grows to the card at first boot
 # make test-image   boots that kernel and initramfs with a copy of the image under
 #                   qemu-system-aarch64 (-M virt) and talks to the server from here;
-#                   checks the partition table and both file systems
+#                   checks the partition table and both file systems, then runs 2
+#                   power-cut trials (IMAGE_POWERCUT_TRIALS)
+# make powercut     real power cuts: that boot, kill -9 of qemu while acknowledged
+#                   changes stream in, boot again, every acknowledged version must be
+#                   there; POWERCUT_TRIALS (default 20) trials; prints the count lost
+#                   and the boot-to-serving time
 #
 # Scripts live in cross/image/; docs/image.md says how to flash and configure it.
 # Everything is made from Debian packages (arm64, unpacked, no maintainer scripts
@@ -17,7 +22,9 @@ IMAGE     := build/state-server-rpi-arm64.img
 IMAGE_BIN ?= build/aarch64/state-server
 IMAGE_ROOTFS := $(shell find cross/image/rootfs -type f 2>/dev/null)
 
-.PHONY: image test-image image-deps
+.PHONY: image test-image powercut image-deps
+
+POWERCUT_TRIALS ?= 20
 
 image-deps: $(IMAGE_DIR)/.deps
 $(IMAGE_DIR)/.deps: cross/image/deps.sh
@@ -42,3 +49,6 @@ image:
 
 test-image: image tests/node_modules/.package-lock.json
 	cross/image/test.sh $(IMAGE) $(IMAGE_DIR)
+
+powercut: image tests/node_modules/.package-lock.json
+	cross/image/powercut.sh $(IMAGE) $(IMAGE_DIR) $(POWERCUT_TRIALS)

@@ -13,6 +13,9 @@
 #    wrote, a game created over REST, Wi-Fi on simulated radios, the screen's QR codes.
 # 3. `poweroff` typed on the serial console; the copy then must show the data
 #    partition grown to the end of the disk and the database on it.
+# 4. Power cuts: cross/image/powercut.sh with IMAGE_POWERCUT_TRIALS (default 2) trials
+#    on another copy (qemu killed while changes stream in; every acknowledged one
+#    must be there after the next boot).
 # Ends with "N passed, N failed".
 set -euo pipefail
 
@@ -21,6 +24,8 @@ work=${2:?usage: test.sh IMAGE WORKDIR}/test
 here=$(cd "$(dirname "$0")" && pwd)
 boot_timeout=${IMAGE_BOOT_TIMEOUT:-300}
 export MTOOLS_SKIP_CHECK=1
+# shellcheck source=cross/image/qemu.sh
+. "$here/qemu.sh"
 
 passed=0 failed=0
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
@@ -36,7 +41,7 @@ mkdir -p "$work"
 
 # --- 1. The image as built -------------------------------------------------------
 dump=$(sfdisk -d "$img")
-sector() { sfdisk -d "$1" | sed -n "s|^$1$2 : start= *\([0-9]*\), size= *\([0-9]*\).*|\\$3|p"; }
+sector() { image_sector "$@"; }
 b_start=$(sector "$img" 1 1) b_size=$(sector "$img" 1 2)
 d_start=$(sector "$img" 2 1) d_size=$(sector "$img" 2 2)
 check "MBR (dos) partition table" grep -q '^label: dos' <<<"$dump"
@@ -64,8 +69,6 @@ check "data partition: README made by mke2fs -d" sh -c "debugfs -R 'cat /README'
 # --- 2. Boot a copy -----------------------------------------------------------------
 ssid='Test "Net"; 1'
 password='pa;ss:wo"rd\ 1'
-cp --sparse=always "$img" "$work/disk.img"
-truncate -s +64M "$work/disk.img"
 cat > "$work/state-server.txt" <<EOT
 # written by cross/image/test.sh
 wifi_mode = ap
@@ -76,33 +79,16 @@ log_level = info
 wifi_simulate = yes
 EOT
 sed -i 's/$/\r/' "$work/state-server.txt" # as a Windows editor saves it
-mcopy -o -i "$work/disk.img@@$((b_start * 512))" "$work/state-server.txt" ::/state-server.txt
-mcopy -i "$fat" ::/vmlinuz "$work/vmlinuz"
-mcopy -i "$fat" ::/initrd.img "$work/initrd.img"
+image_copy "$img" "$work/disk.img" "$work/state-server.txt"
+image_kernel "$img" "$work"
 
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-qemu-system-aarch64 -M virt -cpu cortex-a53 -smp 2 -m 512 -global virtio-mmio.force-legacy=false \
-    -kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
-    -append "console=ttyAMA0 loglevel=4 panic=-1" \
-    -drive "file=$work/disk.img,format=raw,if=none,id=disk" -device virtio-blk-device,drive=disk \
-    -netdev "user,id=net,restrict=on,hostfwd=tcp:127.0.0.1:$port-:8765" -device virtio-net-device,netdev=net \
-    -device virtio-rng-device -device virtio-gpu-device \
-    -monitor "unix:$work/monitor.sock,server=on,wait=off" \
-    -chardev "socket,id=con,path=$work/console.sock,server=on,wait=off,logfile=$work/console.log" \
-    -serial chardev:con -display none -no-reboot \
-    > "$work/qemu.log" 2>&1 &
-qpid=$!
+port=$(image_port)
+image_boot "$work" "$work/disk.img" "$port"
 cleanup() { kill "$qpid" 2>/dev/null || true; }
 trap cleanup EXIT
 
-t_boot=$(date +%s)
-up=""
-while [ $(($(date +%s) - t_boot)) -lt "$boot_timeout" ]; do
-    kill -0 "$qpid" 2>/dev/null || break
-    if curl -sf -m 2 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then up=1; break; fi
-    sleep 1
-done
-boot_s=$(($(date +%s) - t_boot))
+up="" boot_s=$boot_timeout
+if boot_ms=$(image_serving "$port" "$boot_timeout"); then up=1 boot_s=$((boot_ms / 1000)); fi
 if [ -n "$up" ]; then
     pass "booted under qemu, /healthz answered after ${boot_s}s"
     # No host_token in the settings: the first boot made one and wrote it to the
@@ -173,6 +159,17 @@ check "data partition clean after poweroff (e2fsck -n)" e2fsck -fn "$work/data-a
 check "database state.db on the data partition" sh -c "debugfs -R 'ls -l /' '$work/data-after.ext4' 2>/dev/null | grep -q ' state.db\$'"
 check "clock saved at shutdown (.clock)" sh -c "debugfs -R 'ls /' '$work/data-after.ext4' 2>/dev/null | grep -q '\.clock'"
 check "console: no kernel oops or panic" sh -c "! grep -qiE 'kernel panic|oops|call trace' '$work/console.log'"
+
+# --- 4. Power cuts ------------------------------------------------------------------
+cuts=${IMAGE_POWERCUT_TRIALS:-2}
+if "$here/powercut.sh" "$img" "${2}" "$cuts" > "$work/powercut.out" 2>&1; then cut_ok=1; else cut_ok=""; fi
+sed 's/^/  /' "$work/powercut.out"
+summary=$(sed -n 's/^powercut: \([0-9]* trials, .* lost\);.*/\1/p' "$work/powercut.out")
+if [ -n "$cut_ok" ]; then
+    pass "power cuts: qemu killed while changes streamed in, booted again: ${summary}"
+else
+    fail "power cuts: qemu killed while changes streamed in, booted again" "${summary:-see $work/powercut.out}"
+fi
 
 echo "image test: boot ${boot_s}s, whole test $(($(date +%s) - t0))s; console log in $work/console.log"
 echo "$passed passed, $failed failed"
