@@ -207,7 +207,8 @@ static int fit(frame_t *f, const char *tmpl, raster_rect_t r, bool digits)
     int per = digits ? raster_font_digit_height(f->font, REF)
                      : raster_font_ascent(f->font, REF) + raster_font_descent(f->font, REF);
     int w = raster_text_width(f->font, REF, tmpl, strlen(tmpl));
-    long by_h = (long)r.h * REF / (per > 0 ? per : 1), by_w = (long)r.w * REF / (w > 0 ? w : 1);
+    /* Digits keep a little air above and below: the clocks sit near panel edges. */
+    long by_h = (long)(digits ? r.h * 86 / 100 : r.h) * REF / (per > 0 ? per : 1), by_w = (long)r.w * REF / (w > 0 ? w : 1);
     long size = by_h < by_w ? by_h : by_w;
     return size < 1 ? 1 : size > 1024 ? 1024 : (int)size;
 }
@@ -469,7 +470,7 @@ static void layout_hall(frame_t *f, const board_input_t *in, int W, int H, float
     float rh = fminf(16.0f * u, (avail - gap * (float)(rows - 1)) / (float)(rows ? rows : 1));
     /* Column edges of a row, as fractions of its width: table, name 1, clock 1, scores,
      * clock 2, name 2, status. */
-    static const float edge[8] = {0.0f, 0.10f, 0.34f, 0.45f, 0.57f, 0.68f, 0.90f, 1.0f};
+    static const float edge[8] = {0.0f, 0.09f, 0.31f, 0.42f, 0.60f, 0.71f, 0.93f, 1.0f};
     for (int i = 0; i < n; i++) {
         const board_game_t *g = &in->games[i];
         raster_rect_t row = rect(m, top + (rh + gap) * (float)i, (float)W - 2 * m, rh);
@@ -488,7 +489,7 @@ static void layout_hall(frame_t *f, const board_input_t *in, int W, int H, float
         raster_rect_t sc = rect(cx[3], y + h * 0.1f, (cx[4] - cx[3] - gap) * 0.42f, h * 0.8f);
         raster_rect_t stt = rect(cx[6], y, cx[7] - cx[6], h * 0.6f);
         int name_size = fit(f, "Mmmmmmmm", nm, false), clock_size = fit(f, "0:00:00", ck, true);
-        int score_size = fit(f, "888", sc, true), small = fit(f, "Paused", stt, false);
+        int score_size = fit(f, "88", sc, true), small = fit(f, "Paused", stt, false);
         if (small > name_size * 3 / 4)
             small = name_size * 3 / 4;
         label(f, K("table"), tab, C_PANEL, g->table[0] ? g->table : g->id, C_MUTED, RASTER_LEFT)->max_size = small;
@@ -683,6 +684,13 @@ int board_region(const board_t *b, const char *name, raster_rect_t *out)
             return 0;
         }
     return -1;
+}
+
+int board_regions(const board_t *b, raster_rect_t *out, int cap)
+{
+    for (int i = 0; i < b->f.nreg && i < cap; i++)
+        out[i] = b->f.reg[i].r;
+    return b->f.nreg;
 }
 
 static raster_rect_t unite(raster_rect_t a, raster_rect_t b)

@@ -119,6 +119,9 @@ void board_invalidate(board_t *b);
  */
 int board_region(const board_t *b, const char *name, raster_rect_t *out);
 
+/** Copies the rectangles of every region of the last layout to out[0..cap); returns how many there are. */
+int board_regions(const board_t *b, raster_rect_t *out, int cap);
+
 /** The clock text the board shows for ms: "1:29:59", "59:59", "0:09" (seconds rounded up), into out. */
 void board_clock_text(int64_t ms, char out[16]);
 

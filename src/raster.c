@@ -94,14 +94,33 @@ static inline uint32_t blend(uint32_t d, uint32_t s, unsigned a)
     return rb | g;
 }
 
+/* Fills rc, already clipped: the first row pixel by pixel, the others copied from it,
+ * because memcpy moves many pixels an instruction and a plain store loop moves one
+ * (at -O2 the compiler does not vectorize it): a full 1920x1080 clear is about 0.3
+ * million instructions instead of 4. */
+static void fill_rows(raster_t *r, raster_rect_t rc, uint32_t color)
+{
+    if (rc.w <= 0 || rc.h <= 0)
+        return;
+    uint32_t *first = r->px + (size_t)rc.y * (size_t)r->stride + rc.x;
+    for (int i = 0; i < rc.w; i++)
+        first[i] = color;
+    for (int y = 1; y < rc.h; y++)
+        memcpy(first + (size_t)y * (size_t)r->stride, first, (size_t)rc.w * sizeof(uint32_t));
+}
+
 void raster_fill(raster_t *r, raster_rect_t clip, raster_rect_t rc, uint32_t color)
 {
-    rc = raster_intersect(rc, clip_of(r, clip));
-    for (int y = rc.y; y < rc.y + rc.h; y++) {
-        uint32_t *p = r->px + (size_t)y * (size_t)r->stride + rc.x;
-        for (int i = 0; i < rc.w; i++)
-            p[i] = color;
-    }
+    fill_rows(r, raster_intersect(rc, clip_of(r, clip)), color);
+}
+
+/* Coverage of the pixel at (x, y) by a rounded corner whose circle has its centre at
+ * (cx, cy) in pixel-edge coordinates. */
+static unsigned corner_cover(int x, int y, float cx, float cy, float rad)
+{
+    float dx = (float)x + 0.5f - cx, dy = (float)y + 0.5f - cy;
+    float cov = rad - sqrtf(dx * dx + dy * dy) + 0.5f;
+    return cov >= 1 ? 255 : cov <= 0 ? 0 : (unsigned)(cov * 255.0f + 0.5f);
 }
 
 void raster_round_rect(raster_t *r, raster_rect_t clip, raster_rect_t rc, int radius, uint32_t color)
@@ -111,44 +130,33 @@ void raster_round_rect(raster_t *r, raster_rect_t clip, raster_rect_t rc, int ra
     int half = (rc.w < rc.h ? rc.w : rc.h) / 2;
     if (radius > half)
         radius = half;
-    if (radius <= 0) {
-        raster_fill(r, clip, rc, color);
+    raster_rect_t c = raster_intersect(rc, clip_of(r, clip));
+    if (radius <= 0 || c.w <= 0) {
+        fill_rows(r, c, color);
         return;
     }
-    raster_rect_t c = raster_intersect(rc, clip_of(r, clip));
+    /* The rows between the corners are a plain rectangle. */
+    int mid0 = rc.y + radius, mid1 = rc.y + rc.h - radius;
+    fill_rows(r, raster_intersect(c, (raster_rect_t){rc.x, mid0, rc.w, mid1 - mid0}), color);
     float rad = (float)radius;
+    float lx = (float)(rc.x + radius), rx = (float)(rc.x + rc.w - radius);
     for (int y = c.y; y < c.y + c.h; y++) {
-        float dy = 0;
-        if (y < rc.y + radius)
-            dy = (float)(rc.y + radius) - ((float)y + 0.5f);
-        else if (y >= rc.y + rc.h - radius)
-            dy = ((float)y + 0.5f) - (float)(rc.y + rc.h - radius);
+        if (y >= mid0 && y < mid1)
+            continue;
+        float cy = y < mid0 ? (float)mid0 : (float)mid1;
         uint32_t *row = r->px + (size_t)y * (size_t)r->stride;
         for (int x = c.x; x < c.x + c.w; x++) {
-            float dx = 0;
+            unsigned a;
             if (x < rc.x + radius)
-                dx = (float)(rc.x + radius) - ((float)x + 0.5f);
+                a = corner_cover(x, y, lx, cy, rad);
             else if (x >= rc.x + rc.w - radius)
-                dx = ((float)x + 0.5f) - (float)(rc.x + rc.w - radius);
-            else if (dy <= 0) {
-                /* The straight middle of the row: fill it in one go. */
-                int end = rc.x + rc.w - radius;
-                if (end > c.x + c.w)
-                    end = c.x + c.w;
-                for (; x < end; x++)
-                    row[x] = color;
-                x--;
-                continue;
-            }
-            if (dx <= 0 || dy <= 0) {
+                a = corner_cover(x, y, rx, cy, rad);
+            else
+                a = 255;
+            if (a == 255)
                 row[x] = color;
-                continue;
-            }
-            float cov = rad - sqrtf(dx * dx + dy * dy) + 0.5f;
-            if (cov >= 1)
-                row[x] = color;
-            else if (cov > 0)
-                row[x] = blend(row[x], color, (unsigned)(cov * 255.0f + 0.5f));
+            else if (a)
+                row[x] = blend(row[x], color, a);
         }
     }
 }
