@@ -336,7 +336,7 @@ typedef struct {
     int side, line, pad, module;
 } cardsz_t;
 
-static cardsz_t card_size(const board_input_t *in, int nqr, float avail, float u, int module_cap)
+static cardsz_t card_size(const board_input_t *in, int nqr, float avail, float u, float line_u, int module_cap)
 {
     int mods = 21 + 8;
     for (int i = 0; i < nqr; i++)
@@ -344,7 +344,7 @@ static cardsz_t card_size(const board_input_t *in, int nqr, float avail, float u
             mods = qr_modules(in->qr[i].payload);
     cardsz_t c;
     c.pad = (int)fmaxf(3, lroundf(0.8f * u));
-    c.line = (int)fmaxf(13, lroundf(3.0f * u));
+    c.line = (int)fmaxf(13, lroundf(line_u * u));
     int module = (int)(avail - (float)(2 * c.pad)) / mods;
     if (module > module_cap)
         module = module_cap;
@@ -388,7 +388,7 @@ static void layout_game(frame_t *f, const board_input_t *in, int W, int H, float
         for (k = 1; k <= 2; k++) {
             rows = (nqr + k - 1) / k;
             ch = ((float)H - 2 * m - gap * (float)(rows - 1)) / (float)rows;
-            cs = card_size(in, nqr, ch - 2.0f * fmaxf(13, lroundf(3.0f * u)), u, cap);
+            cs = card_size(in, nqr, ch - 2.0f * fmaxf(13, lroundf(3.0f * u)), u, 3.0f, cap);
             if (cs.module >= 2)
                 break;
         }
@@ -404,7 +404,7 @@ static void layout_game(frame_t *f, const board_input_t *in, int W, int H, float
     } else if (nqr) {
         /* A row of cards at the bottom. */
         float cw = ((float)W - 2 * m - gap * (float)(nqr - 1)) / (float)nqr;
-        cardsz_t cs = card_size(in, nqr, cw, u, cap);
+        cardsz_t cs = card_size(in, nqr, cw, u, 3.0f, cap);
         float ch = (float)(cs.side + 2 * cs.pad + 2 * cs.line);
         for (int i = 0; i < nqr; i++)
             qr_card(f, i, &in->qr[i], rect(m + (cw + gap) * (float)i, (float)H - m - ch, cw, ch), cs, u);
@@ -466,6 +466,15 @@ static void layout_hall(frame_t *f, const board_input_t *in, int W, int H, float
                in->event_running ? (in->event_remaining_ms < LOW_MS ? C_WARN : C_TEXT) : C_MUTED);
     }
     float top = m + hh + gap, avail = (float)H - m - top;
+    /* Rows no shorter than a name can be read in from a few metres: the tables that do
+     * not fit are counted on the last line instead. */
+    int fit_rows = (int)((avail + gap) / (9.0f * u + gap));
+    if (fit_rows < 2)
+        fit_rows = 2;
+    if (n + (more ? 1 : 0) > fit_rows) {
+        more += n - (fit_rows - 1);
+        n = fit_rows - 1;
+    }
     int rows = n + (more ? 1 : 0);
     float rh = fminf(16.0f * u, (avail - gap * (float)(rows - 1)) / (float)(rows ? rows : 1));
     /* Column edges of a row, as fractions of its width: table, name 1, clock 1, scores,
@@ -548,11 +557,11 @@ static void layout_connect(frame_t *f, const board_input_t *in, int W, int H, fl
     if (!nqr)
         return;
     float top = m + hh + sh + gap, aw = (float)W - 2 * m, ah = (float)H - m - top;
-    float line = fmaxf(13, lroundf(3.0f * u));
+    float line = fmaxf(13, lroundf(4.5f * u));
     /* As large as the screen allows: each card's symbol gets the space of its slot. */
     float slot_w = portrait ? aw : (aw - gap * (float)(nqr - 1)) / (float)nqr;
     float slot_h = portrait ? (ah - gap * (float)(nqr - 1)) / (float)nqr : ah;
-    cardsz_t cs = card_size(in, nqr, fminf(slot_w, slot_h - 2 * line), u, 64);
+    cardsz_t cs = card_size(in, nqr, fminf(slot_w, slot_h - 2 * line), u, 4.5f, 64);
     float cw = fmaxf((float)(cs.side + 2 * cs.pad), fminf(slot_w, 24.0f * u));
     float ch = (float)(cs.side + 2 * cs.pad + 2 * cs.line);
     for (int i = 0; i < nqr; i++) {

@@ -290,6 +290,12 @@ static void test_layouts_fit(void **state)
             else
                 connect_screen(&in);
             board_t *b = render(w, h, &in);
+            if (w < 3000) {
+                static const char *const modes[] = {"game", "game-noqr", "hall", "connect"};
+                char name[64];
+                snprintf(name, sizeof(name), "layout-%s-%dx%d", modes[mode], w, h);
+                save(b, name);
+            }
             raster_rect_t all = {0, 0, w, h}, r[BOARD_REGIONS_MAX];
             if (mode < 2)
                 for (size_t i = 0; i < sizeof(region_names) / sizeof(region_names[0]); i++)
