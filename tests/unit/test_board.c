@@ -589,6 +589,8 @@ static void test_incremental_equals_full(void **state)
         int n = board_render(b, &in, d, 32);
         assert_true(n >= 1);
         expect_same_as_fresh(b, &in);
+        if (step == 3)
+            save(b, "judge-800x480");
     }
     save(b, "sequence-end-800x480");
     board_free(b);
