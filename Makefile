@@ -17,18 +17,22 @@ BUILD   := build/$(ARCH)
 OUT     := $(if $(filter host,$(ARCH)),build/state-server,build/$(ARCH)/state-server)
 H2O     := $(BUILD)/h2o
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# The screen's text: stb_truetype (header only, Debian libstb-dev; the same header for
+# every target) and the font compiled in (Debian fonts-dejavu-core).
+STB_INC := /usr/include/stb
+FONT    ?= /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
 
 CFLAGS_WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(CFLAGS_WARN) -Isrc -I$(BUILD)/gen \
-           -isystem $(H2O)/include -isystem build/src/h2o/deps/picotls/include \
+           -isystem $(STB_INC) -isystem $(H2O)/include -isystem build/src/h2o/deps/picotls/include \
            $(if $(SYSROOT),-isystem $(SYSROOT)/usr/include/$(patsubst %-,%,$(CROSS)) -isystem $(SYSROOT)/usr/include) \
            -DSTATE_VERSION='"$(VERSION)"' $(TARGET_CFLAGS)
 LIBDIRS := $(if $(SYSROOT),-L$(SYSROOT)/usr/lib/$(patsubst %-,%,$(CROSS)))
 LIBS    := $(H2O)/lib/libh2o-evloop.a $(LIBDIRS) -lssl -lcrypto -lsqlite3 -lz -lpthread -ldl -lm $(TARGET_LIBS)
 
 SRCS    := $(filter-out src/main.c,$(wildcard src/*.c))
-OBJS    := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/assets_data.o
+OBJS    := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/assets_data.o $(BUILD)/obj/raster_data.o
 WEBDIR  := $(if $(wildcard webui/package.json),webui/dist,assets/placeholder)
 WEBSRC  := $(shell find webui -path webui/node_modules -prune -o -path webui/dist -prune -o -type f -print 2>/dev/null)
 
@@ -58,11 +62,24 @@ $(BUILD)/gen/assets_data.c: build/tools/embed $(if $(filter webui/dist,$(WEBDIR)
 	@mkdir -p $(@D)
 	build/tools/embed $@ $(WEBDIR) schema
 
+build/tools/deflate: src/tools/deflate.c
+	@mkdir -p $(@D)
+	cc -O2 $(CFLAGS_WARN) -o $@ $< -lz
+
+# The font, deflated into a C array (inflated once when the screen starts).
+$(BUILD)/gen/raster_data.c: build/tools/deflate $(FONT) | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	build/tools/deflate $@ raster_font $(FONT)
+
 $(BUILD)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/obj/assets_data.o: $(BUILD)/gen/assets_data.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/raster_data.o: $(BUILD)/gen/raster_data.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

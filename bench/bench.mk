@@ -3,13 +3,14 @@
 #
 # make bench   the side-by-side table (ours and the peers), bench/results.json
 # make bench-cost  instructions per change, per extra recipient, per clock checkpoint (callgrind, ~2 min)
+# make bench-screen  instructions per frame of the box's screen (callgrind, ~1 min; docs/screen.md)
 # make abuse   a legit client's heartbeat latency while hostile clients attack
 # make soak    SOAK_SECONDS (1800) of the tournament with churn, then valgrind memcheck
 
 BENCH_DIR := build/bench
 BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
 
-.PHONY: bench bench-cost abuse soak bench-tools bench-peers
+.PHONY: bench bench-cost bench-screen abuse soak bench-tools bench-peers
 
 $(BENCH_DIR)/loadgen: bench/loadgen.c
 	@mkdir -p $(@D)
@@ -29,6 +30,15 @@ $(BENCH_DIR)/state-server-dyn: $(BUILD)/obj/main.o $(BUILD)/libstate.a
 bench/peers/node_modules/.package-lock.json: bench/peers/package-lock.json
 	cd bench/peers && npm ci --no-audit --no-fund
 	@touch $@
+
+# The screen's frames, linked dynamically like the memcheck build (callgrind counts the
+# release objects' instructions either way; dynamic keeps glibc's start-up out of it).
+$(BENCH_DIR)/screen-bench: bench/screen.c $(BUILD)/libstate.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libstate.a $(LIBS:-static=)
+
+bench-screen: $(BENCH_DIR)/screen-bench
+	@bench/screen.sh $(BENCH_DIR)/screen-bench
 
 bench-tools: $(BENCH_DIR)/loadgen $(BENCH_DIR)/hostile
 bench-peers: bench/peers/node_modules/.package-lock.json

@@ -9,7 +9,7 @@
 TEST_DIR   := build/test
 FUZZ_DIR   := build/fuzz
 SAN        := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-TEST_INC   := -Isrc -I$(BUILD)/gen -isystem $(H2O)/include -isystem build/src/h2o/deps/picotls/include
+TEST_INC   := -Isrc -I$(BUILD)/gen -isystem $(STB_INC) -isystem $(H2O)/include -isystem build/src/h2o/deps/picotls/include
 TEST_CFLAGS := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(CFLAGS_WARN) -g -O1 $(SAN) $(TEST_INC)
 TEST_LIBS  := $(H2O)/lib/libh2o-evloop.a -lcmocka -lssl -lcrypto -lsqlite3 -lz -lpthread -ldl -lm
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(CFLAGS_WARN) -g -O1 $(TEST_INC) \
@@ -21,8 +21,8 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(TEST_DIR)/%,$(UNIT_SRCS))
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRCS))
-TEST_OBJS  := $(patsubst src/%.c,$(TEST_DIR)/obj/%.o,$(SRCS)) $(TEST_DIR)/obj/assets_data.o
-FUZZ_OBJS  := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(SRCS)) $(FUZZ_DIR)/obj/assets_data.o
+TEST_OBJS  := $(patsubst src/%.c,$(TEST_DIR)/obj/%.o,$(SRCS)) $(TEST_DIR)/obj/assets_data.o $(TEST_DIR)/obj/raster_data.o
+FUZZ_OBJS  := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(SRCS)) $(FUZZ_DIR)/obj/assets_data.o $(FUZZ_DIR)/obj/raster_data.o
 
 .PHONY: test-deps unit-bins fuzz-bins crash e2e webui-test fault-bin fault screenshots
 
@@ -63,6 +63,9 @@ $(TEST_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a | $(TEST_DIR)/.deps
 $(TEST_DIR)/obj/assets_data.o: $(BUILD)/gen/assets_data.c
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+$(TEST_DIR)/obj/raster_data.o: $(BUILD)/gen/raster_data.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c -o $@ $<
 $(TEST_DIR)/libstate.a: $(TEST_OBJS)
 	rm -f $@ && ar rcs $@ $^
 $(TEST_DIR)/test_%: tests/unit/test_%.c $(TEST_DIR)/libstate.a
@@ -74,6 +77,9 @@ $(FUZZ_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a | $(TEST_DIR)/.deps
 $(FUZZ_DIR)/obj/assets_data.o: $(BUILD)/gen/assets_data.c
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -c -o $@ $<
+$(FUZZ_DIR)/obj/raster_data.o: $(BUILD)/gen/raster_data.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
 $(FUZZ_DIR)/libstate.a: $(FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libstate.a
@@ -81,12 +87,15 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libstate.a
 
 # The same unit tests built with clang, so the code stays clean under both compilers.
 CLANG_DIR  := build/test-clang
-CLANG_OBJS := $(patsubst src/%.c,$(CLANG_DIR)/obj/%.o,$(SRCS)) $(CLANG_DIR)/obj/assets_data.o
+CLANG_OBJS := $(patsubst src/%.c,$(CLANG_DIR)/obj/%.o,$(SRCS)) $(CLANG_DIR)/obj/assets_data.o $(CLANG_DIR)/obj/raster_data.o
 CLANG_BINS := $(patsubst tests/unit/%.c,$(CLANG_DIR)/%,$(UNIT_SRCS))
 $(CLANG_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a | $(TEST_DIR)/.deps
 	@mkdir -p $(@D)
 	clang $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 $(CLANG_DIR)/obj/assets_data.o: $(BUILD)/gen/assets_data.c
+	@mkdir -p $(@D)
+	clang $(TEST_CFLAGS) -c -o $@ $<
+$(CLANG_DIR)/obj/raster_data.o: $(BUILD)/gen/raster_data.c
 	@mkdir -p $(@D)
 	clang $(TEST_CFLAGS) -c -o $@ $<
 $(CLANG_DIR)/libstate.a: $(CLANG_OBJS)
