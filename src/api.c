@@ -1,4 +1,5 @@
 #include "api.h"
+#include "api_impl.h"
 #include "utf8.h"
 #include "change.h"
 #include "core.h"
@@ -19,27 +20,6 @@
 
 #define API_MAX_TOKENS (VIEW_MAX_TOKENS + 64) /* a full state and its envelope */
 
-static app_t *api_app; /* for the error counters; the server has one app */
-
-/* Every API error leaves through here. */
-static void api_error(h2o_req_t *req, wire_err_t e, const char *message)
-{
-    api_app->metrics.errors[e]++;
-    http_send_error(req, wire_http_status(e), wire_error_names[e], message);
-}
-
-static void api_json(h2o_req_t *req, int status, buf_t *b)
-{
-    http_send_json(req, status, b->data, b->len);
-}
-
-static void api_method_not_allowed(h2o_req_t *req, const char *allow)
-{
-    http_header(req, "allow", allow);
-    api_app->metrics.errors[WIRE_E_BAD_MESSAGE]++;
-    http_send_error(req, 405, "bad_message", "method not allowed");
-}
-
 static bool api_method(h2o_req_t *req, const char *m)
 {
     return h2o_memis(req->method.base, req->method.len, m, strlen(m));
@@ -54,7 +34,7 @@ static bool api_who(app_t *app, h2o_req_t *req, auth_who_t *who)
     char token[160];
     if (http_bearer(req, token, sizeof(token))) {
         if (session_who(app, token, who) != 0) {
-            api_error(req, WIRE_E_UNAUTHORIZED, "invalid or revoked token");
+            api_error(app, req, WIRE_E_UNAUTHORIZED, "invalid or revoked token");
             return false;
         }
         char addr[64];
@@ -69,41 +49,41 @@ static bool api_who(app_t *app, h2o_req_t *req, auth_who_t *who)
     return true;
 }
 
-static bool api_require_host(h2o_req_t *req, const auth_who_t *who)
+static bool api_require_host(app_t *app, h2o_req_t *req, const auth_who_t *who)
 {
     if (who->role == AUTH_HOST)
         return true;
-    api_error(req, who->role == AUTH_NONE ? WIRE_E_UNAUTHORIZED : WIRE_E_FORBIDDEN,
+    api_error(app, req, who->role == AUTH_NONE ? WIRE_E_UNAUTHORIZED : WIRE_E_FORBIDDEN,
               who->role == AUTH_NONE ? "host token required" : "only the host may do this");
     return false;
 }
 
-static bool api_require_read(h2o_req_t *req, const auth_who_t *who, const char *game_id)
+static bool api_require_read(app_t *app, h2o_req_t *req, const auth_who_t *who, const char *game_id)
 {
     if (who->role == AUTH_HOST)
         return true;
     if ((who->role == AUTH_PLAYER || who->role == AUTH_OBSERVER) && strcmp(who->game_id, game_id) == 0)
         return true;
-    api_error(req, who->role == AUTH_NONE ? WIRE_E_UNAUTHORIZED : WIRE_E_FORBIDDEN,
+    api_error(app, req, who->role == AUTH_NONE ? WIRE_E_UNAUTHORIZED : WIRE_E_FORBIDDEN,
               who->role == AUTH_NONE ? "a token is required" : "this token belongs to another game");
     return false;
 }
 
 /* Parses the request body as a JSON object. Responds and returns -1 if it is not. */
-static int api_body(h2o_req_t *req, json_doc_t *d, jsmntok_t *toks)
+static int api_body(app_t *app, h2o_req_t *req, json_doc_t *d, jsmntok_t *toks)
 {
     if (req->entity.len > API_MAX_BODY) {
-        api_error(req, WIRE_E_TOO_LARGE, "request body over 16 KiB");
+        api_error(app, req, WIRE_E_TOO_LARGE, "request body over 16 KiB");
         return -1;
     }
     const char *body = req->entity.base ? req->entity.base : "";
     int rc = json_parse(d, body, req->entity.len, toks, API_MAX_TOKENS);
     if (rc != 0) {
-        api_error(req, WIRE_E_BAD_JSON, req->entity.len == 0 ? "a JSON body is required" : "body is not valid JSON");
+        api_error(app, req, WIRE_E_BAD_JSON, req->entity.len == 0 ? "a JSON body is required" : "body is not valid JSON");
         return -1;
     }
     if (json_type(d, 0) != JSON_OBJECT) {
-        api_error(req, WIRE_E_BAD_MESSAGE, "body must be a JSON object");
+        api_error(app, req, WIRE_E_BAD_MESSAGE, "body must be a JSON object");
         return -1;
     }
     return 0;
@@ -112,7 +92,7 @@ static int api_body(h2o_req_t *req, json_doc_t *d, jsmntok_t *toks)
 static void api_game_state(app_t *app, h2o_req_t *req, const auth_who_t *who, const char *game_id, int status)
 {
     if (core_committed(app->core, game_id) == NULL) {
-        api_error(req, WIRE_E_NOT_FOUND, "no such game");
+        api_error(app, req, WIRE_E_NOT_FOUND, "no such game");
         return;
     }
     buf_t b;
@@ -126,7 +106,7 @@ static void api_game_state(app_t *app, h2o_req_t *req, const auth_who_t *who, co
 static int api_commit(app_t *app, h2o_req_t *req)
 {
     if (core_flush(app->core) != 0) {
-        api_error(req, WIRE_E_INTERNAL, "the change could not be saved");
+        api_error(app, req, WIRE_E_INTERNAL, "the change could not be saved");
         return -1;
     }
     return 0;
@@ -168,29 +148,6 @@ int api_parse_new_game(const json_doc_t *d, buf_t *state, char *msg, size_t cap)
     return 0;
 }
 
-int api_parse_invite(const json_doc_t *d, auth_role_t *role, int *player, char *msg, size_t cap)
-{
-    char role_s[16];
-    int tr = json_get(d, 0, "role");
-    if (tr < 0 || json_str(d, tr, role_s, sizeof(role_s)) < 0 || auth_role_parse(role_s, role) != 0) {
-        snprintf(msg, cap, "role: player or observer");
-        return -1;
-    }
-    int64_t p = 0;
-    int tp = json_get(d, 0, "player_number");
-    if (*role == AUTH_PLAYER) {
-        if (tp < 0 || json_int(d, tp, &p) != 0 || (p != 1 && p != 2)) {
-            snprintf(msg, cap, "player_number: 1 or 2 for a player invite");
-            return -1;
-        }
-    } else if (tp >= 0 && json_type(d, tp) != JSON_NULL) {
-        snprintf(msg, cap, "player_number: only for player invites");
-        return -1;
-    }
-    *player = (int)p;
-    return 0;
-}
-
 int api_check_settings(const json_doc_t *d, char *msg, size_t cap)
 {
     if (json_size(d, 0) > 64) {
@@ -217,21 +174,21 @@ int api_check_settings(const json_doc_t *d, char *msg, size_t cap)
 /* POST /api/games {player1_name, player2_name, settings?, game_id?} */
 static void api_create_game(app_t *app, h2o_req_t *req, const auth_who_t *who)
 {
-    if (!api_require_host(req, who))
+    if (!api_require_host(app, req, who))
         return;
     jsmntok_t toks[API_MAX_TOKENS];
     json_doc_t d;
-    if (api_body(req, &d, toks) != 0)
+    if (api_body(app, req, &d, toks) != 0)
         return;
     char id[GAME_ID_MAX + 1];
     int t = json_get(&d, 0, "game_id");
     if (t >= 0) {
         if (json_str(&d, t, id, sizeof(id)) <= 0) {
-            api_error(req, WIRE_E_BAD_MESSAGE, "game_id: 1 to 40 characters of A-Z a-z 0-9 . _ -");
+            api_error(app, req, WIRE_E_BAD_MESSAGE, "game_id: 1 to 40 characters of A-Z a-z 0-9 . _ -");
             return;
         }
         if (core_game(app->core, id) != NULL) {
-            api_error(req, WIRE_E_CONFLICT, "a game with this game_id exists");
+            api_error(app, req, WIRE_E_CONFLICT, "a game with this game_id exists");
             return;
         }
     } else {
@@ -246,7 +203,7 @@ static void api_create_game(app_t *app, h2o_req_t *req, const auth_who_t *who)
     char msg[128];
     if (api_parse_new_game(&d, &state, msg, sizeof(msg)) != 0) {
         buf_free(&state);
-        api_error(req, WIRE_E_BAD_MESSAGE, msg);
+        api_error(app, req, WIRE_E_BAD_MESSAGE, msg);
         return;
     }
     jsmntok_t stoks[API_MAX_TOKENS];
@@ -254,7 +211,7 @@ static void api_create_game(app_t *app, h2o_req_t *req, const auth_who_t *who)
     change_result_t res;
     if (json_parse(&sd, state.data, state.len, stoks, API_MAX_TOKENS) != 0) {
         buf_free(&state);
-        api_error(req, WIRE_E_BAD_MESSAGE, "body has too many JSON values");
+        api_error(app, req, WIRE_E_BAD_MESSAGE, "body has too many JSON values");
         return;
     }
     int rc = change_replace(app->core, who, id, &sd, 0, NULL, NULL, &res);
@@ -265,7 +222,7 @@ static void api_create_game(app_t *app, h2o_req_t *req, const auth_who_t *who)
             snprintf(res.message, sizeof(res.message), "player1_name: at most 40 characters, no control characters");
         else if (strncmp(res.message, "players[1].name", 15) == 0)
             snprintf(res.message, sizeof(res.message), "player2_name: at most 40 characters, no control characters");
-        api_error(req, res.err, res.message);
+        api_error(app, req, res.err, res.message);
         return;
     }
     if (api_commit(app, req) != 0)
@@ -282,12 +239,12 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
 {
     jsmntok_t toks[API_MAX_TOKENS];
     json_doc_t d;
-    if (api_body(req, &d, toks) != 0)
+    if (api_body(app, req, &d, toks) != 0)
         return;
     char type[32];
     int tt = json_get(&d, 0, "type");
     if (tt < 0 || json_str(&d, tt, type, sizeof(type)) < 0) {
-        api_error(req, WIRE_E_BAD_MESSAGE, "type: required string");
+        api_error(app, req, WIRE_E_BAD_MESSAGE, "type: required string");
         return;
     }
     char ref[260];
@@ -296,7 +253,7 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
     if (ti >= 0 && json_type(&d, ti) != JSON_NULL) {
         int n = json_str(&d, ti, ref, sizeof(ref));
         if (n < 0 || utf8_chars(ref, (size_t)n) > 64) {
-            api_error(req, WIRE_E_BAD_MESSAGE, "id: must be a string of at most 64 characters");
+            api_error(app, req, WIRE_E_BAD_MESSAGE, "id: must be a string of at most 64 characters");
             return;
         }
         refp = ref;
@@ -304,16 +261,16 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
     char envgid[64];
     int tg = json_get(&d, 0, "game_id");
     if (tg >= 0 && (json_str(&d, tg, envgid, sizeof(envgid)) < 0 || strcmp(envgid, game_id) != 0)) {
-        api_error(req, WIRE_E_BAD_MESSAGE, "game_id: differs from the URL");
+        api_error(app, req, WIRE_E_BAD_MESSAGE, "game_id: differs from the URL");
         return;
     }
     int data = json_get(&d, 0, "data");
     if (data >= 0 && json_type(&d, data) != JSON_OBJECT && json_type(&d, data) != JSON_NULL) {
-        api_error(req, WIRE_E_BAD_MESSAGE, "data: must be an object");
+        api_error(app, req, WIRE_E_BAD_MESSAGE, "data: must be an object");
         return;
     }
     if (who->role == AUTH_NONE) {
-        api_error(req, WIRE_E_UNAUTHORIZED, "a token is required");
+        api_error(app, req, WIRE_E_UNAUTHORIZED, "a token is required");
         return;
     }
     change_result_t res;
@@ -322,9 +279,9 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
         /* A read, as on the WebSocket: no data, {} or only {"game_id": ...}. */
         if (data < 0 || json_type(&d, data) != JSON_OBJECT || json_size(&d, data) == 0 ||
             (json_size(&d, data) == 1 && json_get(&d, data, "game_id") >= 0)) {
-            if (api_require_read(req, who, game_id)) {
+            if (api_require_read(app, req, who, game_id)) {
                 if (core_game(app->core, game_id) == NULL)
-                    api_error(req, WIRE_E_NOT_FOUND, "no such game");
+                    api_error(app, req, WIRE_E_NOT_FOUND, "no such game");
                 else
                     api_game_state(app, req, who, game_id, 200);
             }
@@ -336,7 +293,7 @@ static void api_action(app_t *app, h2o_req_t *req, const auth_who_t *who, const 
     }
     if (rc != 0) {
         /* Like every API error, plus the ref and (for conflict) the version. */
-        api_app->metrics.errors[res.err]++;
+        app->metrics.errors[res.err]++;
         buf_t b;
         buf_init(&b);
         buf_puts(&b, "{\"error\":");
@@ -361,14 +318,14 @@ static void api_history(app_t *app, h2o_req_t *req, const auth_who_t *who, const
     int fl = http_query(req, "format", format, sizeof(format));
     bool csv = fl >= 0 && strcmp(format, "csv") == 0;
     if (fl >= 0 && !csv && strcmp(format, "json") != 0) {
-        api_error(req, WIRE_E_BAD_MESSAGE, "format: json or csv");
+        api_error(app, req, WIRE_E_BAD_MESSAGE, "format: json or csv");
         return;
     }
     buf_t b;
     buf_init(&b);
     if (history_render(app->store, game_id, who->role == AUTH_HOST, csv, &b) != 0) {
         buf_free(&b);
-        api_error(req, WIRE_E_INTERNAL, "cannot read the history");
+        api_error(app, req, WIRE_E_INTERNAL, "cannot read the history");
         return;
     }
     if (csv) {
@@ -383,251 +340,6 @@ static void api_history(app_t *app, h2o_req_t *req, const auth_who_t *who, const
     buf_free(&b);
 }
 
-static void api_invite_json(buf_t *b, app_t *app, const char *code, auth_role_t role, int player)
-{
-    buf_puts(b, "{\"code\":");
-    json_put_cstr(b, code);
-    buf_printf(b, ",\"url\":\"%s/j/%s\",\"role\":\"%s\",\"player_number\":", app->public_url, code, auth_role_name(role));
-    if (role == AUTH_PLAYER)
-        buf_put_i64(b, player);
-    else
-        buf_puts(b, "null");
-    buf_putc(b, '}');
-}
-
-static void api_create_invite(app_t *app, h2o_req_t *req, const char *game_id)
-{
-    jsmntok_t toks[64];
-    json_doc_t d;
-    if (req->entity.len > API_MAX_BODY) {
-        api_error(req, WIRE_E_TOO_LARGE, "request body over 16 KiB");
-        return;
-    }
-    if (json_parse(&d, req->entity.base ? req->entity.base : "", req->entity.len, toks, 64) != 0 ||
-        json_type(&d, 0) != JSON_OBJECT) {
-        api_error(req, WIRE_E_BAD_JSON, "body must be a JSON object");
-        return;
-    }
-    auth_role_t role;
-    int player = 0;
-    char msg[96];
-    if (api_parse_invite(&d, &role, &player, msg, sizeof(msg)) != 0) {
-        api_error(req, WIRE_E_BAD_MESSAGE, msg);
-        return;
-    }
-    char code[AUTH_CODE_LEN + 1];
-    if (session_invite_create(app, game_id, role, player, code) != 0) {
-        api_error(req, WIRE_E_INTERNAL, "cannot create the invite");
-        return;
-    }
-    buf_t b;
-    buf_init(&b);
-    api_invite_json(&b, app, code, role, player);
-    api_json(req, 201, &b);
-    buf_free(&b);
-}
-
-typedef struct {
-    buf_t *b;
-    app_t *app;
-    bool first;
-} api_inv_ctx_t;
-
-static void api_invite_row(void *ctx, const char *code, auth_role_t role, int player, const char *created_at)
-{
-    api_inv_ctx_t *c = ctx;
-    (void)created_at;
-    if (!c->first)
-        buf_putc(c->b, ',');
-    c->first = false;
-    api_invite_json(c->b, c->app, code, role, player);
-}
-
-static void api_list_invites(app_t *app, h2o_req_t *req, const char *game_id)
-{
-    buf_t b;
-    buf_init(&b);
-    buf_puts(&b, "{\"invites\":[");
-    api_inv_ctx_t c = {&b, app, true};
-    if (store_invites_list(app->store, game_id, api_invite_row, &c) != 0) {
-        buf_free(&b);
-        api_error(req, WIRE_E_INTERNAL, "cannot list invites");
-        return;
-    }
-    buf_puts(&b, "]}");
-    api_json(req, 200, &b);
-    buf_free(&b);
-}
-
-static void api_revoke_invite(app_t *app, h2o_req_t *req, const char *game_id, const char *code)
-{
-    int ended = 0;
-    int rc = session_invite_revoke(app, game_id, code, &ended);
-    if (rc == SESSION_E_NOT_FOUND) {
-        api_error(req, WIRE_E_NOT_FOUND, "no such invite");
-        return;
-    }
-    if (rc != 0) {
-        api_error(req, WIRE_E_INTERNAL, "cannot revoke the invite");
-        return;
-    }
-    log_info("invite for game %s revoked; %d session(s) ended", game_id, ended);
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
-    http_send(req, 204, NULL, "", 0);
-}
-
-/* POST /api/host-invites: a one-time, five-minute code that makes a phone host. */
-static void api_create_host_invite(app_t *app, h2o_req_t *req)
-{
-    char code[AUTH_CODE_LEN + 1], at[32];
-    int64_t expires;
-    if (session_host_invite_create(app, code, &expires) != 0) {
-        api_error(req, WIRE_E_INTERNAL, "cannot create the pairing code");
-        return;
-    }
-    now_iso8601(expires, at);
-    buf_t b;
-    buf_init(&b);
-    buf_puts(&b, "{\"code\":");
-    json_put_cstr(&b, code);
-    buf_printf(&b, ",\"url\":\"%s/j/%s\",\"role\":\"host\",\"expires_at\":\"%s\"}", app->public_url, code, at);
-    api_json(req, 201, &b);
-    buf_free(&b);
-}
-
-typedef struct {
-    buf_t *b;
-    bool first;
-} api_sess_ctx_t;
-
-static void api_session_row(void *ctx, const auth_who_t *who, const char *created_at, const char *last_seen_at, const char *addr)
-{
-    api_sess_ctx_t *c = ctx;
-    char id[24];
-    session_id_format(who->session_id, id);
-    buf_puts(c->b, c->first ? "{\"session_id\":" : ",{\"session_id\":");
-    c->first = false;
-    json_put_cstr(c->b, id);
-    buf_puts(c->b, ",\"role\":");
-    json_put_cstr(c->b, auth_role_name(who->role));
-    buf_puts(c->b, ",\"game_id\":");
-    if (who->game_id[0])
-        json_put_cstr(c->b, who->game_id);
-    else
-        buf_puts(c->b, "null");
-    buf_puts(c->b, ",\"event_id\":null,\"player_number\":");
-    if (who->role == AUTH_PLAYER)
-        buf_put_i64(c->b, who->player);
-    else
-        buf_puts(c->b, "null");
-    buf_puts(c->b, ",\"created_at\":");
-    json_put_cstr(c->b, created_at ? created_at : "");
-    buf_puts(c->b, ",\"last_seen_at\":");
-    if (last_seen_at)
-        json_put_cstr(c->b, last_seen_at);
-    else
-        buf_puts(c->b, "null");
-    buf_puts(c->b, ",\"address\":");
-    if (addr)
-        json_put_cstr(c->b, addr);
-    else
-        buf_puts(c->b, "null");
-    buf_putc(c->b, '}');
-}
-
-/* GET /api/sessions: every live session, never a token. */
-static void api_list_sessions(app_t *app, h2o_req_t *req)
-{
-    buf_t b;
-    buf_init(&b);
-    buf_puts(&b, "{\"sessions\":[");
-    api_sess_ctx_t c = {&b, true};
-    if (session_list(app, api_session_row, &c) != 0) {
-        buf_free(&b);
-        api_error(req, WIRE_E_INTERNAL, "cannot list the sessions");
-        return;
-    }
-    buf_puts(&b, "]}");
-    api_json(req, 200, &b);
-    buf_free(&b);
-}
-
-/* DELETE /api/sessions/{id}: its requests get 401 and its sockets close with 1008. */
-static void api_revoke_session(app_t *app, h2o_req_t *req, const char *id_text)
-{
-    int64_t id;
-    int rc = session_id_parse(id_text, &id) == 0 ? session_revoke(app, id) : SESSION_E_NOT_FOUND;
-    if (rc == SESSION_E_NOT_FOUND) {
-        api_error(req, WIRE_E_NOT_FOUND, "no such live session");
-        return;
-    }
-    if (rc != 0) {
-        api_error(req, WIRE_E_INTERNAL, "cannot revoke the session");
-        return;
-    }
-    http_send(req, 204, NULL, "", 0);
-}
-
-/* POST /api/join {code}: the only unauthenticated write, so it is rate-limited. */
-static void api_join(app_t *app, h2o_req_t *req)
-{
-    char peer[64];
-    http_client_addr(req, &app->trust, peer, sizeof(peer));
-    jsmntok_t toks[32];
-    json_doc_t d;
-    if (req->entity.len > API_MAX_BODY || json_parse(&d, req->entity.base ? req->entity.base : "", req->entity.len, toks, 32) != 0 ||
-        json_type(&d, 0) != JSON_OBJECT) {
-        api_error(req, WIRE_E_BAD_JSON, "body must be a JSON object like {\"code\":\"ABC234\"}");
-        return;
-    }
-    char code[32];
-    int tc = json_get(&d, 0, "code");
-    if (tc < 0 || json_str(&d, tc, code, sizeof(code)) < 0) {
-        api_error(req, WIRE_E_BAD_MESSAGE, "code: required string");
-        return;
-    }
-    char token[AUTH_TOKEN_LEN + 1];
-    auth_who_t who;
-    int64_t retry_ms;
-    int rc = session_join(app, code, peer, token, &who, &retry_ms);
-    if (rc == SESSION_E_LIMITED) {
-        char ra[24];
-        snprintf(ra, sizeof(ra), "%lld", (long long)((retry_ms + 999) / 1000));
-        http_header(req, "retry-after", ra);
-        api_error(req, WIRE_E_RATE_LIMITED, "too many wrong codes from this address: wait and try again");
-        return;
-    }
-    if (rc == SESSION_E_NOT_FOUND) {
-        api_error(req, WIRE_E_NOT_FOUND, "no such join code (or it was revoked)");
-        return;
-    }
-    if (rc == SESSION_E_GONE) {
-        api_error(req, WIRE_E_UNAUTHORIZED, "this pairing code was used already or has expired");
-        return;
-    }
-    if (rc != 0) {
-        api_error(req, WIRE_E_INTERNAL, "cannot create the session");
-        return;
-    }
-    buf_t b;
-    buf_init(&b);
-    buf_puts(&b, "{\"token\":");
-    json_put_cstr(&b, token);
-    buf_printf(&b, ",\"role\":\"%s\",\"game_id\":", auth_role_name(who.role));
-    if (who.role == AUTH_HOST)
-        buf_puts(&b, "null");
-    else
-        json_put_cstr(&b, who.game_id);
-    buf_puts(&b, ",\"player_number\":");
-    if (who.role == AUTH_PLAYER)
-        buf_put_i64(&b, who.player);
-    else
-        buf_puts(&b, "null");
-    buf_putc(&b, '}');
-    api_json(req, 200, &b);
-    buf_free(&b);
-}
-
 static void api_qr(app_t *app, h2o_req_t *req, const char *game_id)
 {
     char code[32], url[400];
@@ -636,14 +348,14 @@ static void api_qr(app_t *app, h2o_req_t *req, const char *game_id)
     } else {
         auth_who_t who;
         if (!auth_code_normalize(code) || store_invite_find(app->store, code, &who) != 0 || strcmp(who.game_id, game_id) != 0) {
-            api_error(req, WIRE_E_NOT_FOUND, "no such invite for this game");
+            api_error(app, req, WIRE_E_NOT_FOUND, "no such invite for this game");
             return;
         }
         snprintf(url, sizeof(url), "%s/j/%s", app->public_url, code);
     }
     qr_t qr;
     if (qr_encode((const uint8_t *)url, strlen(url), &qr) != QR_OK) {
-        api_error(req, WIRE_E_INTERNAL, "the URL is too long for a QR code (shorten --public-url)");
+        api_error(app, req, WIRE_E_INTERNAL, "the URL is too long for a QR code (shorten --public-url)");
         return;
     }
     size_t need = qr_svg(&qr, 4, NULL, 0);
@@ -670,7 +382,7 @@ static void api_wifi_qr(app_t *app, h2o_req_t *req)
 {
     char ssid[256], pass[256] = "", sec[16] = "WPA";
     if (store_setting_get(app->store, "wifi.ssid", ssid, sizeof(ssid)) != 0 || ssid[0] == '\0') {
-        api_error(req, WIRE_E_NOT_FOUND, "no Wi-Fi network is configured (setting wifi.ssid)");
+        api_error(app, req, WIRE_E_NOT_FOUND, "no Wi-Fi network is configured (setting wifi.ssid)");
         return;
     }
     store_setting_get(app->store, "wifi.password", pass, sizeof(pass));
@@ -691,7 +403,7 @@ static void api_wifi_qr(app_t *app, h2o_req_t *req)
     int rc = qr_encode((const uint8_t *)text.data, text.len, &qr);
     buf_free(&text);
     if (rc != QR_OK) {
-        api_error(req, WIRE_E_BAD_MESSAGE, "the network name and password are too long for a QR code");
+        api_error(app, req, WIRE_E_BAD_MESSAGE, "the network name and password are too long for a QR code");
         return;
     }
     size_t need = qr_svg(&qr, 4, NULL, 0);
@@ -706,18 +418,18 @@ static void api_settings(app_t *app, h2o_req_t *req)
     if (api_method(req, "PUT")) {
         jsmntok_t toks[API_MAX_TOKENS];
         json_doc_t d;
-        if (api_body(req, &d, toks) != 0)
+        if (api_body(app, req, &d, toks) != 0)
             return;
         /* Validate everything before writing anything. */
         char msg[160];
         if (api_check_settings(&d, msg, sizeof(msg)) != 0) {
-            api_error(req, WIRE_E_BAD_MESSAGE, msg);
+            api_error(app, req, WIRE_E_BAD_MESSAGE, msg);
             return;
         }
         /* One savepoint for the whole body: all of it or none of it, and a
          * failure here undoes nothing of anyone else's. */
         if (core_write_begin(app->core) != 0) {
-            api_error(req, WIRE_E_INTERNAL, "cannot save the settings");
+            api_error(app, req, WIRE_E_INTERNAL, "cannot save the settings");
             return;
         }
         bool ok = true;
@@ -731,20 +443,20 @@ static void api_settings(app_t *app, h2o_req_t *req)
             ok = store_setting_put(app->store, key, del ? NULL : val) == 0;
         }
         if (core_write_end(app->core, ok) != 0) {
-            api_error(req, WIRE_E_INTERNAL, "cannot save the settings");
+            api_error(app, req, WIRE_E_INTERNAL, "cannot save the settings");
             return;
         }
         if (api_commit(app, req) != 0)
             return;
     } else if (!api_method(req, "GET") && !api_method(req, "HEAD")) {
-        api_method_not_allowed(req, "GET, PUT");
+        api_method_not_allowed(app, req, "GET, PUT");
         return;
     }
     buf_t b;
     buf_init(&b);
     if (store_settings_json(app->store, &b) != 0) {
         buf_free(&b);
-        api_error(req, WIRE_E_INTERNAL, "cannot read the settings");
+        api_error(app, req, WIRE_E_INTERNAL, "cannot read the settings");
         return;
     }
     api_json(req, 200, &b);
@@ -774,11 +486,10 @@ int api_split_path(const char *path, size_t len, char seg[API_MAX_SEGMENTS][64])
 
 void api_handle(app_t *app, h2o_req_t *req)
 {
-    api_app = app;
     char seg[API_MAX_SEGMENTS][64];
     int n = api_split_path(req->path_normalized.base, req->path_normalized.len, seg);
     if (n <= 0) {
-        api_error(req, WIRE_E_NOT_FOUND, "no such API endpoint");
+        api_error(app, req, WIRE_E_NOT_FOUND, "no such API endpoint");
         return;
     }
     bool get = api_method(req, "GET") || api_method(req, "HEAD");
@@ -790,12 +501,12 @@ void api_handle(app_t *app, h2o_req_t *req)
     bool changes = post || del || api_method(req, "PUT") || api_method(req, "PATCH");
     if (changes && http_req_header(req, "authorization").base == NULL &&
         trust_origin_foreign(&app->trust, origin.base, origin.len)) {
-        api_error(req, WIRE_E_FORBIDDEN, "a request from another site's page needs a token");
+        api_error(app, req, WIRE_E_FORBIDDEN, "a request from another site's page needs a token");
         return;
     }
     if (n == 1 && strcmp(seg[0], "join") == 0) {
         if (!post)
-            api_method_not_allowed(req, "POST");
+            api_method_not_allowed(app, req, "POST");
         else
             api_join(app, req);
         return;
@@ -803,34 +514,34 @@ void api_handle(app_t *app, h2o_req_t *req)
     auth_who_t who;
     if (strcmp(seg[0], "host-invites") == 0 && n == 1) {
         if (!post)
-            api_method_not_allowed(req, "POST");
-        else if (api_who(app, req, &who) && api_require_host(req, &who))
+            api_method_not_allowed(app, req, "POST");
+        else if (api_who(app, req, &who) && api_require_host(app, req, &who))
             api_create_host_invite(app, req);
         return;
     }
     if (strcmp(seg[0], "sessions") == 0 && n <= 2) {
         if (n == 1 && !get)
-            api_method_not_allowed(req, "GET");
+            api_method_not_allowed(app, req, "GET");
         else if (n == 2 && !del)
-            api_method_not_allowed(req, "DELETE");
-        else if (api_who(app, req, &who) && api_require_host(req, &who))
+            api_method_not_allowed(app, req, "DELETE");
+        else if (api_who(app, req, &who) && api_require_host(app, req, &who))
             n == 1 ? api_list_sessions(app, req) : api_revoke_session(app, req, seg[1]);
         return;
     }
     if (strcmp(seg[0], "settings") == 0 && n == 1) {
-        if (api_who(app, req, &who) && api_require_host(req, &who))
+        if (api_who(app, req, &who) && api_require_host(app, req, &who))
             api_settings(app, req);
         return;
     }
     if (strcmp(seg[0], "wifi.svg") == 0 && n == 1) {
         if (!get)
-            api_method_not_allowed(req, "GET");
-        else if (api_who(app, req, &who) && api_require_host(req, &who))
+            api_method_not_allowed(app, req, "GET");
+        else if (api_who(app, req, &who) && api_require_host(app, req, &who))
             api_wifi_qr(app, req);
         return;
     }
     if (strcmp(seg[0], "games") != 0) {
-        api_error(req, WIRE_E_NOT_FOUND, "no such API endpoint");
+        api_error(app, req, WIRE_E_NOT_FOUND, "no such API endpoint");
         return;
     }
     if (!api_who(app, req, &who))
@@ -839,7 +550,7 @@ void api_handle(app_t *app, h2o_req_t *req)
         if (post) {
             api_create_game(app, req, &who);
         } else if (get) {
-            if (!api_require_host(req, &who))
+            if (!api_require_host(app, req, &who))
                 return;
             buf_t b;
             buf_init(&b);
@@ -849,17 +560,17 @@ void api_handle(app_t *app, h2o_req_t *req)
             api_json(req, 200, &b);
             buf_free(&b);
         } else {
-            api_method_not_allowed(req, "GET, POST");
+            api_method_not_allowed(app, req, "GET, POST");
         }
         return;
     }
     const char *id = seg[1];
     /* Authorization before existence, so a guest cannot probe for game ids. */
     bool host_only = (n == 2 && del) || (n >= 3 && (strcmp(seg[2], "invites") == 0 || strcmp(seg[2], "qr.svg") == 0));
-    if (host_only ? !api_require_host(req, &who) : (n != 3 || strcmp(seg[2], "actions") != 0) && !api_require_read(req, &who, id))
+    if (host_only ? !api_require_host(app, req, &who) : (n != 3 || strcmp(seg[2], "actions") != 0) && !api_require_read(app, req, &who, id))
         return;
     if (core_game(app->core, id) == NULL) {
-        api_error(req, WIRE_E_NOT_FOUND, "no such game");
+        api_error(app, req, WIRE_E_NOT_FOUND, "no such game");
         return;
     }
     if (n == 2) {
@@ -867,13 +578,13 @@ void api_handle(app_t *app, h2o_req_t *req)
             api_game_state(app, req, &who, id, 200);
         } else if (del) {
             if (core_delete(app->core, id) != 0 || core_flush(app->core) != 0) {
-                api_error(req, WIRE_E_INTERNAL, "cannot delete the game");
+                api_error(app, req, WIRE_E_INTERNAL, "cannot delete the game");
                 return;
             }
             log_info("game %s deleted", id);
             http_send(req, 204, NULL, "", 0);
         } else {
-            api_method_not_allowed(req, "GET, DELETE");
+            api_method_not_allowed(app, req, "GET, DELETE");
         }
         return;
     }
@@ -881,21 +592,21 @@ void api_handle(app_t *app, h2o_req_t *req)
         if (post)
             api_action(app, req, &who, id);
         else
-            api_method_not_allowed(req, "POST");
+            api_method_not_allowed(app, req, "POST");
         return;
     }
     if (n == 3 && strcmp(seg[2], "history") == 0) {
         if (get)
             api_history(app, req, &who, id);
         else
-            api_method_not_allowed(req, "GET");
+            api_method_not_allowed(app, req, "GET");
         return;
     }
     if (n == 3 && strcmp(seg[2], "qr.svg") == 0) {
         if (get)
             api_qr(app, req, id);
         else
-            api_method_not_allowed(req, "GET");
+            api_method_not_allowed(app, req, "GET");
         return;
     }
     if (n == 3 && strcmp(seg[2], "invites") == 0) {
@@ -904,15 +615,15 @@ void api_handle(app_t *app, h2o_req_t *req)
         else if (get)
             api_list_invites(app, req, id);
         else
-            api_method_not_allowed(req, "GET, POST");
+            api_method_not_allowed(app, req, "GET, POST");
         return;
     }
     if (n == 4 && strcmp(seg[2], "invites") == 0) {
         if (del)
             api_revoke_invite(app, req, id, seg[3]);
         else
-            api_method_not_allowed(req, "DELETE");
+            api_method_not_allowed(app, req, "DELETE");
         return;
     }
-    api_error(req, WIRE_E_NOT_FOUND, "no such API endpoint");
+    api_error(app, req, WIRE_E_NOT_FOUND, "no such API endpoint");
 }

@@ -14,8 +14,6 @@
 #include "buf.h"
 #include "json.h"
 
-/* Largest request body accepted (larger ones get 413). */
-#define API_MAX_BODY (16 * 1024)
 /* Most path segments after /api. */
 #define API_MAX_SEGMENTS 6
 

@@ -91,14 +91,3 @@ buf_shared_t *buf_shared_new(size_t len)
     return s;
 }
 
-buf_shared_t *buf_shared_ref(buf_shared_t *s)
-{
-    s->refs++;
-    return s;
-}
-
-void buf_shared_unref(buf_shared_t *s)
-{
-    if (s != NULL && --s->refs == 0)
-        free(s);
-}

@@ -8,6 +8,7 @@
 #define STATE_BUF_H
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,9 +45,18 @@ typedef struct buf_shared {
 
 /* Allocates a shared block of len bytes with one reference (the caller's). */
 buf_shared_t *buf_shared_new(size_t len);
-/* Takes another reference and returns the same block. */
-buf_shared_t *buf_shared_ref(buf_shared_t *s);
+/* Takes another reference and returns the same block. Inline: a broadcast takes
+ * and drops one per recipient. */
+static inline buf_shared_t *buf_shared_ref(buf_shared_t *s)
+{
+    s->refs++;
+    return s;
+}
 /* Drops a reference; frees the block when it was the last. NULL is ignored. */
-void buf_shared_unref(buf_shared_t *s);
+static inline void buf_shared_unref(buf_shared_t *s)
+{
+    if (s != NULL && --s->refs == 0)
+        free(s);
+}
 
 #endif

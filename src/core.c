@@ -10,11 +10,15 @@
 #include <string.h>
 #include <time.h>
 
+/* A live game. Its states are buffers that change hands by pointer: a change is
+ * applied from g into the core's spare buffer (the one copy of the game a change
+ * makes), the spare becomes g, and the old g either becomes the backup (the
+ * committed state, kept until the commit) or goes back to the pool. */
 typedef struct {
-    game_t g;
+    game_t *g;          /* the live state (owned) */
     char created[32];
     char updated[32];
-    game_t *backup;     /* committed state, kept while the batch holds changes to it */
+    game_t *backup;     /* committed state, kept while the batch holds changes to it (owned) */
     bool created_in_tx; /* the batch created it: abort removes it */
     bool dirty;         /* broadcast at the next flush */
     bool deleted;       /* the batch deleted it: off the map, on the deleted list */
@@ -40,8 +44,10 @@ struct core {
     size_t ndirty, capdirty;
     core_game_t **deleted; /* games the batch deleted: freed at commit, back at abort */
     size_t ndeleted, capdeleted;
-    game_t scratch;
-    game_t scratch2;
+    game_t *spare;      /* where the next change is applied (raw storage, owned) */
+    game_t **pool;      /* free state buffers */
+    size_t npool, cappool;
+    game_t scratch2;    /* an undo's before-state, read back from the log */
     int64_t next_event;
     bool next_event_stale;
     bool unwritable; /* the last write or commit failed; cleared by a commit */
@@ -56,9 +62,27 @@ core_t *core_new(store_t *store, metrics_t *m, const core_sink_t *sink, void *ct
     c->sink = sink;
     c->sink_ctx = ctx;
     map_init(&c->games);
+    c->spare = mem_zalloc(sizeof(game_t));
     c->next_event = INT64_MAX;
     c->next_event_stale = true;
     return c;
+}
+
+/* A state buffer from the pool (or a new one). */
+static game_t *core_buffer(core_t *c)
+{
+    return c->npool ? c->pool[--c->npool] : mem_zalloc(sizeof(game_t));
+}
+
+/* Releases a state and keeps its buffer for the next one. */
+static void core_recycle(core_t *c, game_t *g)
+{
+    game_release(g);
+    if (c->npool == c->cappool) {
+        c->cappool = c->cappool ? c->cappool * 2 : 8;
+        c->pool = mem_realloc(c->pool, c->cappool * sizeof(*c->pool));
+    }
+    c->pool[c->npool++] = g;
 }
 
 void core_free(core_t *c)
@@ -70,21 +94,23 @@ void core_free(core_t *c)
     for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
         core_game_t *cg = v;
         if (cg->backup)
-            game_release(cg->backup);
-        free(cg->backup);
-        game_release(&cg->g);
+            core_recycle(c, cg->backup);
+        core_recycle(c, cg->g);
+        free(cg);
+    }
+    for (size_t i = 0; i < c->ndeleted; i++) {
+        core_game_t *cg = c->deleted[i];
+        if (cg->backup)
+            core_recycle(c, cg->backup);
+        core_recycle(c, cg->g);
         free(cg);
     }
     game_release(&c->scratch2);
     map_free(&c->games);
-    for (size_t i = 0; i < c->ndeleted; i++) {
-        core_game_t *cg = c->deleted[i];
-        if (cg->backup)
-            game_release(cg->backup);
-        free(cg->backup);
-        game_release(&cg->g);
-        free(cg);
-    }
+    for (size_t i = 0; i < c->npool; i++)
+        free(c->pool[i]);
+    free(c->pool);
+    free(c->spare);
     free(c->replies);
     free(c->touched);
     free(c->dirty);
@@ -109,22 +135,23 @@ static void core_on_loaded(void *ctx, game_t *g, const char *created_at, const c
     core_load_ctx_t *lc = ctx;
     core_t *c = lc->core;
     core_game_t *cg = mem_zalloc(sizeof(*cg));
-    cg->g = *g;
+    cg->g = core_buffer(c);
+    *cg->g = *g; /* takes g's reference over (load time: once per game) */
     snprintf(cg->created, sizeof(cg->created), "%s", created_at);
     snprintf(cg->updated, sizeof(cg->updated), "%s", updated_at);
-    if (game_recover(&cg->g)) {
+    if (game_recover(cg->g)) {
         /* A restart is a change clients must see: new version, logged, but not
          * undoable (undoing it would charge the downtime). */
-        cg->g.version++;
+        cg->g->version++;
         core_iso_now(cg->updated);
-        store_action_t a = {cg->g.id, cg->g.version, cg->updated, lc->now, "server", "server_restart",
+        store_action_t a = {cg->g->id, cg->g->version, cg->updated, lc->now, "server", "server_restart",
                             "{\"status\":\"paused\"}", NULL};
-        if (store_begin(c->store) != 0 || store_save_game(c->store, &cg->g, NULL, cg->created, cg->updated) != 0 ||
+        if (store_begin(c->store) != 0 || store_save_game(c->store, cg->g, NULL, cg->created, cg->updated) != 0 ||
             store_log_action(c->store, &a) != 0)
             lc->failed++;
         lc->recovered++;
     }
-    map_put(&c->games, cg->g.id, cg);
+    map_put(&c->games, cg->g->id, cg);
 }
 
 int core_load(core_t *c, char *err, size_t errlen)
@@ -148,7 +175,7 @@ int core_load(core_t *c, char *err, size_t errlen)
 const game_t *core_game(core_t *c, const char *game_id)
 {
     core_game_t *cg = map_get(&c->games, game_id);
-    return cg ? &cg->g : NULL;
+    return cg ? cg->g : NULL;
 }
 
 size_t core_count(core_t *c)
@@ -175,7 +202,7 @@ void core_list(core_t *c, buf_t *out)
     for (size_t i = 0; i < n; i++) {
         if (i)
             buf_putc(out, ',');
-        view_summary(out, &all[i]->g, all[i]->updated);
+        view_summary(out, all[i]->g, all[i]->updated);
     }
     buf_putc(out, ']');
     free(all);
@@ -186,7 +213,7 @@ const game_t *core_committed(core_t *c, const char *game_id)
     core_game_t *cg = map_get(&c->games, game_id);
     if (cg == NULL || cg->created_in_tx)
         return NULL;
-    return cg->backup ? cg->backup : &cg->g;
+    return cg->backup ? cg->backup : cg->g;
 }
 
 bool core_stamps(core_t *c, const char *game_id, const char **created_at, const char **updated_at)
@@ -216,16 +243,6 @@ static void core_push(core_game_t ***v, size_t *n, size_t *cap, core_game_t *cg)
         *v = mem_realloc(*v, *cap * sizeof(**v));
     }
     (*v)[(*n)++] = cg;
-}
-
-/* Remembers a game's committed state before the batch first changes it. */
-static void core_touch(core_t *c, core_game_t *cg)
-{
-    if (cg->backup || cg->created_in_tx)
-        return;
-    cg->backup = mem_alloc(sizeof(game_t));
-    game_copy(cg->backup, &cg->g);
-    core_push(&c->touched, &c->ntouched, &c->captouched, cg);
 }
 
 /* Schedules a broadcast of the game at the next flush. */
@@ -267,20 +284,19 @@ static void core_abort_batch(core_t *c)
     c->ndirty = keep;
     for (size_t i = 0; i < c->ndeleted; i++) {
         c->deleted[i]->deleted = false;
-        map_put(&c->games, c->deleted[i]->g.id, c->deleted[i]);
+        map_put(&c->games, c->deleted[i]->g->id, c->deleted[i]);
     }
     c->ndeleted = 0;
     for (size_t i = 0; i < c->ntouched; i++) {
         core_game_t *cg = c->touched[i];
         if (cg->created_in_tx) {
-            map_del(&c->games, cg->g.id);
-            game_release(&cg->g);
+            map_del(&c->games, cg->g->id);
+            core_recycle(c, cg->g);
             free(cg);
             continue;
         }
-        game_release(&cg->g);
-        cg->g = *cg->backup; /* moves the backup's reference */
-        free(cg->backup);
+        core_recycle(c, cg->g);
+        cg->g = cg->backup; /* the committed state is live again */
         cg->backup = NULL;
     }
     c->ntouched = 0;
@@ -366,22 +382,30 @@ static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const 
     return core_sp_end(c, ok);
 }
 
-static core_game_t *core_install(core_t *c, core_game_t *cg, const game_t *g)
+/* Makes the spare buffer (the new state) a game's live state: no copy. The state it
+ * replaces becomes the backup when it is the committed one, else goes to the pool. */
+static core_game_t *core_install(core_t *c, core_game_t *cg)
 {
     char at[32];
     core_iso_now(at);
+    game_t *g = c->spare;
+    c->spare = core_buffer(c);
     if (cg == NULL) {
         cg = mem_zalloc(sizeof(*cg));
-        cg->g = *g;
+        cg->g = g;
         snprintf(cg->created, sizeof(cg->created), "%s", at);
-        map_put(&c->games, cg->g.id, cg);
+        map_put(&c->games, cg->g->id, cg);
         cg->created_in_tx = true;
         core_push(&c->touched, &c->ntouched, &c->captouched, cg);
         c->m->games = (int64_t)c->games.len;
     } else {
-        core_touch(c, cg);
-        game_release(&cg->g);
-        cg->g = *g; /* moves g's reference */
+        if (cg->backup || cg->created_in_tx) {
+            core_recycle(c, cg->g); /* an uncommitted state of this batch */
+        } else {
+            cg->backup = cg->g; /* the committed state, until the commit */
+            core_push(&c->touched, &c->ntouched, &c->captouched, cg);
+        }
+        cg->g = g;
     }
     snprintf(cg->updated, sizeof(cg->updated), "%s", at);
     core_mark_dirty(c, cg);
@@ -432,19 +456,18 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
     }
     if (have_ut)
         buf_free(&ut.before);
-    int rc = game_apply(cg ? &cg->g : NULL, a, now, &c->scratch, bad_field);
+    int rc = game_apply_into(cg ? cg->g : NULL, a, now, c->spare, bad_field);
     if (rc != GAME_OK)
         return rc;
     /* The log's before-state is rendered as of now (clocks included), so the
      * live state serves as it is: no settled copy needed. A failed write undoes
      * only this change (or, if the transaction went with it, the whole batch,
      * whose senders are told). */
-    if (core_persist(c, cg, cg ? &cg->g : NULL, &c->scratch, a->actor, game_type_name(a->type), data, now, undone_version) != 0) {
-        game_release(&c->scratch);
+    if (core_persist(c, cg, cg ? cg->g : NULL, c->spare, a->actor, game_type_name(a->type), data, now, undone_version) != 0) {
+        game_release(c->spare);
         return CORE_E_IO;
     }
-    core_install(c, cg, &c->scratch);
-    *version = c->scratch.version;
+    *version = core_install(c, cg)->g->version;
     if (reply_to && ref) {
         if (c->nreplies == c->capreplies) {
             c->capreplies = c->capreplies ? c->capreplies * 2 : 16;
@@ -532,8 +555,7 @@ int core_flush(core_t *c)
     for (size_t i = 0; i < c->ntouched; i++) {
         core_game_t *cg = c->touched[i];
         if (cg->backup)
-            game_release(cg->backup);
-        free(cg->backup);
+            core_recycle(c, cg->backup);
         cg->backup = NULL;
         cg->created_in_tx = false;
     }
@@ -546,7 +568,7 @@ int core_flush(core_t *c)
         core_game_t *cg = c->dirty[i];
         cg->dirty = false;
         if (!cg->deleted) /* changed, then deleted in the same batch: only the deletion is news */
-            c->sink->changed(c->sink_ctx, cg->g.id);
+            c->sink->changed(c->sink_ctx, cg->g->id);
     }
     c->ndirty = 0;
     /* Taken off the list before reporting: the sink may call back into core. */
@@ -554,8 +576,8 @@ int core_flush(core_t *c)
     c->ndeleted = 0;
     for (size_t i = 0; i < nd; i++) {
         core_game_t *cg = c->deleted[i];
-        c->sink->deleted(c->sink_ctx, cg->g.id);
-        game_release(&cg->g);
+        c->sink->deleted(c->sink_ctx, cg->g->id);
+        core_recycle(c, cg->g);
         free(cg);
     }
     if (reported)
@@ -569,16 +591,18 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
     void *v;
     for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
         core_game_t *cg = v;
-        game_t *g = &cg->g;
-        if (game_next_event_ms(g) <= now_ms && game_tick(g, now_ms, &c->scratch) == GAME_OK) {
-            bool f1 = c->scratch.players[0].clock.flagged && !g->players[0].clock.flagged;
-            bool f2 = c->scratch.players[1].clock.flagged && !g->players[1].clock.flagged;
+        game_t *g = cg->g;
+        game_action_t tick;
+        game_action_init(&tick, GAME_A_CLOCK_TICK, GAME_ACTOR_SERVER);
+        if (game_next_event_ms(g) <= now_ms && game_apply_into(g, &tick, now_ms, c->spare, NULL) == GAME_OK) {
+            bool f1 = c->spare->players[0].clock.flagged && !g->players[0].clock.flagged;
+            bool f2 = c->spare->players[1].clock.flagged && !g->players[1].clock.flagged;
             const char *data = f1 && f2 ? "{\"flagged\":[1,2]}" : f1 ? "{\"flagged\":[1]}" : "{\"flagged\":[2]}";
-            if (core_persist(c, cg, g, &c->scratch, GAME_ACTOR_SERVER, "clock_tick", data, now_ms, 0) != 0) {
-                game_release(&c->scratch);
+            if (core_persist(c, cg, g, c->spare, GAME_ACTOR_SERVER, "clock_tick", data, now_ms, 0) != 0) {
+                game_release(c->spare);
                 return;
             }
-            core_install(c, cg, &c->scratch);
+            core_install(c, cg);
             continue;
         }
         if (checkpoint && (g->players[0].clock.running || g->players[1].clock.running || g->game_time.running)) {
@@ -600,7 +624,7 @@ int64_t core_next_event(core_t *c)
     const char *k;
     void *v;
     for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
-        int64_t e = game_next_event_ms(&((core_game_t *)v)->g);
+        int64_t e = game_next_event_ms(((core_game_t *)v)->g);
         if (e < next)
             next = e;
     }

@@ -894,11 +894,12 @@ void game_action_init(game_action_t *a, game_action_type_t type, game_actor_t ac
     a->actor = actor;
 }
 
-int game_apply(const game_t *in, const game_action_t *a, int64_t now_ms, game_t *out, const char **bad_field)
+/* The work of game_apply, in w (not in): on GAME_OK w holds the new state with a
+ * text reference of its own; on an error w may have been written and holds none. */
+static int apply_in(const game_t *in, const game_action_t *a, int64_t now_ms, game_t *w, const char **bad_field)
 {
     const char *unused, **bf = bad_field ? bad_field : &unused;
     int64_t version = in ? in->version : 0;
-    game_t w;
     int rc;
 
     *bf = NULL;
@@ -912,23 +913,38 @@ int game_apply(const game_t *in, const game_action_t *a, int64_t now_ms, game_t 
     if (in == NULL && a->type != GAME_A_STATE)
         return GAME_E_INVALID_STATE;
     if (in != NULL) {
-        memcpy(&w, in, sizeof(w));
-        advance(&w, now_ms, true);
+        memcpy(w, in, sizeof(*w));
+        advance(w, now_ms, true);
     } else {
-        memset(&w, 0, sizeof(w));
+        memset(w, 0, sizeof(*w));
     }
-    game_text_t *old = in ? in->text : NULL;
-    if ((rc = handlers[a->type](in, &w, a, now_ms, bf)) != GAME_OK) {
-        if (w.text && !w.text->immortal && w.text->refs == 0)
-            text_drop(w.text); /* built by the handler, owned by nobody */
+    if ((rc = handlers[a->type](in, w, a, now_ms, bf)) != GAME_OK) {
+        if (w->text && !w->text->immortal && w->text->refs == 0)
+            text_drop(w->text); /* built by the handler, owned by nobody */
+        w->text = NULL;
         return rc;
     }
-    w.version = version + 1;
-    text_retain(w.text); /* the reference *out holds */
+    w->version = version + 1;
+    text_retain(w->text); /* the reference the new state holds */
+    return GAME_OK;
+}
+
+int game_apply(const game_t *in, const game_action_t *a, int64_t now_ms, game_t *out, const char **bad_field)
+{
+    game_t w;
+    game_text_t *old = in ? in->text : NULL;
+    int rc = apply_in(in, a, now_ms, &w, bad_field);
+    if (rc != GAME_OK)
+        return rc;
     if (out == in)
         text_drop(old);
     memcpy(out, &w, sizeof(w));
     return GAME_OK;
+}
+
+int game_apply_into(const game_t *in, const game_action_t *a, int64_t now_ms, game_t *out, const char **bad_field)
+{
+    return apply_in(in, a, now_ms, out, bad_field);
 }
 
 int game_tick(const game_t *in, int64_t now_ms, game_t *out)

@@ -343,6 +343,13 @@ void game_action_init(game_action_t *a, game_action_type_t type, game_actor_t ac
 int game_apply(const game_t *in, const game_action_t *a, int64_t now_ms, game_t *out, const char **bad_field);
 
 /**
+ * game_apply() with one copy of the game instead of two, for a caller that keeps the
+ * states apart: out must not be in, and on an error *out may have been written (it
+ * then holds no reference; treat it as raw storage). Same results otherwise.
+ */
+int game_apply_into(const game_t *in, const game_action_t *a, int64_t now_ms, game_t *out, const char **bad_field);
+
+/**
  * The server's clock event: flags every running clock that has run out by now_ms (stops
  * it at 0) as an accepted change (version + 1) to broadcast. GAME_E_INVALID_STATE if no
  * clock has run out. Same as game_apply() with a GAME_A_CLOCK_TICK action by the server.

@@ -226,13 +226,21 @@ hub_view_t hub_view(const hub_client_t *c, const char *game_id)
     return HUB_VIEW_OBSERVER;
 }
 
-static void hub_queue(hub_client_t *c, buf_shared_t *frame, uint64_t key)
+/* Queues a frame to one client; 1 if it was queued (for the counters), else 0. */
+static int hub_enqueue(hub_client_t *c, buf_shared_t *frame, uint64_t key)
 {
     if (c->ws == NULL || wsconn_closing(c->ws))
-        return;
+        return 0;
     wsconn_send(c->ws, frame, key);
-    c->hub->m->messages_out++;
-    c->hub->m->bytes_out += (int64_t)frame->len;
+    return 1;
+}
+
+static void hub_queue(hub_client_t *c, buf_shared_t *frame, uint64_t key)
+{
+    if (hub_enqueue(c, frame, key)) {
+        c->hub->m->messages_out++;
+        c->hub->m->bytes_out += (int64_t)frame->len;
+    }
 }
 
 void hub_send(hub_client_t *c, const char *json, size_t len)
@@ -259,6 +267,7 @@ void hub_publish(hub_t *h, const char *game_id, hub_render_fn render, void *ctx)
     buf_t b;
     buf_init(&b);
     uint64_t key = hub_key(game_id);
+    int64_t sent = 0, bytes = 0; /* counted once for all, not per recipient */
     for (size_t i = 0; i < t->n; i++) {
         hub_view_t v = hub_view(t->subs[i], game_id);
         if (frames[v] == NULL) {
@@ -266,8 +275,13 @@ void hub_publish(hub_t *h, const char *game_id, hub_render_fn render, void *ctx)
             render(ctx, v, &b);
             frames[v] = ws_frame(WS_OP_TEXT, b.data, b.len);
         }
-        hub_queue(t->subs[i], frames[v], key);
+        if (hub_enqueue(t->subs[i], frames[v], key)) {
+            sent++;
+            bytes += (int64_t)frames[v]->len;
+        }
     }
+    h->m->messages_out += sent;
+    h->m->bytes_out += bytes;
     for (int v = 0; v < HUB_NVIEWS; v++)
         buf_shared_unref(frames[v]);
     buf_free(&b);

@@ -151,6 +151,11 @@ int session_host_invite_create(app_t *app, char code[AUTH_CODE_LEN + 1], int64_t
     return session_commit(app, rc);
 }
 
+int session_invites_list(app_t *app, const char *game_id, session_invite_fn fn, void *ctx)
+{
+    return store_invites_list(app->store, game_id, fn, ctx) == 0 ? 0 : SESSION_E_IO;
+}
+
 int session_list(app_t *app, session_list_fn fn, void *ctx)
 {
     return store_sessions_list(app->store, fn, ctx) == 0 ? 0 : SESSION_E_IO;

@@ -31,6 +31,10 @@ int session_invite_create(app_t *app, const char *game_id, auth_role_t role, int
  * are closed with 1008. *ended gets the number of sessions it ended. */
 int session_invite_revoke(app_t *app, const char *game_id, const char *code, int *ended);
 
+/* Called for each live invite of a game: its code, role, player (or 0), creation. */
+typedef void (*session_invite_fn)(void *ctx, const char *code, auth_role_t role, int player, const char *created_at);
+/* Lists a game's live invites. 0 or SESSION_E_IO. */
+int session_invites_list(app_t *app, const char *game_id, session_invite_fn fn, void *ctx);
 /* Makes a one-time host pairing code (section 3) and commits it; *expires_ms
  * gets its end (wall clock). */
 int session_host_invite_create(app_t *app, char code[AUTH_CODE_LEN + 1], int64_t *expires_ms);

@@ -78,44 +78,14 @@ static int store_page_size(void)
     return v >= 512 && v <= 65536 && (v & (v - 1)) == 0 ? v : STORE_PAGE_SIZE;
 }
 
-int store_fail(store_t *s, const char *what)
-{
-    snprintf(s->last_error, sizeof(s->last_error), "%s: %s", what, sqlite3_errmsg(s->db));
-    log_error("database: %s", s->last_error);
-    return STORE_E_IO;
-}
 
 const char *store_last_error(const store_t *s)
 {
     return s->last_error;
 }
 
-/* Resets a statement for reuse and returns it. */
-sqlite3_stmt *store_q(store_t *s, int q)
-{
-    sqlite3_stmt *st = s->q[q];
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return st;
-}
 
-void store_bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
 
-/* Runs a statement that returns no rows. */
-int store_exec(store_t *s, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return store_fail(s, what);
-    return 0;
-}
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen, const char *what)
 {
@@ -245,10 +215,6 @@ store_t *store_open(const char *path, bool sync_full, char *err, size_t errlen)
             return NULL;
         }
     }
-    if (store_grants_prepare(s, err, errlen) != 0) {
-        store_close(s);
-        return NULL;
-    }
     unsigned char raw[8];
     auth_random(raw, sizeof(raw));
     for (int i = 0; i < 8; i++)
@@ -264,7 +230,8 @@ void store_close(store_t *s)
         store_rollback(s);
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
-    store_grants_finalize(s);
+    for (int i = 0; i < G_COUNT; i++)
+        sqlite3_finalize(s->g[i]); /* NULL for those never used */
     sqlite3_close(s->db);
     free(s);
 }
@@ -492,11 +459,6 @@ int store_save_clocks(store_t *s, const game_t *g)
     return store_exec(s, st, "save clocks");
 }
 
-void store_col_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
-{
-    const char *v = (const char *)sqlite3_column_text(st, col);
-    snprintf(out, cap, "%s", v ? v : "");
-}
 
 /* Room for one game's settings and notes as read, before they go into its text block. */
 typedef struct {

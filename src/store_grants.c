@@ -33,25 +33,14 @@ static const char *const store_grants_sql[G_COUNT] = {
     [G_HOST_SESSION_SEEN] = "UPDATE host_sessions SET last_seen_at = ?1, last_addr = ?2 WHERE id = ?3",
 };
 
-int store_grants_prepare(store_t *s, char *err, size_t errlen)
-{
-    for (int i = 0; i < G_COUNT; i++) {
-        if (sqlite3_prepare_v3(s->db, store_grants_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->g[i], NULL) != SQLITE_OK) {
-            snprintf(err, errlen, "cannot prepare statement G%d: %.200s", i, sqlite3_errmsg(s->db));
-            return -1;
-        }
-    }
-    return 0;
-}
-
-void store_grants_finalize(store_t *s)
-{
-    for (int i = 0; i < G_COUNT; i++)
-        sqlite3_finalize(s->g[i]);
-}
-
+/* A statement of this file, prepared at its first use (store_close finalizes it),
+ * reset and unbound. One that cannot be prepared stays NULL: SQLite answers
+ * SQLITE_MISUSE to its binds and steps, which the callers report as STORE_E_IO. */
 static sqlite3_stmt *store_g(store_t *s, int q)
 {
+    if (s->g[q] == NULL &&
+        sqlite3_prepare_v3(s->db, store_grants_sql[q], -1, SQLITE_PREPARE_PERSISTENT, &s->g[q], NULL) != SQLITE_OK)
+        store_fail(s, "prepare");
     sqlite3_stmt *st = s->g[q];
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "store.h"
 
@@ -41,16 +42,44 @@ struct store {
 
 /* Records what failed (for store_last_error and the log); returns STORE_E_IO. */
 int store_fail(store_t *s, const char *what);
+/* The small helpers below are inline: they run several times per change, in both
+ * files of the store, and a call across files would not be inlined. */
+
 /* A statement of store.c, reset and unbound. */
-sqlite3_stmt *store_q(store_t *s, int q);
+static inline sqlite3_stmt *store_q(store_t *s, int q)
+{
+    sqlite3_stmt *st = s->q[q];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
 /* Runs a statement that returns no rows; 0 or STORE_E_IO. */
-int store_exec(store_t *s, sqlite3_stmt *st, const char *what);
+static inline int store_exec(store_t *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, what);
+}
+
 /* Binds text, or NULL for a NULL pointer. */
-void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+static inline void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
 /* Copies a text column ("" for NULL). */
-void store_col_copy(sqlite3_stmt *st, int col, char *out, size_t cap);
-/* Prepares and finalizes store_grants.c's statements. */
-int store_grants_prepare(store_t *s, char *err, size_t errlen);
-void store_grants_finalize(store_t *s);
+static inline void store_col_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    size_t n = v ? strlen((const char *)v) : 0;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, v ? (const char *)v : "", n);
+    out[n] = '\0';
+}
 
 #endif

@@ -81,7 +81,8 @@ static void wsconn_on_write(h2o_socket_t *sock, const char *err)
         c->queued_bytes -= c->q[i].frame->len;
         buf_shared_unref(c->q[i].frame);
     }
-    memmove(c->q, c->q + c->inflight, (c->qlen - c->inflight) * sizeof(*c->q));
+    if (c->qlen > c->inflight) /* usually nothing waited behind the write */
+        memmove(c->q, c->q + c->inflight, (c->qlen - c->inflight) * sizeof(*c->q));
     c->qlen -= c->inflight;
     c->inflight = 0;
     if (err != NULL) {

@@ -1,0 +1,30 @@
+/* Shared inside the REST API (api.c and api_access.c); nothing else includes it. */
+#ifndef STATE_API_IMPL_H
+#define STATE_API_IMPL_H
+
+#include <h2o.h>
+
+#include "app.h"
+#include "buf.h"
+#include "wire.h"
+
+/* Largest request body accepted (larger ones get 413). */
+#define API_MAX_BODY (16 * 1024)
+
+/* Every API error leaves through here (counted, {"error":{code,message}}). */
+void api_error(app_t *app, h2o_req_t *req, wire_err_t e, const char *message);
+/* A JSON response of b. */
+void api_json(h2o_req_t *req, int status, buf_t *b);
+/* 405 with an Allow header. */
+void api_method_not_allowed(app_t *app, h2o_req_t *req, const char *allow);
+
+/* api_access.c: invites of a game, host pairing codes, sessions, joining. */
+void api_create_invite(app_t *app, h2o_req_t *req, const char *game_id);
+void api_list_invites(app_t *app, h2o_req_t *req, const char *game_id);
+void api_revoke_invite(app_t *app, h2o_req_t *req, const char *game_id, const char *code);
+void api_create_host_invite(app_t *app, h2o_req_t *req);
+void api_list_sessions(app_t *app, h2o_req_t *req);
+void api_revoke_session(app_t *app, h2o_req_t *req, const char *id_text);
+void api_join(app_t *app, h2o_req_t *req);
+
+#endif
