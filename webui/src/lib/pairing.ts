@@ -34,13 +34,15 @@ export function ago(iso: string | null, serverNow: number): string {
 
 const RANK: Record<string, number> = { host: 0, player: 1, observer: 2, entrant: 3 };
 
-/** Hosts first, then by game, player number and age: a phone is found where its game is. */
+/** Hosts first, then game by game (players in order, then observers), oldest first: a phone is found with its game. */
 export function sortSessions(list: SessionInfo[]): SessionInfo[] {
   return list.slice().sort((a, b) => {
-    const r = (RANK[a.role] ?? 9) - (RANK[b.role] ?? 9);
-    if (r) return r;
+    const h = (a.role === 'host' ? 0 : 1) - (b.role === 'host' ? 0 : 1);
+    if (h) return h;
     const g = (a.game_id || '').localeCompare(b.game_id || '');
     if (g) return g;
+    const r = (RANK[a.role] ?? 9) - (RANK[b.role] ?? 9);
+    if (r) return r;
     const p = (a.player_number || 0) - (b.player_number || 0);
     if (p) return p;
     return (Date.parse(a.created_at) || 0) - (Date.parse(b.created_at) || 0);
