@@ -61,7 +61,7 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null; onD
 
   // The server's clock for the pairing countdown; this device's until a heartbeat measured it.
   const serverNow = () => conn.sync.serverNow(performance.now()) ?? Date.now();
-  const sessionsCard = <SessionsCard token={token} serverNow={serverNow} />;
+  const sessionsCard = <SessionsCard token={token} serverNow={serverNow} games={games} />;
   const gamesCard = <GamesCard games={games} selected={s.gameId} onSelect={select} onNew={() => setCreating(true)} />;
 
   return (

@@ -6,13 +6,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../../lib/api';
 import { formatClock } from '../../lib/clock';
 import { ago, msLeft, newHostSessions, sessionWho, sortSessions } from '../../lib/pairing';
-import type { HostInvite, SessionInfo } from '../../lib/protocol';
+import { summaryName, type GameSummary, type HostInvite, type SessionInfo } from '../../lib/protocol';
 import { Modal, TextQr, useTick } from '../../components/ui';
 
 const errText = (e: unknown, what: string) => (e instanceof ApiError ? e.message : what);
 
-/** `serverNow` reads the server's clock (ms since epoch): the countdown and the ages use it, not this device's clock. */
-export function SessionsCard(props: { token: string | null; serverNow: () => number }) {
+/**
+ * `serverNow` reads the server's clock (ms since epoch): the countdown and the
+ * ages use it, not this device's clock. `games` (the pushed list) names the games.
+ */
+export function SessionsCard(props: { token: string | null; serverNow: () => number; games: GameSummary[] | null }) {
   const { token } = props;
   const [list, setList] = useState<SessionInfo[] | null>(null);
   const [error, setError] = useState('');
@@ -36,6 +39,10 @@ export function SessionsCard(props: { token: string | null; serverNow: () => num
     await load();
   };
   const now = props.serverNow();
+  const gameName = (id: string) => {
+    const g = (props.games || []).find((x) => x.game_id === id);
+    return g ? summaryName(g, 1) + ' vs ' + summaryName(g, 2) : '';
+  };
   return (
     <section class="card" aria-labelledby="sess-h" data-testid="sessions-card">
       <div class="card-head">
@@ -70,12 +77,13 @@ export function SessionsCard(props: { token: string | null; serverNow: () => num
               >
                 <div class="sess-who">
                   <strong>{sessionWho(s)}</strong>
-                  {s.game_id ? <span class="mono small">{s.game_id}</span> : null}
+                  {s.game_id && gameName(s.game_id) ? <span class="sess-game">{gameName(s.game_id)}</span> : null}
+                  {s.game_id ? <span class="mono small muted">{s.game_id}</span> : null}
                   <span class="muted small mono">{s.session_id}</span>
                 </div>
                 <div class="sess-times muted small">
                   <span>joined {ago(s.created_at, now)}</span>
-                  <span>seen {ago(s.last_seen_at, now)}</span>
+                  <span>{s.last_seen_at ? 'seen ' + ago(s.last_seen_at, now) : 'not seen since'}</span>
                   {s.address ? <span class="mono">{s.address}</span> : null}
                 </div>
                 <button class="btn small danger" onClick={() => revoke(s)} data-testid="session-revoke">
