@@ -83,7 +83,7 @@ export function SessionsCard(props: { token: string | null; serverNow: () => num
                 </div>
                 <div class="sess-times muted small">
                   <span>joined {ago(s.created_at, now)}</span>
-                  <span>{s.last_seen_at ? 'seen ' + ago(s.last_seen_at, now) : 'not seen since'}</span>
+                  <span>{s.last_seen_at ? 'seen ' + ago(s.last_seen_at, now) : 'not seen since joining'}</span>
                   {s.address ? <span class="mono">{s.address}</span> : null}
                 </div>
                 <button class="btn small danger" onClick={() => revoke(s)} data-testid="session-revoke">
