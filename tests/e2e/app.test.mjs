@@ -13,7 +13,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -398,6 +398,99 @@ describe('web app against the real server', () => {
     const csv = readFileSync(path, 'utf8');
     assert.ok(csv.split('\n').length > 3, 'CSV has rows');
     assert.match(csv, /score_update/);
+  });
+
+  it('the host panel pairs a phone as host with a one-time code and its QR code', async () => {
+    await s.host.bringToFront();
+    await s.host.click('[data-testid=pair-host]');
+    await s.host.waitForSelector('[data-testid=pair-qr]', { timeout: WAIT });
+    const code = (await text(s.host, 'pair-code')).trim();
+    const url = (await text(s.host, 'pair-url')).trim();
+    assert.match(code, /^[A-HJ-NP-Z2-9]{6}$/);
+    assert.equal(url, base + '/j/' + code);
+    assert.match(await text(s.host, 'pair-left'), /Valid once, for [45]:[0-5]\d/);
+    // The QR code is drawn in the browser: a decoder must read the URL back.
+    if (existsSync('/usr/bin/zbarimg')) {
+      const png = join(tmp, 'pair-qr.png');
+      await s.host.locator('[data-testid=pair-qr]').screenshot({ path: png });
+      assert.equal(execFileSync('/usr/bin/zbarimg', ['-q', '--raw', png], { encoding: 'utf8' }).trim(), url);
+    }
+    await shot(s.host, 'host-pair-1920');
+    s.pairCode = code;
+
+    s.hostPhoneCtx = await browser.newContext(PHONE);
+    s.hostPhone = await s.hostPhoneCtx.newPage();
+    await s.hostPhone.goto(url);
+    await s.hostPhone.waitForSelector('[data-testid=host-view]', { timeout: WAIT });
+    assert.equal(new URL(s.hostPhone.url()).pathname, '/host');
+    assert.equal(await s.hostPhone.locator('[data-testid=host-token]').count(), 0);
+    await live(s.hostPhone);
+    // It is host of everything: it makes a game of its own.
+    await s.hostPhone.click('[data-testid=new-game]');
+    await s.hostPhone.fill('[data-testid=new-p1]', 'Paired');
+    await s.hostPhone.fill('[data-testid=new-p2]', 'Phone');
+    await s.hostPhone.click('[data-testid=create-game]');
+    await s.hostPhone.waitForSelector('[data-testid=start]', { timeout: WAIT });
+    await until(s.hostPhone, () => /^[A-Z2-9]{6}$/.test((document.querySelector('[data-testid=invite-code-p1]') || {}).textContent || ''));
+    // The dialog on the panel sees the code used.
+    await s.host.waitForSelector('[data-testid=pair-done]', { timeout: WAIT });
+    await s.host.click('[data-testid=pair-close]');
+    assert.equal(await s.host.locator('[data-testid=pair-dialog]').count(), 0);
+  });
+
+  it('the same pairing code a second time gets a clear message', async () => {
+    const ctx = await browser.newContext(PHONE);
+    const page = await ctx.newPage();
+    await page.goto(base + '/j/' + s.pairCode);
+    await page.waitForSelector('.code-form .error', { timeout: WAIT });
+    assert.equal((await page.locator('.code-form .error').innerText()).trim(), 'This pairing code was used already or has expired: ask for a new one.');
+    assert.equal(new URL(page.url()).pathname, '/j/' + s.pairCode);
+    assert.equal(await page.evaluate(() => localStorage.getItem('state-server.host-token')), null);
+    await ctx.close();
+  });
+
+  it('the sessions card lists the paired host and the players; revoking a player ends its page at once', async () => {
+    const gameId = JSON.parse(await s.page1.evaluate(() => localStorage.getItem('state-server.session'))).game_id;
+    await s.host.click('[data-testid=sessions-load]');
+    await s.host.waitForSelector('[data-testid=session-row]', { timeout: WAIT });
+    const rows = () =>
+      s.host.evaluate(() =>
+        [...document.querySelectorAll('[data-testid=session-row]')].map((e) => ({ id: e.dataset.session, role: e.dataset.role, game: e.dataset.game, player: e.dataset.player, text: e.innerText })),
+      );
+    const listed = await rows();
+    assert.equal(listed.filter((r) => r.role === 'host').length, 1, JSON.stringify(listed));
+    assert.match(listed.find((r) => r.role === 'host').text, /Host[\s\S]*joined (just now|\d+ s ago)[\s\S]*127\.0\.0\.1/);
+    const mine = listed.filter((r) => r.role === 'player' && r.game === gameId && r.player === '1');
+    assert.ok(mine.length >= 1, 'player 1 listed: ' + JSON.stringify(listed));
+    assert.ok(listed.some((r) => r.role === 'observer' && r.game === gameId));
+    await shot(s.host, 'host-sessions-1920');
+    // Every session of player 1 (a reload may have made more than one): page1 holds one of them.
+    const t0 = Date.now();
+    for (const r of mine) {
+      await s.host.click('[data-testid=session-row][data-session="' + r.id + '"] [data-testid=session-revoke]');
+      await until(s.host, (id) => !document.querySelector('[data-testid=session-row][data-session="' + id + '"]'), r.id, 3000);
+    }
+    await until(s.page1, () => location.pathname === '/' && /session was ended/.test(document.body.innerText), null, 3000);
+    assert.ok(Date.now() - t0 < 3000, 'ended within 3 s');
+    assert.equal(await s.page1.evaluate(() => localStorage.getItem('state-server.session')), null);
+    await s.page1.waitForSelector('form.code-form input#code', { timeout: WAIT });
+    await shot(s.page1, 'play-revoked-phone');
+    // Player 2 and the observer go on.
+    await live(s.page2);
+    await live(s.obs);
+  });
+
+  it('revoking the paired host phone sends it back to the pairing message', async () => {
+    const host = (await s.host.locator('[data-testid=session-row][data-role=host]').getAttribute('data-session')) || '';
+    await s.host.click('[data-testid=session-row][data-role=host] [data-testid=session-revoke]');
+    await s.hostPhone.waitForSelector('[data-testid=host-ended]', { timeout: 3000 });
+    assert.match(await s.hostPhone.locator('[data-testid=host-ended]').innerText(), /host session was ended/);
+    await s.hostPhone.waitForSelector('[data-testid=host-token]', { timeout: WAIT });
+    assert.equal(await s.hostPhone.evaluate(() => localStorage.getItem('state-server.host-token')), null);
+    await shot(s.hostPhone, 'host-revoked-phone');
+    const r = await fetch(base + '/api/sessions', { headers: { authorization: 'Bearer ' + TOKEN } });
+    assert.ok(!(await r.json()).sessions.some((x) => x.session_id === host));
+    await s.hostPhoneCtx.close();
   });
 
   it('screenshots of every view at phone and TV size', async () => {

@@ -106,7 +106,8 @@ async function makeGame(status, names) {
 
 /**
  * The pages: a path, what to keep in localStorage, what shows that it is ready,
- * and whether it is tapped (controls must be 44x44 on a phone). Add each new view here.
+ * what to do before looking (`prepare`: open a card or a dialog), and whether it
+ * is tapped (controls must be 44x44 on a phone). Add each new view here.
  */
 function routes() {
   const host = { 'host-token': TOKEN };
@@ -125,6 +126,30 @@ function routes() {
     store: { session: JSON.stringify(sessions.observer) },
     ready: '[data-testid=watch-view] .board',
     live: true,
+  });
+  // The server-wide cards of the host panel: the sessions list, and the pairing dialog over the panel.
+  r.push({
+    name: 'host-sessions',
+    path: '/host?game=' + games.active.id,
+    store: host,
+    ready: '.player-admin',
+    live: true,
+    prepare: async (page) => {
+      await page.click('[data-testid=sessions-load]');
+      await page.waitForSelector('[data-testid=session-row][data-role=host]', { timeout: WAIT });
+      await page.locator('[data-testid=sessions-card]').scrollIntoViewIfNeeded();
+    },
+  });
+  r.push({
+    name: 'host-pair',
+    path: '/host?game=' + games.active.id,
+    store: host,
+    ready: '.player-admin',
+    live: true,
+    prepare: async (page) => {
+      await page.click('[data-testid=pair-host]');
+      await page.waitForSelector('[data-testid=pair-qr]', { timeout: WAIT });
+    },
   });
   r.push({ name: 'display-setup', path: '/display?game=' + games.setup.id, store: host, ready: '[data-testid=qr-p1] img.qr', live: true, tapless: true });
   r.push({ name: 'display-active', path: '/display?game=' + games.active.id, store: host, ready: '[data-testid=display-view] .board', live: true, tapless: true });
@@ -221,8 +246,9 @@ async function check(route, size, theme) {
     try {
       await page.waitForSelector(route.ready, { timeout: WAIT, state: 'visible' });
       if (route.live) await page.waitForSelector('[data-live="1"]', { timeout: WAIT });
-    } catch {
-      return [where + ': never showed ' + route.ready + (route.live ? ' and a live connection' : '')];
+      if (route.prepare) await route.prepare(page);
+    } catch (e) {
+      return [where + ': never showed ' + route.ready + (route.live ? ' and a live connection' : '') + (route.prepare ? ' (or its preparation failed: ' + e.message.split('\n')[0] + ')' : '')];
     }
     await page.evaluate(() => document.fonts.ready);
     await page.waitForTimeout(150);
@@ -286,6 +312,9 @@ describe('every page fits every phone', () => {
     await makeGame('active', ['Ana', 'Ben']);
     await makeGame('paused', ['Chiara', 'Dmitri Alexandrovich Volkonsky']);
     await makeGame('ended', ['Eve', 'Frank']);
+    // A phone paired as host, so the sessions list has every kind of row.
+    const pair = await rest('POST', '/api/host-invites');
+    await rest('POST', '/api/join', { code: pair.code }, null);
     const problems = [];
     for (const route of routes()) {
       for (const size of SIZES) for (const theme of THEMES) problems.push(...(await check(route, size, theme)));

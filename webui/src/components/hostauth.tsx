@@ -1,22 +1,25 @@
 // Host access: the Pi's own screen (loopback) needs no token; elsewhere the
-// host token is typed once (or passed as /host#token=...) and kept.
+// host token is typed once (or passed as /host#token=...) and kept, or a
+// pairing code (/j/<code>) gave this browser a host session of its own.
 
 import { useEffect, useState } from 'preact/hooks';
 import { probeHost } from '../lib/api';
-import { loadHostToken, saveHostToken, takeTokenFromHash } from '../lib/session';
+import { hostTokenPaired, loadHostToken, saveHostToken, takeTokenFromHash } from '../lib/session';
 
 export type HostAuth =
   | { state: 'checking' }
   | { state: 'ok'; token: string | null }
-  | { state: 'need-token'; refused: boolean }
+  /** `ended`: a host session from a pairing code was refused (revoked), not a typed token. */
+  | { state: 'need-token'; refused: boolean; ended?: boolean }
   | { state: 'unreachable' };
 
-export function useHostAuth(): [HostAuth, (token: string) => Promise<boolean>, () => void] {
+/** [state, submit a typed token, sign out, the server refused the kept credentials (revoked)]. */
+export function useHostAuth(): [HostAuth, (token: string) => Promise<boolean>, () => void, () => void] {
   const [auth, setAuth] = useState<HostAuth>({ state: 'checking' });
   const check = async (token: string | null): Promise<HostAuth> => {
     const r = await probeHost(token);
     if (r === 'ok') return { state: 'ok', token };
-    if (r === 'denied') return { state: 'need-token', refused: !!token };
+    if (r === 'denied') return token && hostTokenPaired() ? { state: 'need-token', refused: false, ended: true } : { state: 'need-token', refused: !!token };
     return { state: 'unreachable' };
   };
   useEffect(() => {
@@ -45,10 +48,15 @@ export function useHostAuth(): [HostAuth, (token: string) => Promise<boolean>, (
     saveHostToken(null);
     setAuth({ state: 'need-token', refused: false });
   };
-  return [auth, submit, signOut];
+  const lost = () => {
+    const ended = hostTokenPaired();
+    saveHostToken(null);
+    setAuth({ state: 'need-token', refused: !ended, ended });
+  };
+  return [auth, submit, signOut, lost];
 }
 
-export function HostLogin(props: { refused: boolean; onSubmit: (t: string) => Promise<boolean> }) {
+export function HostLogin(props: { refused: boolean; ended?: boolean; onSubmit: (t: string) => Promise<boolean> }) {
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);
   const [bad, setBad] = useState(props.refused);
@@ -64,6 +72,11 @@ export function HostLogin(props: { refused: boolean; onSubmit: (t: string) => Pr
         setBad(!ok);
       }}
     >
+      {props.ended && !bad ? (
+        <p class="error" role="alert" data-testid="host-ended">
+          This phone’s host session was ended from the host panel. Scan a new pairing code (Host panel, Sessions, “Pair a phone as host”), or type the host token.
+        </p>
+      ) : null}
       <label for="host-token">Host token</label>
       <input
         id="host-token"

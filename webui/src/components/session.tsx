@@ -50,6 +50,10 @@ export function SessionGate(props: { kind: GateKind; code?: string; children: (s
     const tryJoin = () =>
       api.join(code).then(
         (r) => {
+          if (r.role === 'host' || !r.game_id) {
+            setError('That is a host pairing code: the overlay needs the observer code of a game.');
+            return;
+          }
           const s: Session = { token: r.token, role: r.role, game_id: r.game_id, player_number: null, code };
           saveOverlaySession(code, s);
           setSession(s);

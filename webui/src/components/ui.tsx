@@ -6,6 +6,7 @@ import { api } from '../lib/api';
 import { formatClock, remainingAt, spokenClock, type ClockSync } from '../lib/clock';
 import { Connection, type ConnectionOptions } from '../lib/connection';
 import type { GameState, PlayerState } from '../lib/protocol';
+import { qrEncode, qrPath } from '../lib/qr';
 import { initialState, type ClientState } from '../lib/reducer';
 import { loadTheme, saveTheme, type Theme } from '../lib/session';
 import { createStore, useStore, type Store } from '../lib/store';
@@ -356,6 +357,23 @@ export function SvgQr(props: { load: () => Promise<string>; deps: unknown[]; alt
   if (failed) return <div class="qr qr-missing">QR unavailable</div>;
   if (!url) return <div class="qr qr-loading" aria-busy="true" />;
   return <img class="qr" src={url} alt={props.alt} />;
+}
+
+/**
+ * A QR code drawn here in the browser (lib/qr.ts), for text the server has no
+ * picture of (the host pairing URL). Black on white whatever the theme, with the
+ * standard's 4-module quiet zone, so phone cameras read it.
+ */
+export function TextQr(props: { text: string; alt: string; testid?: string }) {
+  const sym = qrEncode(props.text);
+  if (!sym) return <div class="qr qr-missing">QR unavailable</div>;
+  const w = sym.size + 8;
+  return (
+    <svg class="qr" viewBox={'0 0 ' + w + ' ' + w} role="img" aria-label={props.alt} data-testid={props.testid} shape-rendering="crispEdges">
+      <rect width={w} height={w} fill="#fff" />
+      <path d={qrPath(sym, 4)} fill="#000" />
+    </svg>
+  );
 }
 
 /** Player label used everywhere: the name, or "Player N". */

@@ -1,7 +1,7 @@
 // REST calls to the same origin. Errors come back as ApiError with the
 // server's code ({"error": {"code", "message"}}) and the HTTP status.
 
-import type { GameState, HistoryEntry, Invite, JoinReply } from './protocol';
+import type { GameState, HistoryEntry, HostInvite, Invite, JoinReply, SessionInfo } from './protocol';
 
 export class ApiError extends Error {
   constructor(
@@ -90,6 +90,12 @@ export const api = {
     callBlob('/api/games/' + enc(id) + '/history?format=csv', { token, accept: 'text/csv' }),
   qrSvg: (id: string, token: string | null, code: string) =>
     callText('/api/games/' + enc(id) + '/qr.svg?code=' + enc(code), { token, accept: 'image/svg+xml' }),
+  /** A one-time, five-minute code that pairs a phone as host (host only). */
+  hostInvite: (token: string | null) => call<HostInvite>('POST', '/api/host-invites', { token }),
+  /** Every live session, never a token (host only). */
+  sessions: async (token: string | null): Promise<SessionInfo[]> => (await call<{ sessions: SessionInfo[] }>('GET', '/api/sessions', { token })).sessions,
+  /** End a session: its requests get 401 and its sockets close at once (host only). */
+  revokeSession: (token: string | null, id: string) => call<void>('DELETE', '/api/sessions/' + enc(id), { token }),
   /** Server settings: string values by key (host only). */
   settings: (token: string | null) => call<unknown>('GET', '/api/settings', { token }),
   /** The QR code that joins the appliance's Wi-Fi (host only; 404 without wifi.ssid). */

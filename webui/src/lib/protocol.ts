@@ -51,7 +51,8 @@ export interface Envelope {
 export interface JoinReply {
   token: string;
   role: Role;
-  game_id: string;
+  /** null for a host pairing code */
+  game_id: string | null;
   player_number?: PlayerNumber | null;
 }
 
@@ -60,6 +61,26 @@ export interface Invite {
   url: string;
   role: Role;
   player_number?: PlayerNumber | null;
+}
+
+/** POST /api/host-invites: a pairing code that makes one phone host, valid once and for 5 minutes. */
+export interface HostInvite {
+  code: string;
+  url: string;
+  role: 'host';
+  expires_at: string;
+}
+
+/** One live session of GET /api/sessions (never its token). */
+export interface SessionInfo {
+  session_id: string;
+  role: Role | 'entrant';
+  game_id: string | null;
+  event_id: string | null;
+  player_number: PlayerNumber | null;
+  created_at: string;
+  last_seen_at: string | null;
+  address: string | null;
 }
 
 /** One game of GET /api/games and of the `games` push (src/view.c view_summary), newest-updated first. */

@@ -1,5 +1,5 @@
 // What the browser keeps between visits: the join session, the host token
-// and the theme. localStorage may be missing
+// (typed, or a host session from a pairing code) and the theme. localStorage may be missing
 // or refuse writes (private browsing); then it lives in memory for the visit.
 
 import type { PlayerNumber, Role } from './protocol';
@@ -65,8 +65,20 @@ export function loadHostToken(): string | null {
   return read('host-token');
 }
 
-export function saveHostToken(token: string | null): void {
-  write('host-token', token && token.trim() ? token.trim() : null);
+/**
+ * Keeps the host token, typed or handed over, or the host session a pairing
+ * code gave (`paired`): then a refusal later means the session was ended, and
+ * the panel says so instead of "that token was refused".
+ */
+export function saveHostToken(token: string | null, paired = false): void {
+  const t = token && token.trim() ? token.trim() : null;
+  write('host-token', t);
+  write('host-paired', t && paired ? '1' : null);
+}
+
+/** True if the kept host token came from a pairing code. */
+export function hostTokenPaired(): boolean {
+  return read('host-paired') === '1';
 }
 
 /** Observer sessions of the overlay, by invite code, so OBS reloads need no new join. */

@@ -14,7 +14,7 @@ import { WifiQr, useWifi } from '../components/wifi';
 import { step } from '../lib/wifi';
 
 export function DisplayView() {
-  const [auth, submit, signOut] = useHostAuth();
+  const [auth, submit, , lost] = useHostAuth();
   if (auth.state === 'checking') return <main class="display-view" />;
   if (auth.state === 'unreachable')
     return (
@@ -26,10 +26,10 @@ export function DisplayView() {
     return (
       <main class="page narrow">
         <h1>Big screen</h1>
-        <HostLogin refused={auth.refused} onSubmit={submit} />
+        <HostLogin refused={auth.refused} ended={auth.ended} onSubmit={submit} />
       </main>
     );
-  return <Display token={auth.token} onDenied={signOut} />;
+  return <Display token={auth.token} onDenied={lost} />;
 }
 
 function Display({ token, onDenied }: { token: string | null; onDenied: () => void }) {

@@ -1,9 +1,10 @@
-// "/" (type a code, or go on with the stored session) and "/j/<code>" (join).
+// "/" (type a code, or go on with the stored session) and "/j/<code>" (join:
+// a game's invite, or a host pairing code that makes this browser host).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../lib/api';
 import { CODE_LENGTH, isValidCode, normalizeCode } from '../lib/joincode';
-import { loadSession, saveSession } from '../lib/session';
+import { loadSession, saveHostToken, saveSession } from '../lib/session';
 import { navigate } from '../router';
 import { ThemeToggle } from '../components/ui';
 
@@ -11,9 +12,14 @@ export function viewFor(role: string): string {
   return role === 'player' ? '/play' : '/watch';
 }
 
+/** Exchanges the code for a session and keeps it; returns the view to go to. A host pairing code makes this browser host. */
 async function joinWith(code: string): Promise<string> {
   const r = await api.join(code);
-  if (!r || !r.token || (r.role !== 'player' && r.role !== 'observer')) {
+  if (r && r.token && r.role === 'host') {
+    saveHostToken(r.token, true);
+    return '/host';
+  }
+  if (!r || !r.token || (r.role !== 'player' && r.role !== 'observer') || !r.game_id) {
     throw new ApiError(0, 'bad_reply', 'The server gave an unexpected answer.');
   }
   saveSession({
@@ -30,7 +36,9 @@ function joinError(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.status === 404 || e.code === 'not_found') return 'No game has this code. Check it, or ask the host for a new one.';
     if (e.status === 429 || e.code === 'rate_limited') return 'Too many tries. Wait a minute and try again.';
-    if (e.status === 401 || e.status === 403) return 'This invite has been revoked. Ask the host for a new one.';
+    // A revoked invite is unknown (404); only a host pairing code is refused once used or expired.
+    if (e.status === 401) return 'This pairing code was used already or has expired: ask for a new one.';
+    if (e.status === 403) return 'The server refused this code. Ask the host for a new one.';
     if (e.code === 'network') return 'Cannot reach the scoreboard. Are you on its Wi-Fi?';
     return e.message;
   }
@@ -109,7 +117,7 @@ export function Home() {
         <ThemeToggle />
       </header>
       <p class="lead">Scan the QR code on the scoreboard, or type its code.</p>
-      <CodeForm error={expired ? 'That session ended (the invite may have been revoked). Join again.' : ''} />
+      <CodeForm error={expired ? 'This phone’s session was ended (by the host, or its invite was revoked). Scan the QR code again, or type its code.' : ''} />
       <nav class="footer-links" aria-label="Host">
         <a href="/host">Host panel</a>
         <a href="/display">Big screen</a>

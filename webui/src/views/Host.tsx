@@ -1,5 +1,6 @@
 // "/host": the host panel. Create games, set them up, run them, hand out
-// invites, read the history. The pieces live in views/host/.
+// invites, read the history, pair phones as host and end sessions. The pieces
+// live in views/host/.
 
 import { useEffect, useState } from 'preact/hooks';
 import { ensureInvites } from '../lib/invites';
@@ -11,9 +12,10 @@ import { StatusDot, ThemeToggle, Toast, initialState, useConnection } from '../c
 import { GameControls } from './host/GameControls';
 import { GamesCard } from './host/GamesCard';
 import { NewGame } from './host/NewGame';
+import { SessionsCard } from './host/SessionsCard';
 
 export function HostView() {
-  const [auth, submit, signOut] = useHostAuth();
+  const [auth, submit, signOut, lost] = useHostAuth();
   if (auth.state === 'checking') return <main class="page" />;
   if (auth.state === 'unreachable')
     return (
@@ -29,10 +31,10 @@ export function HostView() {
           <h1 class="brand">Host panel</h1>
           <ThemeToggle />
         </header>
-        <HostLogin refused={auth.refused} onSubmit={submit} />
+        <HostLogin refused={auth.refused} ended={auth.ended} onSubmit={submit} />
       </main>
     );
-  return <Host token={auth.token} onSignOut={auth.token ? signOut : null} onDenied={signOut} />;
+  return <Host token={auth.token} onSignOut={auth.token ? signOut : null} onDenied={lost} />;
 }
 
 function Host(props: { token: string | null; onSignOut: (() => void) | null; onDenied: () => void }) {
@@ -57,6 +59,9 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null; onD
     if (games && games.length && !store.get().gameId) select(games[0].game_id);
   }, [games]);
 
+  // The server's clock for the pairing countdown; this device's until a heartbeat measured it.
+  const serverNow = () => conn.sync.serverNow(performance.now()) ?? Date.now();
+  const sessionsCard = <SessionsCard token={token} serverNow={serverNow} games={games} />;
   const gamesCard = <GamesCard games={games} selected={s.gameId} onSelect={select} onNew={() => setCreating(true)} />;
 
   return (
@@ -78,11 +83,12 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null; onD
       </header>
 
       {s.gameId && s.game ? (
-        <GameControls key={s.gameId} top={gamesCard} g={s.game} conn={conn} busy={isBusy(s)} live={s.conn === 'open' && s.fresh} token={token} invitesRev={invitesRev} change={s.lastChange} onDeleted={() => select(null)} />
+        <GameControls key={s.gameId} top={gamesCard} g={s.game} conn={conn} busy={isBusy(s)} live={s.conn === 'open' && s.fresh} token={token} invitesRev={invitesRev} change={s.lastChange} bottom={sessionsCard} onDeleted={() => select(null)} />
       ) : (
         <>
           {gamesCard}
           {s.gameId ? <p class="muted">Loading game…</p> : null}
+          {sessionsCard}
         </>
       )}
 

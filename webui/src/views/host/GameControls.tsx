@@ -30,6 +30,8 @@ export function GameControls(props: {
   token: string | null;
   invitesRev: number;
   change: Change | null;
+  /** Cards of the whole server (sessions), below the game's own. */
+  bottom?: ComponentChildren;
   onDeleted: () => void;
 }) {
   const { g, conn, busy, live, token } = props;
@@ -147,6 +149,7 @@ export function GameControls(props: {
           Delete this game
         </button>
       </section>
+      {props.bottom}
       </div>
 
       {dialog === 'end' ? (
