@@ -73,7 +73,7 @@ $(TEST_DIR)/test_%: tests/unit/test_%.c $(TEST_DIR)/libstate.a
 
 $(FUZZ_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a | $(TEST_DIR)/.deps
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -c -o $@ $<
+	clang $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 $(FUZZ_DIR)/obj/assets_data.o: $(BUILD)/gen/assets_data.c
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -c -o $@ $<
@@ -130,4 +130,4 @@ crash: $(OUT) tests/node_modules/.package-lock.json
 fuzz: fuzz-bins
 	@FUZZ_SHORT=$(FUZZ_TIME) tests/run.sh fuzz
 
--include $(wildcard $(TEST_DIR)/obj/*.d) $(wildcard $(CLANG_DIR)/obj/*.d)
+-include $(wildcard $(TEST_DIR)/obj/*.d) $(wildcard $(CLANG_DIR)/obj/*.d) $(wildcard $(FUZZ_DIR)/obj/*.d)
