@@ -15,6 +15,7 @@
 #include "trust.h"
 
 struct core;
+struct screen;
 struct store;
 
 typedef struct app {
@@ -31,6 +32,7 @@ typedef struct app {
     metrics_t metrics;                 /* counted by every module, read by GET /metrics */
     trust_self_t trust;                /* own names, scheme, port, trusted proxies (section 10) */
     map_t seen;                        /* session id -> when last noted (session_seen's throttle) */
+    struct screen *screen;             /* the box's own screen (--screen), NULL when off or unavailable */
 } app_t;
 
 #endif

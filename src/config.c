@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { OPT_INT, OPT_STR, OPT_FLAG, OPT_LEVEL, OPT_DURABILITY, OPT_ACTION, OPT_PROXY } opt_kind_t;
+typedef enum { OPT_INT, OPT_STR, OPT_FLAG, OPT_LEVEL, OPT_DURABILITY, OPT_ACTION, OPT_PROXY, OPT_SCREEN, OPT_SIZE } opt_kind_t;
 
 typedef struct {
     const char *name; /* without the leading dashes */
@@ -36,6 +36,9 @@ static const opt_t opts[] = {
     {"tls-cert", "STATE_SERVER_TLS_CERT", OPT_STR, OFF(tls_cert), SZ(tls_cert), 0, 0, 0},
     {"tls-key", "STATE_SERVER_TLS_KEY", OPT_STR, OFF(tls_key), SZ(tls_key), 0, 0, 0},
     {"trusted-proxy", "STATE_SERVER_TRUSTED_PROXY", OPT_PROXY, 0, 0, 0, 0, 0},
+    {"screen", "STATE_SERVER_SCREEN", OPT_SCREEN, 0, 0, 0, 0, 0},
+    {"screen-size", "STATE_SERVER_SCREEN_SIZE", OPT_SIZE, 0, 0, 0, 0, 0},
+    {"screen-game", "STATE_SERVER_SCREEN_GAME", OPT_STR, OFF(screen_game), SZ(screen_game), 0, 0, 0},
     {"pair-host", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_PAIR_HOST},
     {"install", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_INSTALL},
     {"uninstall", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_UNINSTALL},
@@ -50,6 +53,8 @@ const char *config_usage(void)
            "                    [--max-connections 4096] [--public-url URL] [--log-level info]\n"
            "                    [--durability full|normal] [--tls-cert FILE --tls-key FILE]\n"
            "                    [--trusted-proxy ADDR]... [--pair-host]\n"
+           "                    [--screen off|png:FILE|fb[:DEVICE]|drm[:DEVICE]] [--screen-size 1920x1080]\n"
+           "                    [--screen-game ID]\n"
            "                    [--install | --uninstall] [--version] [--help]\n"
            "--pair-host asks the server running on this machine (same --port) for a one-time\n"
            "host pairing code and draws its QR code here.\n"
@@ -60,6 +65,39 @@ const char *config_usage(void)
 static bool truthy(const char *v)
 {
     return strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "on") == 0;
+}
+
+/* off, png:FILE, fb[:DEVICE] or drm[:DEVICE]. */
+static int set_screen(config_t *cfg, const char *v, const char *src, char *err, size_t errlen)
+{
+    static const struct {
+        const char *name;
+        config_screen_t kind;
+        bool needs_path;
+    } kinds[] = {{"off", CONFIG_SCREEN_OFF, false}, {"png", CONFIG_SCREEN_PNG, true}, {"fb", CONFIG_SCREEN_FB, false},
+                 {"drm", CONFIG_SCREEN_DRM, false}};
+    size_t n = strcspn(v, ":");
+    const char *path = v[n] == ':' ? v + n + 1 : NULL;
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (strlen(kinds[i].name) != n || strncmp(kinds[i].name, v, n) != 0)
+            continue;
+        if (kinds[i].kind == CONFIG_SCREEN_OFF && path != NULL)
+            break;
+        if ((path != NULL && path[0] == '\0') || (kinds[i].needs_path && path == NULL)) {
+            snprintf(err, errlen, "%s screen: %s needs a path after the colon, e.g. %s", src, kinds[i].name,
+                     kinds[i].needs_path ? "png:/tmp/screen.png" : "fb:/dev/fb0");
+            return -1;
+        }
+        if (path != NULL && strlen(path) >= sizeof(cfg->screen_path)) {
+            snprintf(err, errlen, "%s screen: path too long (at most %zu characters)", src, sizeof(cfg->screen_path) - 1);
+            return -1;
+        }
+        cfg->screen = kinds[i].kind;
+        snprintf(cfg->screen_path, sizeof(cfg->screen_path), "%s", path ? path : "");
+        return 0;
+    }
+    snprintf(err, errlen, "%s screen: expected off, png:FILE, fb[:DEVICE] or drm[:DEVICE], got \"%.40s\"", src, v);
+    return -1;
 }
 
 static int set_value(config_t *cfg, const opt_t *o, const char *v, const char *src, char *err, size_t errlen)
@@ -133,6 +171,28 @@ static int set_value(config_t *cfg, const opt_t *o, const char *v, const char *s
         }
         return 0;
     }
+    case OPT_SCREEN:
+        return set_screen(cfg, v, src, err, errlen);
+    case OPT_SIZE: {
+        /* WxH, each side 240..4096: what the renderer lays out (a 4K screen in portrait fits). */
+        char *end;
+        errno = 0;
+        long w = strtol(v, &end, 10);
+        long h = -1;
+        if (errno == 0 && end != v && *end == 'x' && end[1] >= '0' && end[1] <= '9') {
+            const char *hs = end + 1;
+            h = strtol(hs, &end, 10);
+            if (errno != 0 || *end != '\0')
+                h = -1;
+        }
+        if (w < 240 || w > 4096 || h < 240 || h > 4096) {
+            snprintf(err, errlen, "%s %s: expected WIDTHxHEIGHT, each side 240 to 4096, got \"%.40s\"", src, o->name, v);
+            return -1;
+        }
+        cfg->screen_w = (int)w;
+        cfg->screen_h = (int)h;
+        return 0;
+    }
     case OPT_ACTION:
         break;
     }
@@ -164,6 +224,16 @@ static int validate(config_t *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "--public-url: must start with http:// or https://");
         return -1;
     }
+    for (const char *p = cfg->screen_game; *p; p++) {
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *p)) {
+            snprintf(err, errlen, "--screen-game: a game id is 1 to 40 of A-Z a-z 0-9 . _ -");
+            return -1;
+        }
+    }
+    if (cfg->screen == CONFIG_SCREEN_DRM) {
+        snprintf(err, errlen, "--screen drm: not built yet in this version; use fb[:DEVICE] or png:FILE");
+        return -1;
+    }
     if (cfg->db[0] == '\0') {
         snprintf(err, errlen, "--db: must not be empty");
         return -1;
@@ -184,6 +254,9 @@ int config_parse(config_t *cfg, int argc, char **argv, config_getenv_t getenv_fn
     cfg->max_connections = 4096;
     cfg->log_level = LOG_INFO;
     cfg->durability = CONFIG_DURABILITY_FULL;
+    cfg->screen = CONFIG_SCREEN_OFF;
+    cfg->screen_w = 1920;
+    cfg->screen_h = 1080;
 
     for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
         const char *v = opts[i].env && getenv_fn ? getenv_fn(opts[i].env) : NULL;

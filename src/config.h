@@ -11,6 +11,8 @@
 
 typedef enum { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_INSTALL, CONFIG_UNINSTALL, CONFIG_PAIR_HOST } config_action_t;
 typedef enum { CONFIG_DURABILITY_FULL, CONFIG_DURABILITY_NORMAL } config_durability_t;
+/* Where the box's own screen goes (section 14). */
+typedef enum { CONFIG_SCREEN_OFF, CONFIG_SCREEN_PNG, CONFIG_SCREEN_FB, CONFIG_SCREEN_DRM } config_screen_t;
 
 typedef struct {
     config_action_t action;
@@ -29,6 +31,10 @@ typedef struct {
     char tls_key[1024];
     char trusted_proxies[8][64]; /* --trusted-proxy, repeatable: numeric addresses */
     int ntrusted_proxies;
+    config_screen_t screen;
+    char screen_path[1024]; /* png: the file; fb, drm: the device (empty: the default one) */
+    int screen_w, screen_h; /* --screen-size, for png */
+    char screen_game[41];   /* --screen-game: a game id to pin (empty: choose by the games in play) */
 } config_t;
 
 /* Looks up an environment variable; returns NULL when unset. */

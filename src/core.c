@@ -208,6 +208,17 @@ void core_list(core_t *c, buf_t *out)
     free(all);
 }
 
+void core_each(core_t *c, core_each_fn fn, void *ctx)
+{
+    const char *k;
+    void *v;
+    for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
+        const core_game_t *cg = v;
+        if (!cg->created_in_tx)
+            fn(ctx, cg->backup ? cg->backup : cg->g);
+    }
+}
+
 const game_t *core_committed(core_t *c, const char *game_id)
 {
     core_game_t *cg = map_get(&c->games, game_id);

@@ -64,6 +64,10 @@ const game_t *core_committed(core_t *c, const char *game_id);
 bool core_stamps(core_t *c, const char *game_id, const char **created_at, const char **updated_at);
 /* Number of games. */
 size_t core_count(core_t *c);
+/* Calls fn with every game as it is on disk (see core_committed), in no
+ * particular order; fn must not change the core. */
+typedef void (*core_each_fn)(void *ctx, const game_t *g);
+void core_each(core_t *c, core_each_fn fn, void *ctx);
 /* Appends a JSON array of game summaries, newest change first (GET /api/games). */
 void core_list(core_t *c, buf_t *out);
 

@@ -13,6 +13,7 @@
 #include "proto.h"
 #include "session.h"
 #include "qr.h"
+#include "screen.h"
 #include "store.h"
 #include "wire.h"
 #include "ws.h"
@@ -88,6 +89,7 @@ static void server_on_flush(h2o_timeout_entry_t *entry)
         core_tick(server_app->core, now, false);
     /* Only then do acks and broadcasts leave. */
     core_flush(server_app->core);
+    screen_update(server_app, now);
 }
 
 static void server_on_tick(h2o_timeout_entry_t *entry)
@@ -98,6 +100,7 @@ static void server_on_tick(h2o_timeout_entry_t *entry)
     core_flush(server_app->core);
     hub_tick(server_app->hub, now);
     h2o_timeout_link(server_app->loop, &server_srv->tick_timeout, &server_srv->tick_entry);
+    screen_update(server_app, now); /* once a second, so running clocks count */
 }
 
 static void server_ws_message_app(wsconn_t *ws, const char *data, size_t len, void *user)
@@ -516,6 +519,13 @@ int server_main(const config_t *cfg)
         log_error("%s", err);
         return 1;
     }
+    if (cfg->screen != CONFIG_SCREEN_OFF) {
+        /* A missing or busy display is no reason not to serve the phones. */
+        app->screen = screen_new(cfg, err, sizeof(err));
+        if (app->screen == NULL)
+            log_error("%s; going on without a screen", err);
+        screen_update(app, now_mono_ms());
+    }
 
     srv.listener = h2o_evloop_socket_create(app->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
     srv.listener->data = &srv;
@@ -563,6 +573,7 @@ int server_main(const config_t *cfg)
     core_flush(app->core);
     if (h2o_timeout_is_linked(&srv.flush_entry))
         h2o_timeout_unlink(&srv.flush_entry);
+    screen_free(app->screen);
     core_free(app->core);
     hub_free(app->hub);
     h2o_context_dispose(&srv.ctx);

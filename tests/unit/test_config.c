@@ -42,6 +42,50 @@ static void test_defaults(void **state)
     assert_int_equal(c.log_level, LOG_INFO);
     assert_int_equal(c.durability, CONFIG_DURABILITY_FULL);
     assert_string_equal(c.host_token, "");
+    assert_int_equal(c.screen, CONFIG_SCREEN_OFF);
+    assert_int_equal(c.screen_w, 1920);
+    assert_int_equal(c.screen_h, 1080);
+    assert_string_equal(c.screen_game, "");
+}
+
+static void test_screen(void **state)
+{
+    (void)state;
+    config_t c;
+    char err[256];
+    const char *png[] = {"s", "--screen", "png:/tmp/a b.png", "--screen-size", "1280x720", "--screen-game=g-1"};
+    assert_int_equal(parse(&c, NULL, 6, png, err), 0);
+    assert_int_equal(c.screen, CONFIG_SCREEN_PNG);
+    assert_string_equal(c.screen_path, "/tmp/a b.png");
+    assert_int_equal(c.screen_w, 1280);
+    assert_int_equal(c.screen_h, 720);
+    assert_string_equal(c.screen_game, "g-1");
+    const char *fb[] = {"s", "--screen", "fb"};
+    assert_int_equal(parse(&c, NULL, 3, fb, err), 0);
+    assert_int_equal(c.screen, CONFIG_SCREEN_FB);
+    assert_string_equal(c.screen_path, ""); /* the default device */
+    const char *fb1[] = {"s", "--screen=fb:/dev/fb1", "--screen-size", "480x800"};
+    assert_int_equal(parse(&c, NULL, 4, fb1, err), 0);
+    assert_int_equal(c.screen, CONFIG_SCREEN_FB);
+    assert_string_equal(c.screen_path, "/dev/fb1");
+    assert_int_equal(c.screen_w, 480);
+    assert_int_equal(c.screen_h, 800);
+    const char *drm[] = {"s", "--screen", "drm:/dev/dri/card1"};
+    assert_int_equal(parse(&c, NULL, 3, drm, err), -1); /* the DRM output is not built yet */
+    assert_non_null(strstr(err, "not built yet"));
+    /* The environment, and the flag over it. */
+    const char *env[] = {"STATE_SERVER_SCREEN", "png:x.png", "STATE_SERVER_SCREEN_SIZE", "800x480",
+                         "STATE_SERVER_SCREEN_GAME", "t3", NULL};
+    const char *none[] = {"s"};
+    assert_int_equal(parse(&c, env, 1, none, err), 0);
+    assert_int_equal(c.screen, CONFIG_SCREEN_PNG);
+    assert_string_equal(c.screen_path, "x.png");
+    assert_int_equal(c.screen_w, 800);
+    assert_int_equal(c.screen_h, 480);
+    assert_string_equal(c.screen_game, "t3");
+    const char *off[] = {"s", "--screen", "off"};
+    assert_int_equal(parse(&c, env, 3, off, err), 0);
+    assert_int_equal(c.screen, CONFIG_SCREEN_OFF);
 }
 
 static void test_flags_and_env(void **state)
@@ -108,6 +152,23 @@ static void test_usage_errors(void **state)
         {3, {"s", "--public-url", "ftp://x"}, "http://"},
         {3, {"s", "--db", ""}, "empty"},
         {2, {"s", "--version=1"}, "takes no value"},
+        {3, {"s", "--screen", "hdmi"}, "expected off, png:FILE"},
+        {3, {"s", "--screen", "png"}, "needs a path"},
+        {3, {"s", "--screen", "png:"}, "needs a path"},
+        {3, {"s", "--screen", "fb:"}, "needs a path"},
+        {3, {"s", "--screen", "off:x"}, "expected off"},
+        {3, {"s", "--screen", "pngx:a"}, "expected off"},
+        {3, {"s", "--screen", ""}, "expected off"},
+        {3, {"s", "--screen-size", "1920"}, "WIDTHxHEIGHT"},
+        {3, {"s", "--screen-size", "1920x"}, "WIDTHxHEIGHT"},
+        {3, {"s", "--screen-size", "x1080"}, "WIDTHxHEIGHT"},
+        {3, {"s", "--screen-size", "100x100"}, "240 to 4096"},
+        {3, {"s", "--screen-size", "5000x1080"}, "240 to 4096"},
+        {3, {"s", "--screen-size", "1920x1080x2"}, "WIDTHxHEIGHT"},
+        {3, {"s", "--screen-size", "1920X1080"}, "WIDTHxHEIGHT"},
+        {3, {"s", "--screen-size", "-800x480"}, "WIDTHxHEIGHT"},
+        {3, {"s", "--screen-game", "a/b"}, "game id"},
+        {3, {"s", "--screen-game", "0123456789012345678901234567890123456789x"}, "too long"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         config_t c;
@@ -130,7 +191,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults), cmocka_unit_test(test_flags_and_env), cmocka_unit_test(test_actions),
-        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_usage_errors), cmocka_unit_test(test_screen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

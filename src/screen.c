@@ -1,0 +1,343 @@
+#include "screen.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "buf.h"
+#include "core.h"
+#include "log.h"
+#include "mem.h"
+#include "png.h"
+#include "session.h"
+#include "store.h"
+
+#define SCREEN_DAMAGE_MAX 16
+#define SCREEN_QR_REFRESH_MS 1000 /* invites and Wi-Fi are read from the store at most once a second */
+
+struct screen {
+    config_screen_t kind;
+    char path[1024];
+    char pin[sizeof(((config_t *)0)->screen_game)];
+    board_t *board;
+    board_input_t in;
+    /* fb */
+    int fd;
+    uint8_t *fb;
+    size_t fb_len;
+    size_t line;      /* bytes a row */
+    size_t origin;    /* byte offset of the visible picture's top left */
+    bool bgr;         /* blue in the high byte: swap red and blue */
+    /* png */
+    bool png_due;     /* a frame is drawn but not written yet */
+    int64_t png_at;   /* when the last one was written */
+    int png_errno;    /* the last write's error, logged once */
+    /* QR cards, refreshed at most every SCREEN_QR_REFRESH_MS */
+    bool qr_read;   /* the cards below have been read once */
+    int64_t qr_at;
+    char qr_game[GAME_ID_MAX + 1];
+    int nqr;
+    board_qr_t qr[BOARD_QR_MAX];
+};
+
+static int screen_fb_open(screen_t *s, const char *dev, char *err, size_t errlen)
+{
+    s->fd = open(dev, O_RDWR | O_CLOEXEC);
+    if (s->fd < 0) {
+        snprintf(err, errlen, "screen fb: cannot open %s: %s", dev, strerror(errno));
+        return -1;
+    }
+    struct fb_var_screeninfo v;
+    struct fb_fix_screeninfo f;
+    if (ioctl(s->fd, FBIOGET_VSCREENINFO, &v) != 0 || ioctl(s->fd, FBIOGET_FSCREENINFO, &f) != 0) {
+        snprintf(err, errlen, "screen fb: %s is not a framebuffer: %s", dev, strerror(errno));
+        return -1;
+    }
+    if (v.bits_per_pixel != 32 || v.green.offset != 8 || !((v.red.offset == 16 && v.blue.offset == 0) || (v.red.offset == 0 && v.blue.offset == 16))) {
+        snprintf(err, errlen, "screen fb: %s has %u bits a pixel (red at bit %u); only 32-bit XRGB or XBGR is drawn", dev,
+                 v.bits_per_pixel, v.red.offset);
+        return -1;
+    }
+    s->bgr = v.red.offset == 0;
+    s->line = f.line_length;
+    s->origin = (size_t)v.yoffset * f.line_length + (size_t)v.xoffset * 4;
+    s->fb_len = f.smem_len;
+    if (v.xres < 1 || v.yres < 1 || s->origin + (size_t)(v.yres - 1) * s->line + (size_t)v.xres * 4 > s->fb_len) {
+        snprintf(err, errlen, "screen fb: %s reports %ux%u that do not fit its %zu bytes", dev, v.xres, v.yres, s->fb_len);
+        return -1;
+    }
+    void *p = mmap(NULL, s->fb_len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
+    if (p == MAP_FAILED) {
+        snprintf(err, errlen, "screen fb: cannot map %s: %s", dev, strerror(errno));
+        return -1;
+    }
+    s->fb = p;
+    s->board = board_new((int)v.xres, (int)v.yres);
+    if (s->board == NULL) {
+        snprintf(err, errlen, "screen fb: %s is %ux%u; the screen is drawn from 240x240 to 4096x4096", dev, v.xres, v.yres);
+        return -1;
+    }
+    return 0;
+}
+
+screen_t *screen_new(const config_t *cfg, char *err, size_t errlen)
+{
+    screen_t *s = mem_zalloc(sizeof(*s));
+    s->kind = cfg->screen;
+    s->fd = -1;
+    snprintf(s->path, sizeof(s->path), "%s", cfg->screen_path);
+    snprintf(s->pin, sizeof(s->pin), "%s", cfg->screen_game);
+    int rc = -1;
+    switch (cfg->screen) {
+    case CONFIG_SCREEN_PNG:
+        s->board = board_new(cfg->screen_w, cfg->screen_h);
+        if (s->board == NULL)
+            snprintf(err, errlen, "screen png: cannot draw %dx%d", cfg->screen_w, cfg->screen_h);
+        rc = s->board ? 0 : -1;
+        break;
+    case CONFIG_SCREEN_FB:
+        rc = screen_fb_open(s, s->path[0] ? s->path : "/dev/fb0", err, errlen);
+        break;
+    case CONFIG_SCREEN_DRM:
+        snprintf(err, errlen, "screen drm: not built yet in this version; use fb[:DEVICE] or png:FILE");
+        break;
+    case CONFIG_SCREEN_OFF:
+        snprintf(err, errlen, "screen: off");
+        break;
+    }
+    if (rc != 0) {
+        screen_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void screen_free(screen_t *s)
+{
+    if (s == NULL)
+        return;
+    if (s->fb)
+        munmap(s->fb, s->fb_len);
+    if (s->fd >= 0)
+        close(s->fd);
+    board_free(s->board);
+    free(s);
+}
+
+/* ---- what to show ------------------------------------------------------- */
+
+typedef struct {
+    const game_t *g[BOARD_GAMES_MAX];
+    int n, more;
+} screen_pick_t;
+
+static int screen_cmp_id(const void *a, const void *b)
+{
+    return strcmp((*(const game_t *const *)a)->id, (*(const game_t *const *)b)->id);
+}
+
+/* The games in play: every game not ended. The hall shows the first BOARD_GAMES_MAX
+ * by id (a stable order); the rest are counted. */
+static void screen_pick(void *ctx, const game_t *g)
+{
+    screen_pick_t *p = ctx;
+    if (g->status == GAME_ENDED)
+        return;
+    if (p->n < BOARD_GAMES_MAX) {
+        p->g[p->n++] = g;
+        return;
+    }
+    /* Keep the smallest ids: replace the largest if g comes before it. */
+    int hi = 0;
+    for (int i = 1; i < p->n; i++)
+        if (strcmp(p->g[i]->id, p->g[hi]->id) > 0)
+            hi = i;
+    if (strcmp(g->id, p->g[hi]->id) < 0)
+        p->g[hi] = g;
+    p->more++;
+}
+
+/* Escapes the characters the Wi-Fi QR format reserves. */
+static void screen_wifi_escape(buf_t *b, const char *str)
+{
+    for (; *str; str++) {
+        if (strchr("\\;,:\"", *str))
+            buf_putc(b, '\\');
+        buf_putc(b, *str);
+    }
+}
+
+/* The Wi-Fi card from the settings wifi.ssid, wifi.password and wifi.security (as
+ * GET /api/wifi.svg reads them). False when no network is configured. */
+static bool screen_wifi(store_t *st, board_qr_t *card)
+{
+    char ssid[256], pass[256] = "", sec[16] = "WPA";
+    if (store_setting_get(st, "wifi.ssid", ssid, sizeof(ssid)) != 0 || ssid[0] == '\0')
+        return false;
+    store_setting_get(st, "wifi.password", pass, sizeof(pass));
+    store_setting_get(st, "wifi.security", sec, sizeof(sec));
+    bool open = pass[0] == '\0' || strcmp(sec, "nopass") == 0;
+    buf_t t;
+    buf_init(&t);
+    buf_printf(&t, "WIFI:T:%s;S:", open ? "nopass" : (strcmp(sec, "WEP") == 0 ? "WEP" : "WPA"));
+    screen_wifi_escape(&t, ssid);
+    buf_putc(&t, ';');
+    if (!open) {
+        buf_puts(&t, "P:");
+        screen_wifi_escape(&t, pass);
+        buf_putc(&t, ';');
+    }
+    buf_putc(&t, ';');
+    memset(card, 0, sizeof(*card));
+    snprintf(card->title, sizeof(card->title), "Join Wi-Fi");
+    snprintf(card->caption, sizeof(card->caption), "%.*s", (int)sizeof(card->caption) - 1, ssid);
+    /* Too long for a symbol: the card shows its words only (board.h). */
+    if (t.len < sizeof(card->payload))
+        memcpy(card->payload, t.data, t.len);
+    buf_free(&t);
+    return true;
+}
+
+/* The card's payload base + tail, or none when that does not fit (a cut address is a
+ * wrong one; the card then shows its words only). */
+static void screen_payload(board_qr_t *card, const char *base, const char *tail)
+{
+    size_t a = strlen(base), b = strlen(tail);
+    if (a + b < sizeof(card->payload)) {
+        memcpy(card->payload, base, a);
+        memcpy(card->payload + a, tail, b + 1);
+    }
+}
+
+typedef struct {
+    screen_t *s;
+    const app_t *app;
+    const game_t *g;
+} screen_inv_ctx_t;
+
+static void screen_invite(void *ctx, const char *code, auth_role_t role, int player, const char *created_at)
+{
+    (void)created_at;
+    screen_inv_ctx_t *c = ctx;
+    if (c->s->nqr >= BOARD_QR_MAX)
+        return;
+    board_qr_t *card = &c->s->qr[c->s->nqr++];
+    memset(card, 0, sizeof(*card));
+    if (role == AUTH_PLAYER && player >= 1 && player <= 2) {
+        snprintf(card->title, sizeof(card->title), "Player %d", player);
+        snprintf(card->caption, sizeof(card->caption), "%.*s", (int)sizeof(card->caption) - 1,
+                 c->g->players[player - 1].name);
+    } else {
+        snprintf(card->title, sizeof(card->title), "Watch");
+    }
+    char tail[8 + AUTH_CODE_LEN];
+    snprintf(tail, sizeof(tail), "/j/%s", code);
+    screen_payload(card, c->app->public_url, tail);
+}
+
+/* The QR cards: with one game, the Wi-Fi and that game's live invites; with none,
+ * the Wi-Fi and the server's address. Read from the store at most once a second
+ * (invites come and go over REST, whose flush does not pass through here). */
+static void screen_cards(screen_t *s, app_t *app, const game_t *one, int ngames, int64_t now_ms)
+{
+    const char *want = one ? one->id : ngames == 0 ? "" : "*";
+    if (s->qr_read && now_ms - s->qr_at < SCREEN_QR_REFRESH_MS && strcmp(want, s->qr_game) == 0)
+        return;
+    s->qr_read = true;
+    s->qr_at = now_ms;
+    snprintf(s->qr_game, sizeof(s->qr_game), "%s", want);
+    s->nqr = 0;
+    if (ngames > 1)
+        return; /* the hall shows no cards */
+    if (screen_wifi(app->store, &s->qr[0]))
+        s->nqr = 1;
+    if (one) {
+        screen_inv_ctx_t c = {s, app, one};
+        session_invites_list(app, one->id, screen_invite, &c);
+        return;
+    }
+    board_qr_t *card = &s->qr[s->nqr++];
+    memset(card, 0, sizeof(*card));
+    snprintf(card->title, sizeof(card->title), "Open the app");
+    snprintf(card->caption, sizeof(card->caption), "%.*s", (int)sizeof(card->caption) - 1, app->public_url);
+    screen_payload(card, app->public_url, "/");
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static void screen_fb_write(screen_t *s, const raster_rect_t *rects, int n)
+{
+    const raster_t *r = board_raster(s->board);
+    for (int i = 0; i < n; i++) {
+        raster_rect_t d = raster_intersect(rects[i], (raster_rect_t){0, 0, r->w, r->h});
+        for (int y = d.y; y < d.y + d.h; y++) {
+            const uint32_t *src = r->px + (size_t)y * (size_t)r->stride + d.x;
+            uint32_t *dst = (uint32_t *)(s->fb + s->origin + (size_t)y * s->line + (size_t)d.x * 4);
+            if (!s->bgr) {
+                memcpy(dst, src, (size_t)d.w * 4);
+                continue;
+            }
+            for (int x = 0; x < d.w; x++) {
+                uint32_t p = src[x];
+                dst[x] = (p & 0x00ff00u) | (p >> 16 & 0xffu) | (p & 0xffu) << 16;
+            }
+        }
+    }
+}
+
+static void screen_png_write(screen_t *s, int64_t now_ms)
+{
+    const raster_t *r = board_raster(s->board);
+    int rc = png_write(s->path, r->px, r->w, r->h, r->stride);
+    s->png_at = now_ms;
+    s->png_due = false;
+    if (rc != 0 && -rc != s->png_errno)
+        log_error("screen png: cannot write %s: %s", s->path, strerror(-rc));
+    else if (rc == 0 && s->png_errno != 0)
+        log_info("screen png: writing %s again", s->path);
+    s->png_errno = rc == 0 ? 0 : -rc;
+}
+
+void screen_update(app_t *app, int64_t now_ms)
+{
+    screen_t *s = app->screen;
+    if (s == NULL)
+        return;
+    screen_pick_t pick = {.n = 0};
+    const game_t *pinned = s->pin[0] ? core_committed(app->core, s->pin) : NULL;
+    if (pinned) {
+        pick.g[0] = pinned;
+        pick.n = 1;
+    } else {
+        core_each(app->core, screen_pick, &pick);
+        qsort(pick.g, (size_t)pick.n, sizeof(pick.g[0]), screen_cmp_id);
+    }
+    screen_cards(s, app, pick.n == 1 ? pick.g[0] : NULL, pick.n, now_ms);
+
+    board_input_t *in = &s->in;
+    memset(in, 0, sizeof(*in));
+    in->ngames = pick.n;
+    in->more_games = pick.more;
+    for (int i = 0; i < pick.n; i++)
+        board_game_from(pick.g[i], now_ms, &in->games[i]);
+    in->nqr = s->nqr;
+    memcpy(in->qr, s->qr, sizeof(in->qr));
+
+    raster_rect_t damage[SCREEN_DAMAGE_MAX];
+    int n = board_render(s->board, in, damage, SCREEN_DAMAGE_MAX);
+    if (s->kind == CONFIG_SCREEN_FB) {
+        screen_fb_write(s, damage, n);
+        return;
+    }
+    if (n > 0)
+        s->png_due = true;
+    if (s->png_due && now_ms - s->png_at >= SCREEN_PNG_MIN_MS)
+        screen_png_write(s, now_ms);
+}

@@ -1,0 +1,35 @@
+/* screen: the box's own screen as a server output (PROTOCOL.md section 14). Owns the
+ * board (src/board.c) and its canvas, and the output: a PNG file (png:FILE, replaced
+ * atomically) or a Linux framebuffer device (fb[:DEVICE], mapped, 32 bits a pixel).
+ *
+ * It picks what to show from the committed games (the pinned one, else the games not
+ * ended), a game's live invites and the Wi-Fi settings, and writes a frame only when
+ * the board reports damage: the damaged rectangles to the framebuffer, the whole
+ * picture to the PNG (at most every SCREEN_PNG_MIN_MS; a frame held back is written
+ * by a later update). server.c calls screen_update after every flush and once a
+ * second, so running clocks count. Errors are returned at creation and logged once
+ * while writing; the server goes on without a screen. One thread. */
+#ifndef STATE_SCREEN_H
+#define STATE_SCREEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "config.h"
+
+#define SCREEN_PNG_MIN_MS 100 /* the PNG is a whole picture: no more than ten a second */
+
+typedef struct screen screen_t;
+
+/* Opens the output cfg->screen names (not CONFIG_SCREEN_OFF) and makes a board of its
+ * size. NULL with a one-line reason in err when the device is missing, busy or not
+ * 32 bits a pixel, or the output is not built. */
+screen_t *screen_new(const config_t *cfg, char *err, size_t errlen);
+/* Unmaps and closes the output and frees the board. NULL is accepted. */
+void screen_free(screen_t *s);
+/* Draws what app's games show at monotonic time now_ms and writes what changed.
+ * Does nothing when app->screen is NULL. */
+void screen_update(app_t *app, int64_t now_ms);
+
+#endif
