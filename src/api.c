@@ -13,6 +13,7 @@
 #include "qr.h"
 #include "session.h"
 #include "store.h"
+#include "wifi.h"
 #include "wire.h"
 
 #include <stdio.h>
@@ -365,40 +366,18 @@ static void api_qr(app_t *app, h2o_req_t *req, const char *game_id)
     http_send(req, 200, "image/svg+xml", svg, need);
 }
 
-/* Appends s with the characters the Wi-Fi QR format reserves escaped. */
-static void api_wifi_escape(buf_t *b, const char *s)
-{
-    for (; *s; s++) {
-        if (strchr("\\;,:\"", *s))
-            buf_putc(b, '\\');
-        buf_putc(b, *s);
-    }
-}
-
 /* GET /api/wifi.svg: a QR code that joins the appliance's Wi-Fi (the settings
  * wifi.ssid, wifi.password, wifi.security written by the Pi image), so phones get
  * onto the network before they scan a join code. */
 static void api_wifi_qr(app_t *app, h2o_req_t *req)
 {
-    char ssid[256], pass[256] = "", sec[16] = "WPA";
-    if (store_setting_get(app->store, "wifi.ssid", ssid, sizeof(ssid)) != 0 || ssid[0] == '\0') {
+    buf_t text;
+    buf_init(&text);
+    if (!wifi_qr_text(app->store, &text, NULL, 0)) {
+        buf_free(&text);
         api_error(app, req, WIRE_E_NOT_FOUND, "no Wi-Fi network is configured (setting wifi.ssid)");
         return;
     }
-    store_setting_get(app->store, "wifi.password", pass, sizeof(pass));
-    store_setting_get(app->store, "wifi.security", sec, sizeof(sec));
-    bool open = pass[0] == '\0' || strcmp(sec, "nopass") == 0;
-    buf_t text;
-    buf_init(&text);
-    buf_printf(&text, "WIFI:T:%s;S:", open ? "nopass" : (strcmp(sec, "WEP") == 0 ? "WEP" : "WPA"));
-    api_wifi_escape(&text, ssid);
-    buf_putc(&text, ';');
-    if (!open) {
-        buf_puts(&text, "P:");
-        api_wifi_escape(&text, pass);
-        buf_putc(&text, ';');
-    }
-    buf_putc(&text, ';');
     qr_t qr;
     int rc = qr_encode((const uint8_t *)text.data, text.len, &qr);
     buf_free(&text);

@@ -188,7 +188,7 @@ typedef struct game_text game_text_t;
  * A whole game: a small value whose settings and notes sit in a shared block (see
  * "Ownership" above). game_init() zero-fills it first and the rules copy whole structs,
  * so two states that share their block and are otherwise equal compare equal with
- * memcmp; game_equal() compares the settings and notes by content as well.
+ * memcmp; game_settings_equal() compares the settings by content.
  */
 typedef struct {
     char id[GAME_ID_MAX + 1];
@@ -313,8 +313,8 @@ void game_release(game_t *g);
  */
 int game_set_text(game_t *g, const game_setting_in_t *items, size_t n, game_str_t private1, game_str_t private2);
 
-/** True when a and b are the same state: every field, settings and notes by content. */
-bool game_equal(const game_t *a, const game_t *b);
+/** True when a and b have the same settings, in the same order, by content. */
+bool game_settings_equal(const game_t *a, const game_t *b);
 
 /**
  * Makes a fresh game in setup: version 1 (as if created by game_state), round 0, no turn,

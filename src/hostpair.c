@@ -102,11 +102,8 @@ int hostpair_main(const config_t *cfg)
         return 1;
     }
     printf("Scan this with the phone that should be host, or open %s\n", url);
-    qr_t qr;
-    if (qr_encode((const uint8_t *)url, strlen(url), &qr) == QR_OK) {
-        size_t need = qr_terminal(&qr, NULL, 0);
-        char *art = mem_alloc(need + 1);
-        qr_terminal(&qr, art, need + 1);
+    char *art = qr_terminal_text(url);
+    if (art) {
         fputs(art, stdout);
         free(art);
     }

@@ -14,6 +14,8 @@
  */
 #include "qr.h"
 
+#include <stdlib.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -569,4 +571,16 @@ size_t qr_terminal(const qr_t *qr, char *out, size_t cap)
         qr_put(&s, "\n", 1);
     }
     return qr_finish(&s);
+}
+
+char *qr_terminal_text(const char *text)
+{
+    qr_t qr;
+    if (qr_encode((const uint8_t *)text, strlen(text), &qr) != QR_OK)
+        return NULL;
+    size_t need = qr_terminal(&qr, NULL, 0);
+    char *art = malloc(need + 1);
+    if (art)
+        qr_terminal(&qr, art, need + 1);
+    return art;
 }

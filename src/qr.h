@@ -73,6 +73,10 @@ size_t qr_svg(const qr_t *qr, int quiet_zone, char *out, size_t cap);
  */
 size_t qr_terminal(const qr_t *qr, char *out, size_t cap);
 
+/** The terminal drawing of text's QR code, in a new NUL-terminated string that the
+ *  caller frees; NULL when text does not fit in a QR code. */
+char *qr_terminal_text(const char *text);
+
 /**
  * Byte-mode capacity of `version` at level M (14 for version 1 ... 213 for version 10),
  * or QR_ERR_ARG for a version outside 1..10.

@@ -1,4 +1,5 @@
 #include "screen.h"
+#include "wifi.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -164,37 +165,17 @@ static void screen_pick(void *ctx, const game_t *g)
     p->more++;
 }
 
-/* Escapes the characters the Wi-Fi QR format reserves. */
-static void screen_wifi_escape(buf_t *b, const char *str)
-{
-    for (; *str; str++) {
-        if (strchr("\\;,:\"", *str))
-            buf_putc(b, '\\');
-        buf_putc(b, *str);
-    }
-}
-
 /* The Wi-Fi card from the settings wifi.ssid, wifi.password and wifi.security (as
  * GET /api/wifi.svg reads them). False when no network is configured. */
 static bool screen_wifi(store_t *st, board_qr_t *card)
 {
-    char ssid[256], pass[256] = "", sec[16] = "WPA";
-    if (store_setting_get(st, "wifi.ssid", ssid, sizeof(ssid)) != 0 || ssid[0] == '\0')
-        return false;
-    store_setting_get(st, "wifi.password", pass, sizeof(pass));
-    store_setting_get(st, "wifi.security", sec, sizeof(sec));
-    bool open = pass[0] == '\0' || strcmp(sec, "nopass") == 0;
+    char ssid[256];
     buf_t t;
     buf_init(&t);
-    buf_printf(&t, "WIFI:T:%s;S:", open ? "nopass" : (strcmp(sec, "WEP") == 0 ? "WEP" : "WPA"));
-    screen_wifi_escape(&t, ssid);
-    buf_putc(&t, ';');
-    if (!open) {
-        buf_puts(&t, "P:");
-        screen_wifi_escape(&t, pass);
-        buf_putc(&t, ';');
+    if (!wifi_qr_text(st, &t, ssid, sizeof(ssid))) {
+        buf_free(&t);
+        return false;
     }
-    buf_putc(&t, ';');
     memset(card, 0, sizeof(*card));
     snprintf(card->title, sizeof(card->title), "Join Wi-Fi");
     snprintf(card->caption, sizeof(card->caption), "%.*s", (int)sizeof(card->caption) - 1, ssid);

@@ -361,11 +361,8 @@ static void server_banner(server_t *srv, int port, const char *new_token)
      * itself, the host panel is one tap away) without typing an address. */
     char url[300];
     snprintf(url, sizeof(url), "%s/display", srv->app.public_url);
-    qr_t qr;
-    if (qr_encode((const uint8_t *)url, strlen(url), &qr) == QR_OK) {
-        size_t need = qr_terminal(&qr, NULL, 0);
-        char *art = mem_alloc(need + 1);
-        qr_terminal(&qr, art, need + 1);
+    char *art = qr_terminal_text(url);
+    if (art) {
         fputs(art, stdout);
         free(art);
     }

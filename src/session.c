@@ -34,21 +34,52 @@ static int session_commit(app_t *app, int rc)
     return core_flush(app->core) == 0 ? 0 : SESSION_E_IO;
 }
 
-int session_invite_create(app_t *app, const char *game_id, auth_role_t role, int player, char code[AUTH_CODE_LEN + 1])
+/* Draws a fresh join code and stores it with put, in core's transaction, then
+ * commits. A clash with a code in use (about 1 in 887 million) draws again. */
+static int session_new_code(app_t *app, char code[AUTH_CODE_LEN + 1], int (*put)(app_t *, const char *, void *), void *ctx)
 {
-    char at[32];
-    now_iso8601(now_wall_ms(), at);
     if (core_write_begin(app->core) != 0)
         return SESSION_E_IO;
     int rc, tries = 0;
     do {
-        if (auth_new_code(code) != 0) {
-            rc = STORE_E_IO;
-            break;
-        }
-        rc = store_invite_create(app->store, code, game_id, role, player, at);
+        rc = auth_new_code(code) == 0 ? put(app, code, ctx) : STORE_E_IO;
     } while (rc == STORE_E_EXISTS && ++tries < 8);
     return session_commit(app, rc);
+}
+
+typedef struct {
+    const char *game_id;
+    auth_role_t role;
+    int player;
+    const char *at;
+} session_invite_t;
+
+static int session_put_invite(app_t *app, const char *code, void *ctx)
+{
+    session_invite_t *i = ctx;
+    return store_invite_create(app->store, code, i->game_id, i->role, i->player, i->at);
+}
+
+typedef struct {
+    const char *at;
+    int64_t expires_ms;
+} session_host_t;
+
+static int session_put_host_invite(app_t *app, const char *code, void *ctx)
+{
+    session_host_t *h = ctx;
+    /* A host code must not also be a live invite's code. */
+    auth_who_t other;
+    return store_invite_find(app->store, code, &other) == 0 ? STORE_E_EXISTS
+                                                           : store_host_invite_create(app->store, code, h->at, h->expires_ms);
+}
+
+int session_invite_create(app_t *app, const char *game_id, auth_role_t role, int player, char code[AUTH_CODE_LEN + 1])
+{
+    char at[32];
+    now_iso8601(now_wall_ms(), at);
+    session_invite_t inv = {game_id, role, player, at};
+    return session_new_code(app, code, session_put_invite, &inv);
 }
 
 int session_invite_revoke(app_t *app, const char *game_id, const char *code_in, int *ended)
@@ -135,20 +166,8 @@ int session_host_invite_create(app_t *app, char code[AUTH_CODE_LEN + 1], int64_t
     int64_t now = now_wall_ms();
     now_iso8601(now, at);
     *expires_ms = now + SESSION_HOST_CODE_MS;
-    if (core_write_begin(app->core) != 0)
-        return SESSION_E_IO;
-    int rc, tries = 0;
-    do {
-        if (auth_new_code(code) != 0) {
-            rc = STORE_E_IO;
-            break;
-        }
-        /* A host code must not also be a live invite's code. */
-        auth_who_t other;
-        rc = store_invite_find(app->store, code, &other) == 0 ? STORE_E_EXISTS
-                                                             : store_host_invite_create(app->store, code, at, *expires_ms);
-    } while (rc == STORE_E_EXISTS && ++tries < 8);
-    return session_commit(app, rc);
+    session_host_t host = {at, *expires_ms};
+    return session_new_code(app, code, session_put_host_invite, &host);
 }
 
 int session_invites_list(app_t *app, const char *game_id, session_invite_fn fn, void *ctx)

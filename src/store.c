@@ -338,17 +338,6 @@ static bool clock_row_same(const game_clock_t *a, const game_clock_t *b)
     return a->remaining_ms == b->remaining_ms && a->used_ms == b->used_ms && a->running == b->running && a->flagged == b->flagged;
 }
 
-static bool settings_same(const game_t *a, const game_t *b)
-{
-    if (a->nsettings != b->nsettings)
-        return false;
-    for (size_t i = 0; i < a->nsettings; i++)
-        if (a->settings[i].type != b->settings[i].type || strcmp(a->settings[i].key, b->settings[i].key) != 0 ||
-            strcmp(a->settings[i].value, b->settings[i].value) != 0)
-            return false;
-    return true;
-}
-
 int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char *created_at, const char *updated_at)
 {
     bool same_status = prev && prev->status == g->status;
@@ -398,7 +387,7 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
         if (store_exec(s, st, "save timers") != 0)
             return STORE_E_IO;
     }
-    if (prev && settings_same(g, prev))
+    if (prev && game_settings_equal(g, prev))
         return 0;
     /* The usual settings_update changes values or adds keys at the end: rows keep
      * their positions (= their index), so update and append in place. A removal
