@@ -1,4 +1,4 @@
-/* Shared inside the REST API (api.c and api_access.c); nothing else includes it. */
+/* Shared inside the REST API (api.c, api_access.c, api_backup.c); nothing else includes it. */
 #ifndef STATE_API_IMPL_H
 #define STATE_API_IMPL_H
 
@@ -26,5 +26,8 @@ void api_create_host_invite(app_t *app, h2o_req_t *req);
 void api_list_sessions(app_t *app, h2o_req_t *req);
 void api_revoke_session(app_t *app, h2o_req_t *req, const char *id_text);
 void api_join(app_t *app, h2o_req_t *req);
+
+/* api_backup.c: GET /api/backup, a snapshot of the database, sent when copied. */
+void api_backup(app_t *app, h2o_req_t *req);
 
 #endif

@@ -153,4 +153,21 @@ int store_setting_get(store_t *s, const char *key, char *out, size_t cap);
 /* Sets (value != NULL) or removes (NULL) one server setting. */
 int store_setting_put(store_t *s, const char *key, const char *value);
 
+/* An online backup: a consistent snapshot of every committed table, copied in
+ * slices so the event loop can serve between them while changes keep committing
+ * (store_backup.c says how). Owned by whoever started it. */
+typedef struct store_backup store_backup_t;
+/* Starts a backup of the database as its last commit left it (writes pending in
+ * an open transaction are not in it). NULL with a message in err. */
+store_backup_t *store_backup_start(store_t *s, char *err, size_t errlen);
+/* Copies up to pages more pages (-1: all the rest). 1 while some remain, 0 when
+ * the snapshot is complete, STORE_E_IO (message in err). */
+int store_backup_step(store_backup_t *b, int pages, char *err, size_t errlen);
+/* Pages still to copy (after the first step). */
+int store_backup_remaining(const store_backup_t *b);
+/* The complete snapshot, a database file's bytes, owned by b; NULL before the end. */
+const unsigned char *store_backup_bytes(const store_backup_t *b, size_t *len);
+/* Ends the backup, finished or not, and frees it and its bytes. */
+void store_backup_free(store_backup_t *b);
+
 #endif
