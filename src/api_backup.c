@@ -20,6 +20,7 @@ typedef struct {
     store_backup_t *b;
     h2o_timeout_t timeout; /* 1 ms: a zero timeout re-linked from its callback would run again in the same turn */
     h2o_timeout_entry_t entry;
+    h2o_generator_t generator;
     int64_t started_ms;
     int64_t longest_slice_ms;
 } api_backup_job_t;
@@ -49,10 +50,16 @@ static void api_backup_send(api_backup_job_t *job)
              (long long)job->longest_slice_ms);
     http_header(req, "content-disposition", name);
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
-    http_send(req, 200, "application/vnd.sqlite3", (const char *)bytes, len);
-    /* http_send copied the bytes into the request's pool. */
-    store_backup_free(job->b);
-    job->b = NULL;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, H2O_STRLIT("application/vnd.sqlite3"));
+    req->res.status = 200;
+    req->res.reason = "OK";
+    req->res.content_length = len;
+    /* The body is the backup's own buffer, sent without a copy; it lives until the
+     * request's pool goes (api_backup_dispose), after the last byte is written. */
+    job->generator = (h2o_generator_t){NULL, NULL};
+    h2o_start_response(req, &job->generator);
+    h2o_iovec_t body = h2o_iovec_init(bytes, len);
+    h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
 }
 
 static void api_backup_slice(h2o_timeout_entry_t *entry)

@@ -13,9 +13,9 @@
 
 struct store_backup {
     sqlite3 *src;          /* read-only, inside one read transaction */
-    sqlite3 *dst;          /* ":memory:" */
+    sqlite3 *dst;          /* a memdb database: its pages are one buffer, handed out without a copy */
     sqlite3_backup *bk;
-    unsigned char *image;  /* the bytes once done (sqlite3_malloc'd) */
+    unsigned char *image;  /* the bytes once done: dst's own buffer */
     size_t image_len;
 };
 
@@ -35,8 +35,7 @@ void store_backup_free(store_backup_t *b)
         sqlite3_exec(b->src, "COMMIT", NULL, NULL, NULL);
         sqlite3_close(b->src);
     }
-    sqlite3_close(b->dst);
-    sqlite3_free(b->image);
+    sqlite3_close(b->dst); /* frees image */
     free(b);
 }
 
@@ -64,11 +63,24 @@ store_backup_t *store_backup_start(store_t *s, char *err, size_t errlen)
     /* An in-memory destination must have the source's page size before the copy. */
     char sql[64];
     snprintf(sql, sizeof(sql), "PRAGMA page_size = %d", page_size);
-    if (sqlite3_open_v2(":memory:", &b->dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+    static unsigned seq; /* a name without "/" is private to its connection */
+    char uri[64];
+    snprintf(uri, sizeof(uri), "file:store-backup-%u?vfs=memdb", ++seq);
+    if (sqlite3_open_v2(uri, &b->dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
         sqlite3_exec(b->dst, sql, NULL, NULL, NULL) != SQLITE_OK) {
         backup_fail(err, errlen, "backup: cannot open the copy", b->dst);
         goto fail;
     }
+    /* The copy's buffer grows in small steps, each a realloc of all of it: sized
+     * once up front, it is never moved (a hint only: a failure costs time, not data). */
+    sqlite3_int64 hint = 0;
+    if (sqlite3_prepare_v2(b->src, "PRAGMA page_count", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        hint = sqlite3_column_int64(st, 0) * page_size;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (hint > 0)
+        sqlite3_file_control(b->dst, "main", SQLITE_FCNTL_SIZE_HINT, &hint);
     b->bk = sqlite3_backup_init(b->dst, "main", b->src, "main");
     if (!b->bk) {
         backup_fail(err, errlen, "backup: cannot start", b->dst);
@@ -95,7 +107,8 @@ int store_backup_step(store_backup_t *b, int pages, char *err, size_t errlen)
     if (rc != SQLITE_OK)
         return backup_fail(err, errlen, "backup: copy failed", b->dst);
     sqlite3_int64 n = 0;
-    b->image = sqlite3_serialize(b->dst, "main", &n, 0);
+    /* NOCOPY: a snapshot of a large log is tens of MB; one copy of it is enough. */
+    b->image = sqlite3_serialize(b->dst, "main", &n, SQLITE_SERIALIZE_NOCOPY);
     if (!b->image)
         return backup_fail(err, errlen, "backup: cannot serialize the copy", b->dst);
     b->image_len = (size_t)n;
