@@ -4,7 +4,7 @@
 # Idempotent and quiet when everything is present; uses sudo when not root.
 set -euo pipefail
 
-build_pkgs="gcc make cmake pkg-config dpkg-dev libssl-dev zlib1g-dev libsqlite3-dev libjsmn-dev libyaml-dev libstb-dev fonts-dejavu-core nodejs npm"
+build_pkgs="gcc make cmake pkg-config dpkg-dev libssl-dev zlib1g-dev libsqlite3-dev libjsmn-dev libyaml-dev libstb-dev libdrm-dev fonts-dejavu-core nodejs npm"
 test_pkgs="$build_pkgs clang libclang-rt-14-dev libcmocka-dev zbar-tools tesseract-ocr librsvg2-bin chromium valgrind sqlite3 procps openssl nginx"
 cross_pkgs="$build_pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-armel-cross qemu-user-static file binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-arm-linux-gnueabi"
 
@@ -27,6 +27,8 @@ for p in $want; do
     esac
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# libdrm-dev: only its copy of the kernel's DRM uapi headers (Debian's host linux-libc-dev
+# leaves them out); nothing links libdrm.
 # h2o would link the shared wslay if its headers were present.
 if dpkg-query -W -f='${Status}' libwslay-dev 2>/dev/null | grep -q "install ok installed"; then
     echo "deps: libwslay-dev is installed; h2o would pick up its shared library. Remove it: apt-get remove libwslay-dev" >&2

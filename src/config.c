@@ -230,10 +230,6 @@ static int validate(config_t *cfg, char *err, size_t errlen)
             return -1;
         }
     }
-    if (cfg->screen == CONFIG_SCREEN_DRM) {
-        snprintf(err, errlen, "--screen drm: not built yet in this version; use fb[:DEVICE] or png:FILE");
-        return -1;
-    }
     if (cfg->db[0] == '\0') {
         snprintf(err, errlen, "--db: must not be empty");
         return -1;

@@ -14,6 +14,7 @@
 #include "board.h"
 #include "buf.h"
 #include "core.h"
+#include "drm.h"
 #include "log.h"
 #include "mem.h"
 #include "png.h"
@@ -29,7 +30,8 @@ struct screen {
     char pin[sizeof(((config_t *)0)->screen_game)];
     board_t *board;
     board_input_t in;
-    /* fb */
+    /* fb, and drm's mapping (fd -1, fb_len 0: drm owns it) */
+    drm_t *drm;
     int fd;
     uint8_t *fb;
     size_t fb_len;
@@ -39,7 +41,7 @@ struct screen {
     /* png */
     bool png_due;     /* a frame is drawn but not written yet */
     int64_t png_at;   /* when the last one was written */
-    int png_errno;    /* the last write's error, logged once */
+    int write_errno;  /* the last PNG write's or DIRTYFB's error, logged once */
     /* QR cards, refreshed at most every SCREEN_QR_REFRESH_MS */
     bool qr_read;   /* the cards below have been read once */
     int64_t qr_at;
@@ -88,6 +90,23 @@ static int screen_fb_open(screen_t *s, const char *dev, char *err, size_t errlen
     return 0;
 }
 
+static int screen_drm_open(screen_t *s, const char *dev, char *err, size_t errlen)
+{
+    s->drm = drm_open(dev, err, errlen);
+    if (s->drm == NULL)
+        return -1;
+    s->fb = drm_pixels(s->drm, &s->line);
+    s->origin = 0;
+    s->bgr = false; /* XRGB8888, as the canvas */
+    s->board = board_new(drm_width(s->drm), drm_height(s->drm));
+    if (s->board == NULL) {
+        snprintf(err, errlen, "screen drm: %s shows %dx%d; the screen is drawn from 240x240 to 4096x4096", dev,
+                 drm_width(s->drm), drm_height(s->drm));
+        return -1;
+    }
+    return 0;
+}
+
 screen_t *screen_new(const config_t *cfg, char *err, size_t errlen)
 {
     screen_t *s = mem_zalloc(sizeof(*s));
@@ -107,7 +126,7 @@ screen_t *screen_new(const config_t *cfg, char *err, size_t errlen)
         rc = screen_fb_open(s, s->path[0] ? s->path : "/dev/fb0", err, errlen);
         break;
     case CONFIG_SCREEN_DRM:
-        snprintf(err, errlen, "screen drm: not built yet in this version; use fb[:DEVICE] or png:FILE");
+        rc = screen_drm_open(s, s->path[0] ? s->path : "/dev/dri/card0", err, errlen);
         break;
     case CONFIG_SCREEN_OFF:
         snprintf(err, errlen, "screen: off");
@@ -124,8 +143,9 @@ void screen_free(screen_t *s)
 {
     if (s == NULL)
         return;
-    if (s->fb)
+    if (s->fb && s->drm == NULL)
         munmap(s->fb, s->fb_len);
+    drm_close(s->drm);
     if (s->fd >= 0)
         close(s->fd);
     board_free(s->board);
@@ -273,17 +293,33 @@ static void screen_fb_write(screen_t *s, const raster_rect_t *rects, int n)
     }
 }
 
+/* The damage into the dumb buffer, then told to the driver (virtio-gpu copies it to
+ * the host only then). A failing DIRTYFB is logged once, like a failing PNG write. */
+static void screen_drm_write(screen_t *s, const raster_rect_t *rects, int n)
+{
+    if (n == 0)
+        return;
+    screen_fb_write(s, rects, n);
+    drm_rect_t d[SCREEN_DAMAGE_MAX];
+    for (int i = 0; i < n && i < SCREEN_DAMAGE_MAX; i++)
+        d[i] = (drm_rect_t){rects[i].x, rects[i].y, rects[i].w, rects[i].h};
+    int rc = drm_dirty(s->drm, d, n < SCREEN_DAMAGE_MAX ? n : SCREEN_DAMAGE_MAX);
+    if (rc != 0 && -rc != s->write_errno)
+        log_error("screen drm: cannot flush the damage: %s", strerror(-rc));
+    s->write_errno = rc == 0 ? 0 : -rc;
+}
+
 static void screen_png_write(screen_t *s, int64_t now_ms)
 {
     const raster_t *r = board_raster(s->board);
     int rc = png_write(s->path, r->px, r->w, r->h, r->stride);
     s->png_at = now_ms;
     s->png_due = false;
-    if (rc != 0 && -rc != s->png_errno)
+    if (rc != 0 && -rc != s->write_errno)
         log_error("screen png: cannot write %s: %s", s->path, strerror(-rc));
-    else if (rc == 0 && s->png_errno != 0)
+    else if (rc == 0 && s->write_errno != 0)
         log_info("screen png: writing %s again", s->path);
-    s->png_errno = rc == 0 ? 0 : -rc;
+    s->write_errno = rc == 0 ? 0 : -rc;
 }
 
 void screen_update(app_t *app, int64_t now_ms)
@@ -315,6 +351,10 @@ void screen_update(app_t *app, int64_t now_ms)
     int n = board_render(s->board, in, damage, SCREEN_DAMAGE_MAX);
     if (s->kind == CONFIG_SCREEN_FB) {
         screen_fb_write(s, damage, n);
+        return;
+    }
+    if (s->kind == CONFIG_SCREEN_DRM) {
+        screen_drm_write(s, damage, n);
         return;
     }
     if (n > 0)

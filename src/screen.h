@@ -1,10 +1,12 @@
 /* screen: the box's own screen as a server output (PROTOCOL.md section 14). Owns the
  * board (src/board.c) and its canvas, and the output: a PNG file (png:FILE, replaced
- * atomically) or a Linux framebuffer device (fb[:DEVICE], mapped, 32 bits a pixel).
+ * atomically), a Linux framebuffer device (fb[:DEVICE], mapped, 32 bits a pixel) or a
+ * DRM card (drm[:DEVICE], a dumb buffer at the display's preferred mode, src/drm.c).
  *
  * It picks what to show from the committed games (the pinned one, else the games not
  * ended), a game's live invites and the Wi-Fi settings, and writes a frame only when
- * the board reports damage: the damaged rectangles to the framebuffer, the whole
+ * the board reports damage: the damaged rectangles to the framebuffer or the DRM
+ * buffer (then DIRTYFB with those rectangles), the whole
  * picture to the PNG (at most every SCREEN_PNG_MIN_MS; a frame held back is written
  * by a later update). server.c calls screen_update after every flush and once a
  * second, so running clocks count. Errors are returned at creation and logged once
@@ -23,8 +25,8 @@
 typedef struct screen screen_t;
 
 /* Opens the output cfg->screen names (not CONFIG_SCREEN_OFF) and makes a board of its
- * size. NULL with a one-line reason in err when the device is missing, busy or not
- * 32 bits a pixel, or the output is not built. */
+ * size. NULL with a one-line reason in err when the device is missing, busy, not
+ * 32 bits a pixel or (DRM) has no connected display. */
 screen_t *screen_new(const config_t *cfg, char *err, size_t errlen);
 /* Unmaps and closes the output and frees the board. NULL is accepted. */
 void screen_free(screen_t *s);

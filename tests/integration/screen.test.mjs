@@ -1,6 +1,6 @@
 // The box's own screen as a server output (PROTOCOL.md section 14): --screen png:FILE
 // writes the scoreboard the real binary draws; a QR reader and OCR read it back.
-// --screen fb: with a device that is not there logs one line and serves anyway.
+// --screen fb: and drm: with a device that is not there log one line and serve anyway.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -90,8 +90,27 @@ test('--screen fb: with no such device: one clear line, and the server serves', 
   }
 });
 
+// A DRM card that is missing, or a device that is not one: one line, and the server serves.
+// (A real card is drawn on by make test-image, under qemu with virtio-gpu.)
+test('--screen drm: with no such card or not a card: one clear line, and the server serves', async () => {
+  for (const [spec, want] of [
+    ['drm:/nonexistent', /screen drm: cannot open \/nonexistent: No such file or directory; going on without a screen/],
+    ['drm:/dev/null', /screen drm: \/dev\/null is not a modesetting card: .*; going on without a screen/],
+  ]) {
+    const srv = await startServer(['--screen', spec]);
+    try {
+      assert.equal((await http(srv, 'GET', '/healthz')).status, 200);
+      const lines = srv.stderr.split('\n').filter((l) => /screen/.test(l));
+      assert.equal(lines.length, 1, srv.stderr);
+      assert.match(lines[0], want);
+    } finally {
+      await srv.stop();
+    }
+  }
+});
+
 test('a bad --screen or --screen-size exits 2 with one line', () => {
-  for (const args of [['--screen', 'hdmi'], ['--screen', 'png'], ['--screen-size', '10x10'], ['--screen', 'drm']]) {
+  for (const args of [['--screen', 'hdmi'], ['--screen', 'png'], ['--screen-size', '10x10'], ['--screen', 'drm:']]) {
     const r = run(args, { timeout: 5000 });
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

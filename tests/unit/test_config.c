@@ -71,8 +71,13 @@ static void test_screen(void **state)
     assert_int_equal(c.screen_w, 480);
     assert_int_equal(c.screen_h, 800);
     const char *drm[] = {"s", "--screen", "drm:/dev/dri/card1"};
-    assert_int_equal(parse(&c, NULL, 3, drm, err), -1); /* the DRM output is not built yet */
-    assert_non_null(strstr(err, "not built yet"));
+    assert_int_equal(parse(&c, NULL, 3, drm, err), 0);
+    assert_int_equal(c.screen, CONFIG_SCREEN_DRM);
+    assert_string_equal(c.screen_path, "/dev/dri/card1");
+    const char *drm0[] = {"s", "--screen=drm"};
+    assert_int_equal(parse(&c, NULL, 2, drm0, err), 0);
+    assert_int_equal(c.screen, CONFIG_SCREEN_DRM);
+    assert_string_equal(c.screen_path, ""); /* the default card */
     /* The environment, and the flag over it. */
     const char *env[] = {"STATE_SERVER_SCREEN", "png:x.png", "STATE_SERVER_SCREEN_SIZE", "800x480",
                          "STATE_SERVER_SCREEN_GAME", "t3", NULL};
