@@ -104,6 +104,7 @@ static int screen_drm_open(screen_t *s, const char *dev, char *err, size_t errle
                  drm_width(s->drm), drm_height(s->drm));
         return -1;
     }
+    log_info("screen drm: drawing %dx%d on %s", drm_width(s->drm), drm_height(s->drm), dev);
     return 0;
 }
 
