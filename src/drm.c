@@ -51,8 +51,8 @@ static uint64_t drm_ptr(const void *p)
 
 /* The CRTC for a connector: its current encoder's, else the first free one an encoder
  * it can use may drive. 0 when none. */
-static uint32_t drm_crtc_for(int fd, const struct drm_mode_get_connector *c, const uint32_t *encs,
-                             const uint32_t *crtcs, uint32_t ncrtcs)
+static uint32_t drm_crtc_for(int fd, const struct drm_mode_get_connector *c, const uint32_t *encs, const uint32_t *crtcs,
+                             uint32_t ncrtcs)
 {
     if (c->encoder_id) {
         struct drm_mode_get_encoder e = {.encoder_id = c->encoder_id};
@@ -158,8 +158,8 @@ drm_t *drm_open(const char *dev, char *err, size_t errlen)
     d->pitch = cd.pitch;
     d->size = cd.size;
     /* depth 24, 32 bits a pixel: DRM_FORMAT_XRGB8888 */
-    struct drm_mode_fb_cmd fb = {.width = cd.width, .height = cd.height, .pitch = cd.pitch, .bpp = 32, .depth = 24,
-                                 .handle = cd.handle};
+    struct drm_mode_fb_cmd fb = {
+        .width = cd.width, .height = cd.height, .pitch = cd.pitch, .bpp = 32, .depth = 24, .handle = cd.handle};
     if (drm_ioctl(d->fd, DRM_IOCTL_MODE_ADDFB, &fb) != 0) {
         snprintf(err, errlen, "screen drm: cannot add a framebuffer on %s: %s", dev, strerror(errno));
         drm_close(d);
@@ -180,8 +180,12 @@ drm_t *drm_open(const char *dev, char *err, size_t errlen)
     }
     d->map = p;
     memset(d->map, 0, (size_t)d->size);
-    struct drm_mode_crtc sc = {.set_connectors_ptr = drm_ptr(&d->conn_id), .count_connectors = 1,
-                               .crtc_id = d->crtc_id, .fb_id = d->fb_id, .mode_valid = 1, .mode = mode};
+    struct drm_mode_crtc sc = {.set_connectors_ptr = drm_ptr(&d->conn_id),
+                               .count_connectors = 1,
+                               .crtc_id = d->crtc_id,
+                               .fb_id = d->fb_id,
+                               .mode_valid = 1,
+                               .mode = mode};
     if (drm_ioctl(d->fd, DRM_IOCTL_MODE_SETCRTC, &sc) != 0) {
         /* EACCES/EPERM: another process (a compositor) is the display's master. */
         snprintf(err, errlen, "screen drm: cannot show %dx%d on %s: %s%s", d->w, d->h, dev, strerror(errno),
@@ -244,8 +248,7 @@ int drm_dirty(drm_t *d, const drm_rect_t *rects, int n)
             k = -1; /* more than fit: no clips means the whole buffer */
             break;
         }
-        clips[k++] = (struct drm_clip_rect){(unsigned short)x1, (unsigned short)y1, (unsigned short)x2,
-                                            (unsigned short)y2};
+        clips[k++] = (struct drm_clip_rect){(unsigned short)x1, (unsigned short)y1, (unsigned short)x2, (unsigned short)y2};
     }
     if (k == 0)
         return 0;

@@ -100,8 +100,8 @@ static int screen_drm_open(screen_t *s, const char *dev, char *err, size_t errle
     s->bgr = false; /* XRGB8888, as the canvas */
     s->board = board_new(drm_width(s->drm), drm_height(s->drm));
     if (s->board == NULL) {
-        snprintf(err, errlen, "screen drm: %s shows %dx%d; the screen is drawn from 240x240 to 4096x4096", dev,
-                 drm_width(s->drm), drm_height(s->drm));
+        snprintf(err, errlen, "screen drm: %s shows %dx%d; the screen is drawn from 240x240 to 4096x4096", dev, drm_width(s->drm),
+                 drm_height(s->drm));
         return -1;
     }
     log_info("screen drm: drawing %dx%d on %s", drm_width(s->drm), drm_height(s->drm), dev);
