@@ -383,6 +383,7 @@ static void screen_touch_tap(app_t *app, int x, int y, int64_t now_ms)
     screen_t *s = app->screen;
     int player = 0;
     board_act_t act = board_hit(s->board, x, y, &player);
+    log_debug("touch: tap at %d,%d: target %d of player %d", x, y, (int)act, player);
     if (act == BOARD_ACT_PAIR) {
         screen_touch_pair(app, now_ms);
         return;
@@ -442,6 +443,7 @@ static void screen_on_touch(h2o_socket_t *sock, const char *err)
         return;
     }
     int64_t now = now_mono_ms();
+    log_debug("touch: %zu bytes", sock->input->size);
     screen_touch_bytes(app, (const uint8_t *)sock->input->bytes, sock->input->size, now);
     h2o_buffer_consume(&sock->input, sock->input->size);
     screen_update(app, now);

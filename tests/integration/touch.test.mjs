@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, http, sleep, TIME_SCALE } from './lib.mjs';
@@ -67,7 +67,7 @@ test('--touch FIFO: taps on +1 primary, End turn and Pair act as the host', asyn
   const file = join(dir, 'screen.png');
   const fifo = join(dir, 'touch');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-  const srv = await startServer(['--screen', `png:${file}`, '--screen-size', `${W}x${H}`, '--touch', fifo], { dir });
+  const srv = await startServer(['--screen', `png:${file}`, '--screen-size', `${W}x${H}`, '--touch', fifo, ...(process.env.TOUCH_DEBUG ? ['--log-level', 'debug'] : [])], { dir });
   const fd = openSync(fifo, 'w'); // the server holds it open for reading and writing
   try {
     const get = async (id) => (await http(srv, 'GET', `/api/games/${id}`)).json;
@@ -76,7 +76,11 @@ test('--touch FIFO: taps on +1 primary, End turn and Pair act as the host', asyn
     const g = (await http(srv, 'POST', '/api/games', { body: { player1_name: 'Alice', player2_name: 'Bruno' } })).json;
     assert.equal((await act(g.game_id, { type: 'game_start' })).status, 200);
     const v0 = (await get(g.game_id)).version;
+    // A tap hits what the screen shows: wait for a frame drawn after the start (REST
+    // changes reach the screen by the once-a-second redraw at the latest).
     await until('the screen', () => existsSync(file));
+    const drawn = statSync(file).mtimeMs;
+    await until('a frame of the started game', () => statSync(file).mtimeMs > drawn);
 
     writeSync(fd, tap(P1_PRIMARY_UP));
     const a1 = await until('+1 primary', async () => { const s = await get(g.game_id); return s.version > v0 && s; });
@@ -116,6 +120,7 @@ test('--touch FIFO: taps on +1 primary, End turn and Pair act as the host', asyn
     assert.notEqual(again.status, 200, 'the code works once');
   } finally {
     closeSync(fd);
+    if (process.env.TOUCH_DEBUG) console.log(srv.stderr);
     await srv.stop();
     rmSync(dir, { recursive: true, force: true });
   }
