@@ -31,7 +31,8 @@ typedef struct {
     touch_tap_t taps[2];
 } case_t;
 
-static const touch_axis_t PX_X = {0, 799}, PX_Y = {0, 479};
+#define PX_X {0, 799}
+#define PX_Y {0, 479}
 
 static const case_t cases[] = {
     {"multitouch tap", PX_X, PX_Y,
