@@ -70,17 +70,35 @@ static int touch_record(touch_t *t, const struct input_event *ev, touch_tap_t *t
     touch_slot_t *s = t->slot >= 0 && t->slot < TOUCH_SLOTS ? &t->s[t->slot] : NULL;
     if (ev->type == EV_ABS) {
         switch (ev->code) {
-        case ABS_MT_SLOT: t->slot = ev->value; t->mt = true; break;
+        case ABS_MT_SLOT:
+            t->slot = ev->value;
+            t->mt = true;
+            break;
         case ABS_MT_TRACKING_ID:
             t->mt = true;
             if (s)
                 s->id = ev->value < 0 ? -1 : ev->value;
             break;
-        case ABS_MT_POSITION_X: t->mt = true; if (s) s->x = ev->value; break;
-        case ABS_MT_POSITION_Y: t->mt = true; if (s) s->y = ev->value; break;
-        case ABS_X: if (!t->mt) t->s[0].x = ev->value; break;
-        case ABS_Y: if (!t->mt) t->s[0].y = ev->value; break;
-        default: break;
+        case ABS_MT_POSITION_X:
+            t->mt = true;
+            if (s)
+                s->x = ev->value;
+            break;
+        case ABS_MT_POSITION_Y:
+            t->mt = true;
+            if (s)
+                s->y = ev->value;
+            break;
+        case ABS_X:
+            if (!t->mt)
+                t->s[0].x = ev->value;
+            break;
+        case ABS_Y:
+            if (!t->mt)
+                t->s[0].y = ev->value;
+            break;
+        default:
+            break;
         }
     } else if (ev->type == EV_KEY && ev->code == BTN_TOUCH && !t->mt) {
         t->s[0].id = ev->value ? 0 : -1;
@@ -136,8 +154,7 @@ static int touch_probe(int fd, touch_axis_t *ax, touch_axis_t *ay)
         return -1;
     }
     struct input_absinfo x, y;
-    if (ioctl(fd, EVIOCGABS(cx), &x) < 0 || ioctl(fd, EVIOCGABS(cy), &y) < 0 || x.maximum <= x.minimum ||
-        y.maximum <= y.minimum)
+    if (ioctl(fd, EVIOCGABS(cx), &x) < 0 || ioctl(fd, EVIOCGABS(cy), &y) < 0 || x.maximum <= x.minimum || y.maximum <= y.minimum)
         return -1;
     *ax = (touch_axis_t){x.minimum, x.maximum};
     *ay = (touch_axis_t){y.minimum, y.maximum};

@@ -19,9 +19,9 @@
 #include <stdint.h>
 #include <linux/input.h>
 
-#define TOUCH_SLOTS 10    /* contacts followed at once; more are ignored */
-#define TOUCH_TAP_MS 600  /* longer than this is a press, not a tap */
-#define TOUCH_TAP_PX 30   /* farther than this is a swipe, not a tap */
+#define TOUCH_SLOTS 10   /* contacts followed at once; more are ignored */
+#define TOUCH_TAP_MS 600 /* longer than this is a press, not a tap */
+#define TOUCH_TAP_PX 30  /* farther than this is a swipe, not a tap */
 #define TOUCH_RECORD sizeof(struct input_event)
 
 /** An axis's range in device units (EVIOCGABS), min < max. */
@@ -35,12 +35,12 @@ typedef struct {
 } touch_tap_t;
 
 typedef struct {
-    int32_t id;      /* tracking id as the records left it; -1: no contact */
-    int32_t x, y;    /* device units, latest */
-    int32_t x0, y0;  /* where it touched down */
-    int64_t t0_us;   /* when */
-    bool down;       /* a contact as of the last SYN_REPORT */
-    bool far;        /* strayed beyond TOUCH_TAP_PX */
+    int32_t id;     /* tracking id as the records left it; -1: no contact */
+    int32_t x, y;   /* device units, latest */
+    int32_t x0, y0; /* where it touched down */
+    int64_t t0_us;  /* when */
+    bool down;      /* a contact as of the last SYN_REPORT */
+    bool far;       /* strayed beyond TOUCH_TAP_PX */
 } touch_slot_t;
 
 /** The decoder's state. Set up with touch_init. */
@@ -48,10 +48,10 @@ typedef struct {
     touch_axis_t ax, ay;
     int w, h; /* the screen */
     int slot;
-    bool mt;       /* multitouch records seen: BTN_TOUCH is then ignored */
-    bool btn;      /* single-touch: BTN_TOUCH as of the last record */
+    bool mt;  /* multitouch records seen: BTN_TOUCH is then ignored */
+    bool btn; /* single-touch: BTN_TOUCH as of the last record */
     touch_slot_t s[TOUCH_SLOTS];
-    bool dropped;  /* SYN_DROPPED: the contacts of this frame make no tap */
+    bool dropped;               /* SYN_DROPPED: the contacts of this frame make no tap */
     uint8_t part[TOUCH_RECORD]; /* a record split across reads */
     size_t npart;
 } touch_t;

@@ -19,9 +19,18 @@ typedef struct {
     int ms, type, code, value;
 } rec_t;
 
-#define END {-1, 0, 0, 0}
-#define SYN(ms) {ms, EV_SYN, SYN_REPORT, 0}
-#define MT(ms, c, v) {ms, EV_ABS, c, v}
+#define END                                                                                                                        \
+    {                                                                                                                              \
+        -1, 0, 0, 0                                                                                                                \
+    }
+#define SYN(ms)                                                                                                                    \
+    {                                                                                                                              \
+        ms, EV_SYN, SYN_REPORT, 0                                                                                                  \
+    }
+#define MT(ms, c, v)                                                                                                               \
+    {                                                                                                                              \
+        ms, EV_ABS, c, v                                                                                                           \
+    }
 
 typedef struct {
     const char *name;
@@ -31,57 +40,107 @@ typedef struct {
     touch_tap_t taps[2];
 } case_t;
 
-#define PX_X {0, 799}
-#define PX_Y {0, 479}
+#define PX_X                                                                                                                       \
+    {                                                                                                                              \
+        0, 799                                                                                                                     \
+    }
+#define PX_Y                                                                                                                       \
+    {                                                                                                                              \
+        0, 479                                                                                                                     \
+    }
 
 static const case_t cases[] = {
-    {"multitouch tap", PX_X, PX_Y,
+    {"multitouch tap",
+     PX_X,
+     PX_Y,
      {MT(0, ABS_MT_SLOT, 0), MT(0, ABS_MT_TRACKING_ID, 5), MT(0, ABS_MT_POSITION_X, 100), MT(0, ABS_MT_POSITION_Y, 200), SYN(0),
       MT(100, ABS_MT_TRACKING_ID, -1), SYN(100), END},
-     1, {{100, 200}}},
-    {"a press longer than 600 ms is no tap", PX_X, PX_Y,
+     1,
+     {{100, 200}}},
+    {"a press longer than 600 ms is no tap",
+     PX_X,
+     PX_Y,
      {MT(0, ABS_MT_TRACKING_ID, 1), MT(0, ABS_MT_POSITION_X, 100), MT(0, ABS_MT_POSITION_Y, 200), SYN(0),
       MT(601, ABS_MT_TRACKING_ID, -1), SYN(601), END},
-     0, {{0, 0}}},
-    {"600 ms is still a tap", PX_X, PX_Y,
+     0,
+     {{0, 0}}},
+    {"600 ms is still a tap",
+     PX_X,
+     PX_Y,
      {MT(0, ABS_MT_TRACKING_ID, 1), MT(0, ABS_MT_POSITION_X, 100), MT(0, ABS_MT_POSITION_Y, 200), SYN(0),
       MT(600, ABS_MT_TRACKING_ID, -1), SYN(600), END},
-     1, {{100, 200}}},
-    {"a swipe is no tap", PX_X, PX_Y,
+     1,
+     {{100, 200}}},
+    {"a swipe is no tap",
+     PX_X,
+     PX_Y,
      {MT(0, ABS_MT_TRACKING_ID, 1), MT(0, ABS_MT_POSITION_X, 100), MT(0, ABS_MT_POSITION_Y, 200), SYN(0),
-      MT(50, ABS_MT_POSITION_X, 140), SYN(50), MT(60, ABS_MT_POSITION_X, 100), SYN(60), MT(100, ABS_MT_TRACKING_ID, -1),
-      SYN(100), END},
-     0, {{0, 0}}},
-    {"a small wobble is a tap where it touched", PX_X, PX_Y,
+      MT(50, ABS_MT_POSITION_X, 140), SYN(50), MT(60, ABS_MT_POSITION_X, 100), SYN(60), MT(100, ABS_MT_TRACKING_ID, -1), SYN(100),
+      END},
+     0,
+     {{0, 0}}},
+    {"a small wobble is a tap where it touched",
+     PX_X,
+     PX_Y,
      {MT(0, ABS_MT_TRACKING_ID, 1), MT(0, ABS_MT_POSITION_X, 100), MT(0, ABS_MT_POSITION_Y, 200), SYN(0),
       MT(50, ABS_MT_POSITION_X, 120), MT(50, ABS_MT_POSITION_Y, 210), SYN(50), MT(90, ABS_MT_TRACKING_ID, -1), SYN(90), END},
-     1, {{100, 200}}},
-    {"two fingers, two taps", PX_X, PX_Y,
+     1,
+     {{100, 200}}},
+    {"two fingers, two taps",
+     PX_X,
+     PX_Y,
      {MT(0, ABS_MT_SLOT, 0), MT(0, ABS_MT_TRACKING_ID, 7), MT(0, ABS_MT_POSITION_X, 10), MT(0, ABS_MT_POSITION_Y, 20),
       MT(0, ABS_MT_SLOT, 1), MT(0, ABS_MT_TRACKING_ID, 8), MT(0, ABS_MT_POSITION_X, 700), MT(0, ABS_MT_POSITION_Y, 400), SYN(0),
-      MT(80, ABS_MT_SLOT, 0), MT(80, ABS_MT_TRACKING_ID, -1), MT(80, ABS_MT_SLOT, 1), MT(80, ABS_MT_TRACKING_ID, -1), SYN(80),
-      END},
-     2, {{10, 20}, {700, 400}}},
-    {"no tap before the frame ends", PX_X, PX_Y,
+      MT(80, ABS_MT_SLOT, 0), MT(80, ABS_MT_TRACKING_ID, -1), MT(80, ABS_MT_SLOT, 1), MT(80, ABS_MT_TRACKING_ID, -1), SYN(80), END},
+     2,
+     {{10, 20}, {700, 400}}},
+    {"no tap before the frame ends",
+     PX_X,
+     PX_Y,
      {MT(0, ABS_MT_TRACKING_ID, 1), MT(0, ABS_MT_POSITION_X, 100), MT(0, ABS_MT_POSITION_Y, 200), SYN(0),
       MT(100, ABS_MT_TRACKING_ID, -1), END},
-     0, {{0, 0}}},
-    {"dropped records void the contact", PX_X, PX_Y,
-     {MT(0, ABS_MT_TRACKING_ID, 1), MT(0, ABS_MT_POSITION_X, 100), MT(0, ABS_MT_POSITION_Y, 200), SYN(0),
-      {50, EV_SYN, SYN_DROPPED, 0}, SYN(60), MT(100, ABS_MT_TRACKING_ID, -1), SYN(100), END},
-     0, {{0, 0}}},
-    {"single touch: BTN_TOUCH with ABS_X/Y", PX_X, PX_Y,
-     {{0, EV_KEY, BTN_TOUCH, 1}, {0, EV_ABS, ABS_X, 300}, {0, EV_ABS, ABS_Y, 50}, SYN(0), {200, EV_KEY, BTN_TOUCH, 0}, SYN(200),
+     0,
+     {{0, 0}}},
+    {"dropped records void the contact",
+     PX_X,
+     PX_Y,
+     {MT(0, ABS_MT_TRACKING_ID, 1),
+      MT(0, ABS_MT_POSITION_X, 100),
+      MT(0, ABS_MT_POSITION_Y, 200),
+      SYN(0),
+      {50, EV_SYN, SYN_DROPPED, 0},
+      SYN(60),
+      MT(100, ABS_MT_TRACKING_ID, -1),
+      SYN(100),
       END},
-     1, {{300, 50}}},
-    {"device units scale to the screen", {0, 4095}, {0, 4095},
+     0,
+     {{0, 0}}},
+    {"single touch: BTN_TOUCH with ABS_X/Y",
+     PX_X,
+     PX_Y,
+     {{0, EV_KEY, BTN_TOUCH, 1},
+      {0, EV_ABS, ABS_X, 300},
+      {0, EV_ABS, ABS_Y, 50},
+      SYN(0),
+      {200, EV_KEY, BTN_TOUCH, 0},
+      SYN(200),
+      END},
+     1,
+     {{300, 50}}},
+    {"device units scale to the screen",
+     {0, 4095},
+     {0, 4095},
      {MT(0, ABS_MT_TRACKING_ID, 1), MT(0, ABS_MT_POSITION_X, 4095), MT(0, ABS_MT_POSITION_Y, 2048), SYN(0),
       MT(100, ABS_MT_TRACKING_ID, -1), SYN(100), END},
-     1, {{799, 2048 * 479 / 4095}}},
-    {"out of range clamps to the edge", {100, 200}, {100, 200},
+     1,
+     {{799, 2048 * 479 / 4095}}},
+    {"out of range clamps to the edge",
+     {100, 200},
+     {100, 200},
      {MT(0, ABS_MT_TRACKING_ID, 1), MT(0, ABS_MT_POSITION_X, 50), MT(0, ABS_MT_POSITION_Y, 500), SYN(0),
       MT(100, ABS_MT_TRACKING_ID, -1), SYN(100), END},
-     1, {{0, 479}}},
+     1,
+     {{0, 479}}},
 };
 
 static size_t encode(const rec_t *r, uint8_t *out)
@@ -124,8 +183,7 @@ static void test_sequences(void **state)
                 fail_msg("%s (split %d): %d taps, expected %d", c->name, split, n, c->ntaps);
             for (int k = 0; k < n; k++)
                 if (taps[k].x != c->taps[k].x || taps[k].y != c->taps[k].y)
-                    fail_msg("%s: tap %d at %d,%d, expected %d,%d", c->name, k, taps[k].x, taps[k].y, c->taps[k].x,
-                             c->taps[k].y);
+                    fail_msg("%s: tap %d at %d,%d, expected %d,%d", c->name, k, taps[k].x, taps[k].y, c->taps[k].x, c->taps[k].y);
         }
     }
 }
