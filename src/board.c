@@ -77,6 +77,8 @@ struct board {
         qr_t qr;
     } qrs[QR_CACHE];
     int qr_next;
+    board_control_t ctl[BOARD_CONTROLS_MAX]; /* the touch targets of the last render */
+    int nctl;
 };
 
 /* ---- inputs ---- */
@@ -571,6 +573,74 @@ static void layout_connect(frame_t *f, const board_input_t *in, int W, int H, fl
     }
 }
 
+/* ---- touch targets ---- */
+
+static int controls_row(board_control_t *out, int n, int w, int y, int rh, int cells, const board_act_t *acts,
+                        const int *players, int count, int first)
+{
+    for (int i = 0; i < count; i++) {
+        int c = first + i, x = c * w / cells;
+        out[n++] = (board_control_t){acts[i], players ? players[i] : 0, {x, y, (c + 1) * w / cells - x, rh}};
+    }
+    return n;
+}
+
+int board_controls(int w, int h, bool game, board_control_t *out)
+{
+    int side = w < h ? w : h;
+    int rh = (int)lroundf(0.11f * (float)side);
+    if (rh < BOARD_TARGET_MIN)
+        rh = BOARD_TARGET_MIN;
+    static const board_act_t host[4] = {BOARD_ACT_CLOCK, BOARD_ACT_END_TURN, BOARD_ACT_UNDO, BOARD_ACT_PAIR};
+    if (!game)
+        return controls_row(out, 0, w, h - rh, rh, 4, host + 3, NULL, 1, 3);
+    static const board_act_t score[12] = {
+        BOARD_ACT_PRIMARY_DOWN, BOARD_ACT_PRIMARY_UP, BOARD_ACT_SECONDARY_DOWN, BOARD_ACT_SECONDARY_UP,
+        BOARD_ACT_CP_DOWN,      BOARD_ACT_CP_UP,      BOARD_ACT_PRIMARY_DOWN,   BOARD_ACT_PRIMARY_UP,
+        BOARD_ACT_SECONDARY_DOWN, BOARD_ACT_SECONDARY_UP, BOARD_ACT_CP_DOWN,    BOARD_ACT_CP_UP,
+    };
+    static const int who[12] = {1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2};
+    int n = 0;
+    if (w / 12 >= BOARD_TARGET_MIN) {
+        n = controls_row(out, n, w, h - 2 * rh, rh, 12, score, who, 12, 0);
+    } else {
+        n = controls_row(out, n, w, h - 3 * rh, rh, 6, score, who, 6, 0);
+        n = controls_row(out, n, w, h - 2 * rh, rh, 6, score + 6, who + 6, 6, 0);
+    }
+    return controls_row(out, n, w, h - rh, rh, 4, host, NULL, 4, 0);
+}
+
+board_act_t board_hit(const board_t *b, int x, int y, int *player)
+{
+    for (int i = 0; i < b->nctl; i++) {
+        raster_rect_t r = b->ctl[i].r;
+        if (x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h) {
+            *player = b->ctl[i].player;
+            return b->ctl[i].act;
+        }
+    }
+    *player = 0;
+    return BOARD_ACT_NONE;
+}
+
+/* The targets as buttons: a label on a raised cell, the score buttons in the player's colour. */
+static void layout_controls(frame_t *f, const board_input_t *in, const board_control_t *c, int n)
+{
+    static const char *const words[] = {"", "", "End turn", "Undo", "Pair a phone as host", "-1 Pri", "+1 Pri",
+                                        "-1 Sec", "+1 Sec", "-1 CP", "+1 CP"};
+    for (int i = 0; i < n; i++) {
+        const char *text = words[c[i].act];
+        if (c[i].act == BOARD_ACT_CLOCK) {
+            game_status_t st = in->games[0].status;
+            text = st == GAME_SETUP ? "Start" : st == GAME_ACTIVE ? "Pause" : st == GAME_PAUSED ? "Resume" : "Ended";
+        }
+        char key[32];
+        snprintf(key, sizeof(key), "touch%d", i);
+        uint32_t fg = c[i].player == 1 ? C_P1 : c[i].player == 2 ? C_P2 : C_TEXT;
+        label(f, key, inset(c[i].r, 2, 2, 2, 2), C_PANEL2, text, fg, RASTER_CENTER);
+    }
+}
+
 /* ---- drawing ---- */
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -720,12 +790,20 @@ int board_render(board_t *b, const board_input_t *in, raster_rect_t *damage, int
     f->nreg = 0;
     f->ndeco = 0;
     f->used = 0;
+    b->nctl = in->touch ? board_controls(W, H, in->ngames == 1, b->ctl) : 0;
+    int LH = H; /* the layouts fill the screen above the touch targets */
+    for (int i = 0; i < b->nctl; i++)
+        if (b->ctl[i].r.y < LH)
+            LH = b->ctl[i].r.y;
+    if (LH != H)
+        u = (float)(W < LH ? W : LH) / 100.0f;
     if (in->ngames <= 0)
-        layout_connect(f, in, W, H, u);
+        layout_connect(f, in, W, LH, u);
     else if (in->ngames == 1)
-        layout_game(f, in, W, H, u);
+        layout_game(f, in, W, LH, u);
     else
-        layout_hall(f, in, W, H, u);
+        layout_hall(f, in, W, LH, u);
+    layout_controls(f, in, b->ctl, b->nctl);
 
     raster_rect_t all = {0, 0, W, H};
     uint64_t lh = layout_hash(f, W, H);

@@ -81,7 +81,35 @@ typedef struct {
     bool event_timer;             /* the hall shows a round timer */
     int64_t event_remaining_ms;
     bool event_running;
+    bool touch; /* draw the host's touch targets (board_controls) in a strip at the bottom */
 } board_input_t;
+
+/* Touch targets (section 14): what a tap on the box's screen does, as the host. */
+typedef enum {
+    BOARD_ACT_NONE,
+    BOARD_ACT_CLOCK,    /* start, pause or resume, by the game's status */
+    BOARD_ACT_END_TURN,
+    BOARD_ACT_UNDO,
+    BOARD_ACT_PAIR,     /* show a host pairing code */
+    BOARD_ACT_PRIMARY_DOWN,
+    BOARD_ACT_PRIMARY_UP,
+    BOARD_ACT_SECONDARY_DOWN,
+    BOARD_ACT_SECONDARY_UP,
+    BOARD_ACT_CP_DOWN,
+    BOARD_ACT_CP_UP,
+} board_act_t;
+
+/* The smallest side of a touch target in pixels: the phones' 44 CSS px at the 1.1 scale
+ * an 800x480 7-inch panel has next to a phone. */
+#define BOARD_TARGET_MIN 48
+#define BOARD_CONTROLS_MAX 16
+
+/** A touch target: its action, the player it acts for (0 for none) and its rectangle. */
+typedef struct {
+    board_act_t act;
+    int player;
+    raster_rect_t r;
+} board_control_t;
 
 typedef struct board board_t;
 
@@ -118,6 +146,22 @@ void board_invalidate(board_t *b);
  * and so on (see board.c). Returns 0, or -1 if the last layout has no such region.
  */
 int board_region(const board_t *b, const char *name, raster_rect_t *out);
+
+/**
+ * The touch targets of a w x h screen, with a game's buttons when game is set, into
+ * out[0..BOARD_CONTROLS_MAX); returns how many. A strip along the bottom of rows of height
+ * rh = max(BOARD_TARGET_MIN, round(0.11 * min(w, h))), each row split into equal cells
+ * (cell i of n spans x from i*w/n to (i+1)*w/n):
+ *   - with a game and w/12 >= BOARD_TARGET_MIN, two rows: at y = h - 2*rh, player 1's
+ *     primary -1, +1, secondary -1, +1, CP -1, +1, then player 2's the same (12 cells);
+ *     at y = h - rh, start/pause/resume, end turn, undo, pair (4 cells);
+ *   - with a game on a narrower screen, three rows: player 1's six, player 2's six, the four;
+ *   - without a game, one row at y = h - rh with the pair target in the last of 4 cells.
+ */
+int board_controls(int w, int h, bool game, board_control_t *out);
+
+/** The touch target of the last render at (x, y) and its player in *player; BOARD_ACT_NONE if none. */
+board_act_t board_hit(const board_t *b, int x, int y, int *player);
 
 /** Copies the rectangles of every region of the last layout to out[0..cap); returns how many there are. */
 int board_regions(const board_t *b, raster_rect_t *out, int cap);

@@ -39,6 +39,7 @@ static const opt_t opts[] = {
     {"screen", "STATE_SERVER_SCREEN", OPT_SCREEN, 0, 0, 0, 0, 0},
     {"screen-size", "STATE_SERVER_SCREEN_SIZE", OPT_SIZE, 0, 0, 0, 0, 0},
     {"screen-game", "STATE_SERVER_SCREEN_GAME", OPT_STR, OFF(screen_game), SZ(screen_game), 0, 0, 0},
+    {"touch", "STATE_SERVER_TOUCH", OPT_STR, OFF(touch), SZ(touch), 0, 0, 0},
     {"pair-host", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_PAIR_HOST},
     {"install", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_INSTALL},
     {"uninstall", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_UNINSTALL},
@@ -54,7 +55,7 @@ const char *config_usage(void)
            "                    [--durability full|normal] [--tls-cert FILE --tls-key FILE]\n"
            "                    [--trusted-proxy ADDR]... [--pair-host]\n"
            "                    [--screen off|png:FILE|fb[:DEVICE]|drm[:DEVICE]] [--screen-size 1920x1080]\n"
-           "                    [--screen-game ID]\n"
+           "                    [--screen-game ID] [--touch auto|off|DEVICE]\n"
            "                    [--install | --uninstall] [--version] [--help]\n"
            "--pair-host asks the server running on this machine (same --port) for a one-time\n"
            "host pairing code and draws its QR code here.\n"
@@ -229,6 +230,13 @@ static int validate(config_t *cfg, char *err, size_t errlen)
             snprintf(err, errlen, "--screen-game: a game id is 1 to 40 of A-Z a-z 0-9 . _ -");
             return -1;
         }
+    }
+    /* Touch goes with a screen: auto finds the touchscreen when one is drawn. */
+    if (cfg->touch[0] == '\0')
+        snprintf(cfg->touch, sizeof(cfg->touch), "%s", cfg->screen == CONFIG_SCREEN_OFF ? "off" : "auto");
+    if (strcmp(cfg->touch, "off") != 0 && cfg->screen == CONFIG_SCREEN_OFF) {
+        snprintf(err, errlen, "--touch: needs --screen (the targets are drawn on it)");
+        return -1;
     }
     if (cfg->db[0] == '\0') {
         snprintf(err, errlen, "--db: must not be empty");

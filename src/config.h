@@ -35,6 +35,7 @@ typedef struct {
     char screen_path[1024]; /* png: the file; fb, drm: the device (empty: the default one) */
     int screen_w, screen_h; /* --screen-size, for png */
     char screen_game[41];   /* --screen-game: a game id to pin (empty: choose by the games in play) */
+    char touch[1024];       /* --touch: "off", "auto" (find the touchscreen) or a path; default auto with a screen */
 } config_t;
 
 /* Looks up an environment variable; returns NULL when unset. */

@@ -2,6 +2,7 @@
 #include "wifi.h"
 
 #include <errno.h>
+#include <h2o.h>
 #include <fcntl.h>
 #include <linux/fb.h>
 #include <stdio.h>
@@ -13,13 +14,16 @@
 
 #include "board.h"
 #include "buf.h"
+#include "change.h"
 #include "core.h"
 #include "drm.h"
 #include "log.h"
 #include "mem.h"
+#include "now.h"
 #include "png.h"
 #include "session.h"
 #include "store.h"
+#include "touch.h"
 
 #define SCREEN_DAMAGE_MAX 16
 #define SCREEN_QR_REFRESH_MS 1000 /* invites and Wi-Fi are read from the store at most once a second */
@@ -48,6 +52,13 @@ struct screen {
     char qr_game[GAME_ID_MAX + 1];
     int nqr;
     board_qr_t qr[BOARD_QR_MAX];
+    /* touch (tfd -1: off) */
+    int tfd;
+    bool tfile;            /* a regular file, read as it grows from screen_update */
+    h2o_socket_t *tsock;   /* a device or FIFO, read from the loop (owns tfd) */
+    touch_t touch;
+    board_qr_t pair;       /* the host pairing card, shown until pair_until */
+    int64_t pair_until;
 };
 
 static int screen_fb_open(screen_t *s, const char *dev, char *err, size_t errlen)
@@ -113,6 +124,7 @@ screen_t *screen_new(const config_t *cfg, char *err, size_t errlen)
     screen_t *s = mem_zalloc(sizeof(*s));
     s->kind = cfg->screen;
     s->fd = -1;
+    s->tfd = -1;
     snprintf(s->path, sizeof(s->path), "%s", cfg->screen_path);
     snprintf(s->pin, sizeof(s->pin), "%s", cfg->screen_game);
     int rc = -1;
@@ -147,6 +159,10 @@ void screen_free(screen_t *s)
     if (s->fb && s->drm == NULL)
         munmap(s->fb, s->fb_len);
     drm_close(s->drm);
+    if (s->tsock)
+        h2o_socket_close(s->tsock);
+    else if (s->tfd >= 0)
+        close(s->tfd);
     if (s->fd >= 0)
         close(s->fd);
     board_free(s->board);
@@ -323,11 +339,144 @@ static void screen_png_write(screen_t *s, int64_t now_ms)
     s->write_errno = rc == 0 ? 0 : -rc;
 }
 
+/* ---- touch -------------------------------------------------------------- */
+
+/* A target's change, as the host's: the same change_apply as REST and WebSocket. */
+static void screen_touch_change(app_t *app, const char *game_id, const char *type, const char *json)
+{
+    static const auth_who_t host = {.role = AUTH_HOST};
+    jsmntok_t toks[16];
+    json_doc_t d;
+    int data = -1;
+    if (json && json_parse(&d, json, strlen(json), toks, 16) == 0)
+        data = 0;
+    change_result_t res;
+    if (change_apply(app->core, &host, type, game_id, data >= 0 ? &d : NULL, data, NULL, NULL, &res) != 0) {
+        log_info("touch: %s on %s refused: %s", type, game_id, res.message);
+        return;
+    }
+    core_flush(app->core);
+    log_info("touch: %s on %s, version %lld", type, game_id, (long long)res.version);
+}
+
+static void screen_touch_pair(app_t *app, int64_t now_ms)
+{
+    screen_t *s = app->screen;
+    char code[AUTH_CODE_LEN + 1];
+    int64_t expires;
+    if (session_host_invite_create(app, code, &expires) != 0) {
+        log_error("touch: cannot make a host pairing code");
+        return;
+    }
+    memset(&s->pair, 0, sizeof(s->pair));
+    snprintf(s->pair.title, sizeof(s->pair.title), "Pair as host");
+    snprintf(s->pair.caption, sizeof(s->pair.caption), "one use, 5 minutes");
+    char tail[8 + AUTH_CODE_LEN];
+    snprintf(tail, sizeof(tail), "/j/%s", code);
+    screen_payload(&s->pair, app->public_url, tail);
+    s->pair_until = now_ms + SCREEN_PAIR_MS;
+    log_info("touch: host pairing code shown for 5 minutes");
+}
+
+static void screen_touch_tap(app_t *app, int x, int y, int64_t now_ms)
+{
+    screen_t *s = app->screen;
+    int player = 0;
+    board_act_t act = board_hit(s->board, x, y, &player);
+    log_debug("touch: tap at %d,%d: target %d of player %d", x, y, (int)act, player);
+    if (act == BOARD_ACT_PAIR) {
+        screen_touch_pair(app, now_ms);
+        return;
+    }
+    if (act == BOARD_ACT_NONE || s->in.ngames != 1)
+        return;
+    const board_game_t *g = &s->in.games[0];
+    char doc[96];
+    const char *field = NULL;
+    int delta = 0;
+    switch (act) {
+    case BOARD_ACT_CLOCK:
+        screen_touch_change(app, g->id,
+                            g->status == GAME_SETUP ? "game_start" : g->status == GAME_ACTIVE ? "game_pause" : "game_resume", NULL);
+        return;
+    case BOARD_ACT_END_TURN: screen_touch_change(app, g->id, "turn_change", NULL); return;
+    case BOARD_ACT_UNDO: screen_touch_change(app, g->id, "undo", NULL); return;
+    case BOARD_ACT_PRIMARY_DOWN: field = "primary_delta"; delta = -1; break;
+    case BOARD_ACT_PRIMARY_UP: field = "primary_delta"; delta = 1; break;
+    case BOARD_ACT_SECONDARY_DOWN: field = "secondary_delta"; delta = -1; break;
+    case BOARD_ACT_SECONDARY_UP: field = "secondary_delta"; delta = 1; break;
+    case BOARD_ACT_CP_DOWN: field = "cp_delta"; delta = -1; break;
+    case BOARD_ACT_CP_UP: field = "cp_delta"; delta = 1; break;
+    default: return;
+    }
+    snprintf(doc, sizeof(doc), "{\"player_number\":%d,\"%s\":%d}", player, field, delta);
+    screen_touch_change(app, g->id, "score_update", doc);
+}
+
+/* Feeds bytes to the decoder and acts on its taps. */
+static void screen_touch_bytes(app_t *app, const uint8_t *p, size_t n, int64_t now_ms)
+{
+    touch_tap_t taps[16];
+    int k = touch_feed(&app->screen->touch, p, n, taps, 16);
+    for (int i = 0; i < k; i++)
+        screen_touch_tap(app, taps[i].x, taps[i].y, now_ms);
+}
+
+static void screen_touch_file(app_t *app, int64_t now_ms)
+{
+    uint8_t b[4096];
+    ssize_t n;
+    for (int i = 0; i < 64 && (n = read(app->screen->tfd, b, sizeof(b))) > 0; i++)
+        screen_touch_bytes(app, b, (size_t)n, now_ms);
+}
+
+static void screen_on_touch(h2o_socket_t *sock, const char *err)
+{
+    app_t *app = sock->data;
+    screen_t *s = app->screen;
+    if (err != NULL) {
+        /* An unplugged device: the screen goes on without touch. */
+        log_error("touch: input ended: %s", err);
+        h2o_socket_close(sock);
+        s->tsock = NULL;
+        s->tfd = -1;
+        return;
+    }
+    int64_t now = now_mono_ms();
+    log_debug("touch: %zu bytes", sock->input->size);
+    screen_touch_bytes(app, (const uint8_t *)sock->input->bytes, sock->input->size, now);
+    h2o_buffer_consume(&sock->input, sock->input->size);
+    screen_update(app, now);
+}
+
+int screen_touch_start(app_t *app, const config_t *cfg, char *err, size_t errlen)
+{
+    screen_t *s = app->screen;
+    if (s == NULL || strcmp(cfg->touch, "off") == 0)
+        return 0;
+    const raster_t *r = board_raster(s->board);
+    touch_axis_t ax, ay;
+    char name[300];
+    s->tfd = touch_open(cfg->touch, r->w, r->h, &ax, &ay, &s->tfile, name, sizeof(name), err, errlen);
+    if (s->tfd < 0)
+        return -1;
+    touch_init(&s->touch, ax, ay, r->w, r->h);
+    if (!s->tfile) {
+        s->tsock = h2o_evloop_socket_create(app->loop, s->tfd, 0);
+        s->tsock->data = app;
+        h2o_socket_read_start(s->tsock, screen_on_touch);
+    }
+    log_info("touch: reading %s (x %d..%d, y %d..%d to %dx%d)", name, ax.min, ax.max, ay.min, ay.max, r->w, r->h);
+    return 0;
+}
+
 void screen_update(app_t *app, int64_t now_ms)
 {
     screen_t *s = app->screen;
     if (s == NULL)
         return;
+    if (s->tfile)
+        screen_touch_file(app, now_ms);
     screen_pick_t pick = {.n = 0};
     const game_t *pinned = s->pin[0] ? core_committed(app->core, s->pin) : NULL;
     if (pinned) {
@@ -347,6 +496,13 @@ void screen_update(app_t *app, int64_t now_ms)
         board_game_from(pick.g[i], now_ms, &in->games[i]);
     in->nqr = s->nqr;
     memcpy(in->qr, s->qr, sizeof(in->qr));
+    in->touch = s->tfd >= 0;
+    if (s->pair_until > now_ms) {
+        /* The pairing card first, so it shows even when the game has every other card. */
+        memmove(&in->qr[1], &in->qr[0], sizeof(in->qr[0]) * (BOARD_QR_MAX - 1));
+        in->qr[0] = s->pair;
+        in->nqr = in->nqr < BOARD_QR_MAX ? in->nqr + 1 : BOARD_QR_MAX;
+    }
 
     raster_rect_t damage[SCREEN_DAMAGE_MAX];
     int n = board_render(s->board, in, damage, SCREEN_DAMAGE_MAX);

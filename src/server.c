@@ -521,6 +521,8 @@ int server_main(const config_t *cfg)
         app->screen = screen_new(cfg, err, sizeof(err));
         if (app->screen == NULL)
             log_error("%s; going on without a screen", err);
+        else if (screen_touch_start(app, cfg, err, sizeof(err)) != 0)
+            log_error("%s; going on without touch", err);
         screen_update(app, now_mono_ms());
     }
 

@@ -192,11 +192,38 @@ static void test_usage_errors(void **state)
     assert_non_null(strstr(err, "environment"));
 }
 
+/* --touch: auto with a screen and off without one by default; a path or off when given;
+ * refused without a screen, since its targets are drawn there. */
+static void test_touch(void **state)
+{
+    (void)state;
+    config_t c;
+    char err[256];
+    const char *none[] = {"s"};
+    assert_int_equal(parse(&c, NULL, 1, none, err), 0);
+    assert_string_equal(c.touch, "off");
+    const char *screen[] = {"s", "--screen", "png:x.png"};
+    assert_int_equal(parse(&c, NULL, 3, screen, err), 0);
+    assert_string_equal(c.touch, "auto");
+    const char *path[] = {"s", "--screen", "fb", "--touch", "/dev/input/event3"};
+    assert_int_equal(parse(&c, NULL, 5, path, err), 0);
+    assert_string_equal(c.touch, "/dev/input/event3");
+    const char *env[] = {"STATE_SERVER_TOUCH", "off", NULL};
+    assert_int_equal(parse(&c, env, 3, screen, err), 0);
+    assert_string_equal(c.touch, "off");
+    const char *alone[] = {"s", "--touch", "auto"};
+    assert_int_equal(parse(&c, NULL, 3, alone, err), -1);
+    assert_non_null(strstr(err, "--touch"));
+    const char *empty[] = {"s", "--screen", "png:x.png", "--touch="};
+    assert_int_equal(parse(&c, NULL, 4, empty, err), 0);
+    assert_string_equal(c.touch, "auto");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults), cmocka_unit_test(test_flags_and_env), cmocka_unit_test(test_actions),
-        cmocka_unit_test(test_usage_errors), cmocka_unit_test(test_screen),
+        cmocka_unit_test(test_usage_errors), cmocka_unit_test(test_screen), cmocka_unit_test(test_touch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
