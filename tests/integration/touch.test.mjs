@@ -21,17 +21,27 @@ const P1_PRIMARY_UP = cell(1, 12, 0);
 const END_TURN = cell(1, 4, 1);
 const PAIR = cell(3, 4, 1);
 
-/** input_event records as x86-64 and arm64 Linux lay them out: 8-byte seconds and
- *  microseconds, then u16 type, u16 code, s32 value (24 bytes). */
+/** input_event records as the kernel hands them to the binary under test: 8-byte
+ *  seconds and microseconds on 64-bit targets (24 bytes a record), 4-byte ones on
+ *  32-bit ARM (16 bytes; the kernel's layout there even with a 64-bit time_t). The
+ *  binary's architecture is read off its build path (make test-cross). */
+const BIN_PATH = process.env.STATE_SERVER_BIN || '';
+const NARROW = /\/(armhf|armel)\//.test(BIN_PATH);
 function records(list) {
-  const b = Buffer.alloc(24 * list.length);
+  const size = NARROW ? 16 : 24, t = NARROW ? 8 : 16;
+  const b = Buffer.alloc(size * list.length);
   list.forEach(([ms, type, code, value], i) => {
-    const o = 24 * i;
-    b.writeBigInt64LE(BigInt(Math.floor(ms / 1000)), o);
-    b.writeBigInt64LE(BigInt((ms % 1000) * 1000), o + 8);
-    b.writeUInt16LE(type, o + 16);
-    b.writeUInt16LE(code, o + 18);
-    b.writeInt32LE(value, o + 20);
+    const o = size * i;
+    if (NARROW) {
+      b.writeUInt32LE(Math.floor(ms / 1000), o);
+      b.writeUInt32LE((ms % 1000) * 1000, o + 4);
+    } else {
+      b.writeBigInt64LE(BigInt(Math.floor(ms / 1000)), o);
+      b.writeBigInt64LE(BigInt((ms % 1000) * 1000), o + 8);
+    }
+    b.writeUInt16LE(type, o + t);
+    b.writeUInt16LE(code, o + t + 2);
+    b.writeInt32LE(value, o + t + 4);
   });
   return b;
 }
