@@ -400,6 +400,33 @@ describe('web app against the real server', () => {
     assert.match(csv, /score_update/);
   });
 
+  it('the host downloads a backup: a SQLite file under the server\'s dated name', async () => {
+    await s.host.bringToFront();
+    const button = s.host.locator('[data-testid=backup-download]');
+    await button.scrollIntoViewIfNeeded();
+    const [download] = await Promise.all([s.host.waitForEvent('download', { timeout: WAIT }), button.click()]);
+    assert.match(download.suggestedFilename(), /^state-\d{8}-\d{6}\.db$/);
+    const { readFileSync } = await import('node:fs');
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 16).toString('latin1'), 'SQLite format 3\0');
+    assert.ok(bytes.length >= 4096, 'a whole database, not a header: ' + bytes.length + ' bytes');
+    await s.host.waitForSelector('[data-testid=backup-status]:has-text("Saved as state-")', { timeout: WAIT });
+    assert.equal(await button.isEnabled(), true, 'the button is usable again');
+  });
+
+  it('a failed backup says so and leaves the button usable', async () => {
+    // The network drops the request (a fault no server response can make).
+    await s.host.route('**/api/backup', (r) => r.abort('connectionreset'));
+    try {
+      await s.host.click('[data-testid=backup-download]');
+      const msg = await s.host.waitForSelector('[data-testid=backup-error]', { timeout: WAIT });
+      assert.match(await msg.textContent(), /Backup failed/);
+      assert.equal(await s.host.locator('[data-testid=backup-download]').isEnabled(), true);
+    } finally {
+      await s.host.unroute('**/api/backup');
+    }
+  });
+
   it('the host panel pairs a phone as host with a one-time code and its QR code', async () => {
     await s.host.bringToFront();
     await s.host.click('[data-testid=pair-host]');

@@ -1,6 +1,7 @@
 // REST calls to the same origin. Errors come back as ApiError with the
 // server's code ({"error": {"code", "message"}}) and the HTTP status.
 
+import { dispositionName } from './download';
 import type { GameState, HistoryEntry, HostInvite, Invite, JoinReply, SessionInfo } from './protocol';
 
 export class ApiError extends Error {
@@ -68,6 +69,12 @@ export async function callBlob(path: string, opts: CallOptions = {}): Promise<Bl
   return (await raw('GET', path, opts)).blob();
 }
 
+/** The body and the filename the server suggests (Content-Disposition), else `fallback`. */
+export async function callFile(path: string, fallback: string, opts: CallOptions = {}): Promise<{ blob: Blob; name: string }> {
+  const res = await raw('GET', path, opts);
+  return { blob: await res.blob(), name: dispositionName(res.headers.get('Content-Disposition'), fallback) };
+}
+
 const enc = encodeURIComponent;
 
 export const api = {
@@ -98,6 +105,8 @@ export const api = {
   revokeSession: (token: string | null, id: string) => call<void>('DELETE', '/api/sessions/' + enc(id), { token }),
   /** Server settings: string values by key (host only). */
   settings: (token: string | null) => call<unknown>('GET', '/api/settings', { token }),
+  /** A consistent SQLite snapshot of the whole database, named state-YYYYmmdd-HHMMSS.db (host only). */
+  backup: (token: string | null) => callFile('/api/backup', 'state-backup.db', { token, accept: 'application/vnd.sqlite3' }),
   /** The QR code that joins the appliance's Wi-Fi (host only; 404 without wifi.ssid). */
   wifiSvg: (token: string | null) => callText('/api/wifi.svg', { token, accept: 'image/svg+xml' }),
 };

@@ -1,6 +1,6 @@
 // "/host": the host panel. Create games, set them up, run them, hand out
-// invites, read the history, pair phones as host and end sessions. The pieces
-// live in views/host/.
+// invites, read the history, pair phones as host, end sessions and download a
+// backup. The pieces live in views/host/.
 
 import { useEffect, useState } from 'preact/hooks';
 import { ensureInvites } from '../lib/invites';
@@ -13,6 +13,7 @@ import { GameControls } from './host/GameControls';
 import { GamesCard } from './host/GamesCard';
 import { NewGame } from './host/NewGame';
 import { SessionsCard } from './host/SessionsCard';
+import { BackupCard } from './host/BackupCard';
 
 export function HostView() {
   const [auth, submit, signOut, lost] = useHostAuth();
@@ -61,7 +62,13 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null; onD
 
   // The server's clock for the pairing countdown; this device's until a heartbeat measured it.
   const serverNow = () => conn.sync.serverNow(performance.now()) ?? Date.now();
-  const sessionsCard = <SessionsCard token={token} serverNow={serverNow} games={games} />;
+  // The host-wide cards close the right column: pairing and sessions, then the backup.
+  const sessionsCard = (
+    <>
+      <SessionsCard token={token} serverNow={serverNow} games={games} />
+      <BackupCard token={token} />
+    </>
+  );
   const gamesCard = <GamesCard games={games} selected={s.gameId} onSelect={select} onNew={() => setCreating(true)} />;
 
   return (

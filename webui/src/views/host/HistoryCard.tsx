@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../../lib/api';
+import { saveBlob } from '../../lib/download';
 import type { GameState, HistoryEntry } from '../../lib/protocol';
 import { Icon } from '../../components/icons';
 
@@ -23,15 +24,7 @@ export function HistoryCard(props: { g: GameState; token: string | null }) {
   }, [props.g.version]);
   const download = async () => {
     try {
-      const blob = await api.historyCsv(props.g.game_id, props.token);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = props.g.game_id + '-history.csv';
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      saveBlob(await api.historyCsv(props.g.game_id, props.token), props.g.game_id + '-history.csv');
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'Download failed');
     }
