@@ -91,3 +91,22 @@ buf_shared_t *buf_shared_new(size_t len)
     return s;
 }
 
+
+void buf_put_csv(buf_t *b, const char *s, bool always_quote)
+{
+    if (!s)
+        s = "";
+    bool quote = always_quote || strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        buf_putc(b, '"');
+    /* A spreadsheet runs a field that starts like a formula: make it text. */
+    if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')
+        buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *s);
+    }
+    if (quote)
+        buf_putc(b, '"');
+}

@@ -8,6 +8,7 @@
 #define STATE_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,5 +59,10 @@ static inline void buf_shared_unref(buf_shared_t *s)
     if (s != NULL && --s->refs == 0)
         free(s);
 }
+
+/* Appends s as one CSV field (RFC 4180): quoted when it holds a comma, quote or line
+ * break, or always; a leading = + - @ tab or CR gets a ' so that a spreadsheet shows
+ * it as text instead of running it. NULL is the empty field. */
+void buf_put_csv(buf_t *b, const char *s, bool always_quote);
 
 #endif

@@ -13,17 +13,6 @@ typedef struct {
     bool host;
 } history_ctx_t;
 
-static void history_csv_field(buf_t *b, const char *s)
-{
-    buf_putc(b, '"');
-    for (; s && *s; s++) {
-        if (*s == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
-}
-
 /* The logged request data as a non-host may see it: settings whose key starts with
  * "host." are left out (PROTOCOL.md section 6), so the history of a settings_update
  * does not reveal them. The key is compared unescaped. */
@@ -73,13 +62,13 @@ static void history_row(void *ctx, int64_t version, const char *at, const char *
     data = shown.data;
     if (h->csv) {
         buf_printf(h->out, "%lld,", (long long)version);
-        history_csv_field(h->out, at);
+        buf_put_csv(h->out, at, true);
         buf_putc(h->out, ',');
-        history_csv_field(h->out, actor);
+        buf_put_csv(h->out, actor, true);
         buf_putc(h->out, ',');
-        history_csv_field(h->out, type);
+        buf_put_csv(h->out, type, true);
         buf_putc(h->out, ',');
-        history_csv_field(h->out, data);
+        buf_put_csv(h->out, data, true);
         buf_putc(h->out, ',');
         if (undone_by)
             buf_printf(h->out, "%lld", (long long)undone_by);

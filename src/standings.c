@@ -129,27 +129,6 @@ int standings_compute(const standings_entrant_t *entrants, size_t n_entrants, co
 }
 
 /* Appends one CSV field, quoted when it has to be, formula-looking text defused. */
-static void csv_field(buf_t *out, const char *s)
-{
-    bool quote = false;
-
-    if (!s)
-        s = "";
-    if (strpbrk(s, ",\"\r\n"))
-        quote = true;
-    if (quote)
-        buf_putc(out, '"');
-    if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')
-        buf_putc(out, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            buf_putc(out, '"');
-        buf_putc(out, *p);
-    }
-    if (quote)
-        buf_putc(out, '"');
-}
-
 void standings_csv(buf_t *out, const standings_entrant_t *entrants, const standings_row_t *rows, size_t n_rows, uint32_t rounds)
 {
     if (rounds > STANDINGS_MAX_ROUNDS)
@@ -164,11 +143,11 @@ void standings_csv(buf_t *out, const standings_entrant_t *entrants, const standi
 
         buf_put_i64(out, row->rank);
         buf_putc(out, ',');
-        csv_field(out, e->name);
+        buf_put_csv(out, e->name, false);
         buf_putc(out, ',');
-        csv_field(out, e->faction);
+        buf_put_csv(out, e->faction, false);
         buf_putc(out, ',');
-        csv_field(out, e->club);
+        buf_put_csv(out, e->club, false);
         buf_printf(out, ",%u,%u,%u,", (unsigned)row->wins, (unsigned)row->draws, (unsigned)row->losses);
         buf_put_i64(out, row->points);
         buf_putc(out, ',');
