@@ -1,6 +1,10 @@
 #include "wire.h"
 #include "json.h"
+#include "metrics.h"
 #include "now.h"
+
+/* The error counters of /metrics are indexed by wire_err_t. */
+_Static_assert(WIRE_NERRORS == METRICS_NERRORS, "metrics counts one error slot per wire error code");
 
 const char *const wire_error_names[WIRE_NERRORS] = {
     "bad_json", "bad_message", "unknown_type", "unauthorized", "forbidden", "not_found",
