@@ -218,7 +218,12 @@ static void wsconn_handle(wsconn_t *c, const ws_event_t *ev)
         if (c->closing)
             return; /* after our close frame, data is read and dropped */
         if (ev->opcode != WS_OP_TEXT) {
-            wsconn_close(c, WS_CLOSE_UNSUPPORTED, "text frames only");
+            /* A refusal fails the connection (RFC 6455 section 7.1.7): close frame,
+             * then TCP, with no wait for the peer's answer. */
+            c->closing = true;
+            c->close_code = WS_CLOSE_UNSUPPORTED;
+            wsconn_send_control(c, ws_close_frame(WS_CLOSE_UNSUPPORTED, "text frames only"), 0);
+            c->dead = true;
             return;
         }
         if (c->h.on_message)

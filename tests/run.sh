@@ -43,7 +43,9 @@ run_node() { # suite dir
     ls tests/"$dir"/*.test.mjs >/dev/null 2>&1 || return 0
     if node --test --test-concurrency=1 tests/"$dir"/ >"$log" 2>&1; then :; else
         failures+=("$dir")
-        grep -E '^not ok|^# Subtest|error:|expected|actual|Error' "$log" | grep -B1 -A6 '^not ok' | head -80
+        # The innermost failing subtests first (their names say what broke), then the rest.
+        grep -E '^ +not ok' -A12 "$log" | grep -E 'not ok|error:|expected|actual|location|Error' | head -40
+        grep -E '^not ok|^# Subtest|error:|expected|actual|Error' "$log" | grep -B1 -A6 '^not ok' | head -40
     fi
     count_node "$log"
     echo "$dir: $(grep -E '^# pass' "$log" | tail -1 | awk '{print $3}') passed, $(grep -E '^# fail' "$log" | tail -1 | awk '{print $3}') failed"
