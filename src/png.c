@@ -64,7 +64,10 @@ static int image(int fd, const uint32_t *px, int w, int h, int stride)
     uint8_t *row = mem_alloc(rowlen), *out = mem_alloc(OUT);
     z_stream z;
     memset(&z, 0, sizeof(z));
-    int rc = deflateInit(&z, 6) == Z_OK ? 0 : -ENOMEM;
+    /* Run-length matching at level 1: the Sub-filtered rows are long runs of zeros,
+     * and this output is written every second a clock runs, so speed wins; it is
+     * several times faster than level 6 for files a few per cent larger. */
+    int rc = deflateInit2(&z, 1, Z_DEFLATED, 15, 8, Z_RLE) == Z_OK ? 0 : -ENOMEM;
     for (int y = 0; rc == 0 && y <= h; y++) {
         int flush = Z_NO_FLUSH;
         if (y < h) {

@@ -3,6 +3,8 @@
 //   node guest.mjs check PORT TOKEN SSID PASSWORD   HTTP and WebSocket checks; one
 //                                                   "PASS name" or "FAIL name: why" a line
 //   node guest.mjs console SOCKET COMMAND...        types commands on the serial console
+//   node guest.mjs act PORT TOKEN GAME CHANGE...    sends each CHANGE (a section 5 envelope
+//                                                   as JSON) to GAME over REST, in order
 //   node guest.mjs stream PORT TOKEN GAME QPID MONITOR STATE MIN_MS MAX_MS
 //                                                   the power cut (cross/image/powercut.sh):
 //                                                   streams score changes into GAME and
@@ -237,6 +239,14 @@ if (cmd === 'check') {
   await check(...args).catch((e) => result('guest checks', false, e.message));
 } else if (cmd === 'console') {
   await consoleType(args[0], args.slice(1));
+} else if (cmd === 'act') {
+  const [port, token, game, ...changes] = args;
+  for (const c of changes) {
+    const r = await fetch(`http://127.0.0.1:${port}/api/games/${game}/actions`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: c,
+    });
+    result(`change ${c}`, r.status === 200, `${r.status} ${await r.text()}`);
+  }
 } else if (cmd === 'stream') {
   const [port, token, game, qpid, mon, statePath, minMs, maxMs] = args;
   const ok = await stream(port, token, game, Number(qpid), mon, statePath, Number(minMs), Number(maxMs))
