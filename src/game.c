@@ -813,7 +813,15 @@ static int do_tick(const game_t *in, game_t *w, const game_action_t *a, int64_t 
     return game_next_event_ms(in) <= now ? GAME_OK : GAME_E_INVALID_STATE;
 }
 
+/* Placeholder until the judge and result rules land: refused as not possible now. */
+static int do_later(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
+{
+    (void)in, (void)w, (void)a, (void)now, (void)bf;
+    return GAME_E_INVALID_STATE;
+}
+
 static const handler_t handlers[GAME_A_COUNT_] = {
+    [GAME_A_JUDGE_CALL] = do_later, [GAME_A_JUDGE_DONE] = do_later, [GAME_A_RESULT] = do_later,
     [GAME_A_STATE] = do_state, [GAME_A_SETUP] = do_setup,       [GAME_A_SCORE] = do_score, [GAME_A_TIMER] = do_timer,
     [GAME_A_TURN] = do_turn,   [GAME_A_START] = do_start,       [GAME_A_PAUSE] = do_pause, [GAME_A_RESUME] = do_resume,
     [GAME_A_END] = do_end,     [GAME_A_SETTINGS] = do_settings, [GAME_A_UNDO] = do_undo,   [GAME_A_CLOCK_TICK] = do_tick,
@@ -1142,6 +1150,7 @@ static const char *const type_names[GAME_A_COUNT_] = {
     [GAME_A_TIMER] = "timer_update",       [GAME_A_TURN] = "turn_change",   [GAME_A_START] = "game_start",
     [GAME_A_PAUSE] = "game_pause",         [GAME_A_RESUME] = "game_resume", [GAME_A_END] = "game_end",
     [GAME_A_SETTINGS] = "settings_update", [GAME_A_UNDO] = "undo",          [GAME_A_CLOCK_TICK] = "clock_tick",
+    [GAME_A_JUDGE_CALL] = "judge_call",    [GAME_A_JUDGE_DONE] = "judge_done", [GAME_A_RESULT] = "result_confirm",
 };
 static const char *const timer_names[] = {NULL, "start", "stop", "set"};
 static const char *const actor_names[] = {NULL, "player1", "player2", "host", "server"};
