@@ -343,8 +343,9 @@ typedef struct {
             int64_t at_ms;     /* wall-clock ms of the call, set by the edge (not a client field) */
         } judge;
         struct game_result_args {
-            int agree;  /* 0 = absent (bad_message), 1 = true, 2 = false */
-            int winner; /* host only: GAME_WINNER_BY_SCORE (absent: keep), 1, 2 or GAME_WINNER_DRAW */
+            int agree;     /* 0 = absent (bad_message), 1 = true, 2 = false */
+            int winner;    /* host only: GAME_WINNER_BY_SCORE (absent: keep), 1, 2 or GAME_WINNER_DRAW */
+            int64_t at_ms; /* wall-clock ms, set by the edge: the time of the judge call a dispute opens */
         } result;
         struct game_state_args {
             const game_t *state; /* the full new state; its version, since_ms and game_time.running are ignored */
@@ -453,6 +454,13 @@ bool game_result_final(const game_t *g);
 
 /** True when judge_pauses is on (absent or true). */
 bool game_judge_pauses(const game_t *g);
+
+/**
+ * The round a change belongs to, for the action log: a score_update's cell round (its
+ * `round`, or the default it takes in game g, the state before it); any other change,
+ * g's round (0 in setup).
+ */
+int game_action_round(const game_t *g, const game_action_t *a);
 
 /** primary + secondary of player (1 or 2); 0 for a bad player. */
 int game_score(const game_t *g, int player);
