@@ -113,6 +113,18 @@ void board_game_from(const game_t *g, int64_t now_ms, board_game_t *out)
         q->running = p->clock.running;
         q->flagged = p->clock.flagged;
     }
+    /* An open judge call: who called it, by the player's name (as the phones say it). */
+    game_actor_t by = g->judge.called_by;
+    if (by == GAME_ACTOR_P1 || by == GAME_ACTOR_P2 || by == GAME_ACTOR_HOST) {
+        out->judge = true;
+        if (by == GAME_ACTOR_HOST)
+            copy_str(out->judge_by, sizeof(out->judge_by), "Host");
+        else if (g->players[by - 1].name[0])
+            copy_str(out->judge_by, sizeof(out->judge_by), g->players[by - 1].name);
+        else
+            copy_str(out->judge_by, sizeof(out->judge_by), by == GAME_ACTOR_P1 ? "Player 1" : "Player 2");
+        copy_str(out->judge_reason, sizeof(out->judge_reason), g->judge.reason);
+    }
 }
 
 void board_clock_text(int64_t ms, char out[16])

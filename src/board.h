@@ -113,7 +113,7 @@ typedef struct {
 
 typedef struct board board_t;
 
-/** Fills *out from a game at monotonic time now_ms (clocks as of then); no judge call, no table label. */
+/** Fills *out from a game at monotonic time now_ms (clocks as of then), its judge call included; no table label. */
 void board_game_from(const game_t *g, int64_t now_ms, board_game_t *out);
 
 /**

@@ -72,6 +72,20 @@ test('--screen png:FILE draws the game, its invite QR code and running clocks', 
     const b = readFileSync(file);
     assert.deepEqual(pngSize(b), { w: 1280, h: 720 });
     assert.ok(!a.equals(b), 'the clock counts on the screen');
+
+    // A judge call shows on the screen: who called and why (read back by OCR).
+    assert.equal((await act({ type: 'judge_call', data: { reason: 'Line of sight' } })).status, 200);
+    if (has('tesseract')) {
+      let text = '';
+      const until = Date.now() + 3000 * TIME_SCALE;
+      while (Date.now() < until) {
+        await sleep(300);
+        text = execFileSync('tesseract', [file, 'stdout'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        if (/Judge called by Host/.test(text)) break;
+      }
+      assert.match(text, /Judge called by Host/);
+      assert.match(text, /Line of sight/);
+    }
   } finally {
     await srv.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -726,6 +726,23 @@ static void test_game_from(void **state)
     assert_int_equal(out.players[1].remaining_ms, GAME_CLOCK_MS_DEFAULT);
     assert_int_equal(out.rounds, GAME_ROUNDS_DEFAULT);
     assert_int_equal(out.round, 3);
+    assert_false(out.judge);
+    /* An open judge call shows with the caller's name and the reason. */
+    g.judge.called_by = GAME_ACTOR_P1;
+    set(g.judge.reason, sizeof(g.judge.reason), "Line of sight");
+    board_game_from(&g, 11000, &out);
+    assert_true(out.judge);
+    assert_string_equal(out.judge_by, "Ana");
+    assert_string_equal(out.judge_reason, "Line of sight");
+    g.judge.called_by = GAME_ACTOR_P2; /* no name yet: the player's number */
+    board_game_from(&g, 11000, &out);
+    assert_string_equal(out.judge_by, "Player 2");
+    g.judge.called_by = GAME_ACTOR_HOST;
+    board_game_from(&g, 11000, &out);
+    assert_string_equal(out.judge_by, "Host");
+    g.judge.called_by = GAME_ACTOR_NONE;
+    board_game_from(&g, 11000, &out);
+    assert_false(out.judge);
     game_release(&g);
 }
 
