@@ -355,12 +355,10 @@ void event_render_entrant(buf_t *out, const event_t *ev, uint32_t id, const char
     if (base_url != NULL) {
         buf_puts(out, ",\"code\":");
         json_put_cstr(out, e->code);
+        char url[320];
+        snprintf(url, sizeof(url), "%s/j/%s", base_url, e->code);
         buf_puts(out, ",\"url\":");
-        buf_putc(out, '"');
-        json_put_str(out, base_url, strlen(base_url));
-        buf_puts(out, "/j/");
-        json_put_str(out, e->code, strlen(e->code));
-        buf_putc(out, '"');
+        json_put_cstr(out, url);
     }
     buf_putc(out, '}');
 }
