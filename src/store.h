@@ -85,6 +85,7 @@ typedef struct {
     const char *type;
     const char *data;       /* JSON */
     const char *before;     /* JSON of the full state before, or NULL */
+    int round;              /* the round the change belongs to (game_action_round()) */
 } store_action_t;
 
 /* Appends one entry to a game's action log. */
@@ -103,9 +104,10 @@ int store_undo_target(store_t *s, const char *game_id, store_undo_t *out);
 /* Marks the change at version as undone by the undo at undo_version. */
 int store_mark_undone(store_t *s, const char *game_id, int64_t version, int64_t undo_version);
 
-/* Called for each log entry, oldest first. data is JSON; undone_by is 0 if standing. */
+/* Called for each log entry, oldest first. data is JSON; undone_by is 0 if standing;
+ * round is -1 for an entry logged before rounds were recorded. */
 typedef void (*store_history_fn)(void *ctx, int64_t version, const char *at, const char *actor, const char *type,
-                                 const char *data, int64_t undone_by);
+                                 const char *data, int64_t undone_by, int round);
 int store_history(store_t *s, const char *game_id, store_history_fn fn, void *ctx);
 
 /* Invites and sessions. */
