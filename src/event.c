@@ -96,8 +96,9 @@ event_entrant_t *event_entrant(event_t *ev, int64_t id)
 /* The players' word on an ended game's result (result_confirm, section 5). */
 static void event_game_confirmations(const game_t *g, event_result_t *out)
 {
-    (void)g;
-    (void)out;
+    out->confirmed = g->result.confirmed & (GAME_RESULT_P1 | GAME_RESULT_P2);
+    out->disputed = g->result.disputed;
+    out->final = game_result_final(g);
 }
 
 void event_result(const event_game_t *eg, const game_t *g, event_result_t *out)
@@ -366,8 +367,17 @@ void event_render_entrant(buf_t *out, const event_t *ev, uint32_t id, const char
 /* A game's judge call, as section 6 shows it, or null. */
 static void event_put_judge(buf_t *out, const game_t *g)
 {
-    (void)g;
-    buf_puts(out, "null");
+    if (g == NULL || g->judge.called_by == GAME_ACTOR_NONE) {
+        buf_puts(out, "null");
+        return;
+    }
+    buf_puts(out, "{\"called_by\":");
+    json_put_cstr(out, g->judge.called_by == GAME_ACTOR_P1 ? "player1" : g->judge.called_by == GAME_ACTOR_P2 ? "player2" : "host");
+    buf_puts(out, ",\"reason\":");
+    json_put_cstr(out, g->judge.reason);
+    buf_puts(out, ",\"at\":");
+    buf_put_i64(out, g->judge.at_ms);
+    buf_putc(out, '}');
 }
 
 void event_render_table(buf_t *out, const event_t *ev, const event_game_t *eg, event_live_fn live, void *ctx)

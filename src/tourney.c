@@ -573,13 +573,29 @@ int tourney_result(tourney_t *t, event_t *ev, event_game_t *eg, int winner, bool
     eg = &ev->games[idx];
     int rc = 0;
     const game_t *g = core_game(t->app->core, eg->game_id);
+    int w = winner == 0 ? GAME_WINNER_DRAW : winner;
+    char data[64];
+    snprintf(data, sizeof(data), "{\"agree\":true,\"winner\":%s}", winner == 0 ? "null" : winner == 1 ? "1" : "2");
     if (g != NULL && g->status != GAME_ENDED) {
-        /* The organiser's word ends the game with that winner. */
+        /* The organiser's word ends the game with that winner ... */
         game_action_t a;
         game_action_init(&a, GAME_A_END, GAME_ACTOR_HOST);
-        a.end.winner = winner == 0 ? GAME_WINNER_DRAW : winner;
-        char data[48];
-        snprintf(data, sizeof(data), "{\"winner\":%s}", winner == 0 ? "null" : winner == 1 ? "1" : "2");
+        a.end.winner = w;
+        const char *bad = NULL;
+        int64_t version;
+        char end_data[32];
+        snprintf(end_data, sizeof(end_data), "{\"winner\":%s}", winner == 0 ? "null" : winner == 1 ? "1" : "2");
+        if (core_change(t->app->core, eg->game_id, &a, end_data, NULL, NULL, &bad, &version) != 0)
+            rc = TOURNEY_E_STATE;
+        g = core_game(t->app->core, eg->game_id);
+    }
+    if (rc == 0 && g != NULL) {
+        /* ... and makes its result final, as the host's result_confirm does. */
+        game_action_t a;
+        game_action_init(&a, GAME_A_RESULT, GAME_ACTOR_HOST);
+        a.result.agree = 1;
+        a.result.winner = w;
+        a.result.at_ms = now_wall_ms();
         const char *bad = NULL;
         int64_t version;
         if (core_change(t->app->core, eg->game_id, &a, data, NULL, NULL, &bad, &version) != 0)
