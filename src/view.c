@@ -61,8 +61,10 @@ static void view_judge_result(buf_t *b, const game_t *g)
     }
     PUT_INT_OR_NULL(b, ",\"result\":{\"winner\":", g->winner);
     PUT(b, ",\"confirmed\":[");
-    if (g->result.confirmed & GAME_RESULT_P1)
-        PUT(b, g->result.confirmed & GAME_RESULT_P2 ? "1,2" : "1");
+    if ((g->result.confirmed & GAME_RESULT_P1) && (g->result.confirmed & GAME_RESULT_P2))
+        PUT(b, "1,2");
+    else if (g->result.confirmed & GAME_RESULT_P1)
+        PUT(b, "1");
     else if (g->result.confirmed & GAME_RESULT_P2)
         PUT(b, "2");
     PUT(b, "],\"disputed\":");
@@ -96,7 +98,9 @@ static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_m
         put_int(b, p->rounds[r].primary);
         PUT(b, ",\"secondary\":");
         put_int(b, p->rounds[r].secondary);
-        PUT(b, r + 1 < shown ? "}," : "}");
+        buf_putc(b, '}');
+        if (r + 1 < shown)
+            buf_putc(b, ',');
     }
     buf_putc(b, ']');
     PUT(b, ",\"cp\":");
