@@ -10,14 +10,24 @@
 #include <string.h>
 
 static const char *const store_events_sql[E_COUNT] = {
-    [E_EVENT_UPSERT] = "INSERT OR REPLACE INTO events (event_id, name, status, round, rounds, round_time_ms, score_win, score_draw,"
+    /* Upserts, not INSERT OR REPLACE: a replace deletes the row first, and the
+     * foreign keys would cascade that delete to the event's entrants and codes. */
+    [E_EVENT_UPSERT] = "INSERT INTO events (event_id, name, status, round, rounds, round_time_ms, score_win, score_draw,"
                        " score_loss, settings, seed, timer_remaining_ms, timer_running, timer_end_wall_ms, created_at)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET"
+                       " name = excluded.name, status = excluded.status, round = excluded.round, rounds = excluded.rounds,"
+                       " round_time_ms = excluded.round_time_ms, score_win = excluded.score_win, score_draw = excluded.score_draw,"
+                       " score_loss = excluded.score_loss, settings = excluded.settings, seed = excluded.seed,"
+                       " timer_remaining_ms = excluded.timer_remaining_ms, timer_running = excluded.timer_running,"
+                       " timer_end_wall_ms = excluded.timer_end_wall_ms",
     [E_EVENT_DEL] = "DELETE FROM events WHERE event_id = ?",
-    [E_ENTRANT_UPSERT] = "INSERT OR REPLACE INTO event_entrants (event_id, entrant_id, name, faction, club, dropped)"
-                         " VALUES (?, ?, ?, ?, ?, ?)",
-    [E_GAME_UPSERT] = "INSERT OR REPLACE INTO event_games (event_id, round, table_no, a, b, game_id, by_host, winner, vp_set, vp_a,"
-                      " vp_b) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [E_ENTRANT_UPSERT] = "INSERT INTO event_entrants (event_id, entrant_id, name, faction, club, dropped)"
+                         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, entrant_id) DO UPDATE SET name = excluded.name,"
+                         " faction = excluded.faction, club = excluded.club, dropped = excluded.dropped",
+    [E_GAME_UPSERT] = "INSERT INTO event_games (event_id, round, table_no, a, b, game_id, by_host, winner, vp_set, vp_a,"
+                      " vp_b) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, round, table_no, a) DO UPDATE SET"
+                      " b = excluded.b, game_id = excluded.game_id, by_host = excluded.by_host, winner = excluded.winner,"
+                      " vp_set = excluded.vp_set, vp_a = excluded.vp_a, vp_b = excluded.vp_b",
     [E_EVENTS] = "SELECT event_id, name, status, round, rounds, round_time_ms, score_win, score_draw, score_loss, settings, seed,"
                  " timer_remaining_ms, timer_running, timer_end_wall_ms, created_at FROM events ORDER BY created_at, event_id",
     [E_ENTRANTS] = "SELECT n.entrant_id, n.name, n.faction, n.club, n.dropped, i.code FROM event_entrants n"
