@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TOURNEY_PULSE_MS 100 /* how often a running round timer is looked at, and due pushes go out */
 
@@ -502,14 +503,17 @@ int tourney_pair(tourney_t *t, event_t *ev)
         return TOURNEY_E_NOT_FOUND;
     event_t saved;
     tourney_copy(&saved, ev);
-    int64_t t0 = now_mono_ms();
+    struct timespec ts0, ts1;
+    clock_gettime(CLOCK_MONOTONIC, &ts0);
     size_t first;
     int rc = event_pair(ev, tourney_live, t, &first);
+    clock_gettime(CLOCK_MONOTONIC, &ts1);
     if (rc != EVENT_OK) {
         event_free(&saved);
         return rc == EVENT_E_BAD ? TOURNEY_E_BAD : TOURNEY_E_STATE;
     }
     int64_t t1 = now_mono_ms();
+    double pair_ms = (double)(ts1.tv_sec - ts0.tv_sec) * 1e3 + (double)(ts1.tv_nsec - ts0.tv_nsec) / 1e6;
     tourney_index(t, te, first);
     /* The games first (each a change of its own in the batch), then the event's rows. */
     int out = 0;
@@ -528,8 +532,8 @@ int tourney_pair(tourney_t *t, event_t *ev)
     }
     out = tourney_finish(t, te, &saved, out);
     if (out == 0) {
-        log_info("event %s: round %u paired (%zu tables, %lld ms)", ev->id, (unsigned)ev->round, ev->n_games - first,
-                 (long long)(t1 - t0));
+        log_info("event %s: round %u paired (%zu tables, pairing %.3f ms)", ev->id, (unsigned)ev->round, ev->n_games - first,
+                 pair_ms);
         t->sink.rebind(t->app, ev->id);
     }
     return out;
