@@ -285,6 +285,31 @@ test('an event of 8 entrants over 3 rounds: pairing, phones, results, dispute, d
   assert.equal(r.status, 200);
 });
 
+test('event_state is coalesced: a burst of changes on many tables reaches the board a few times, the last state included', async () => {
+  let r = await host('POST', '/api/events', { name: 'Burst', rounds: 1 });
+  const E = `/api/events/${r.json.event_id}`;
+  await host('POST', `${E}/entrants`, { entrants: Array.from({ length: 16 }, (_, i) => ({ name: `B${i}` })) });
+  const st = (await host('POST', `${E}/rounds`)).json;
+  const board = await open(`${srv.ws}/ws?token=${HOST_TOKEN}`);
+  await board.request('subscribe_event', {});
+  assert.equal((await board.request('subscribe_event', { event_id: st.event_id })).type, 'event_state');
+  board.queue.length = 0;
+  const t0 = Date.now();
+  for (let k = 1; k <= 10; k++) {
+    for (const t of st.tables) await action(t.game_id, 'score_update', { player_number: 1, primary: k });
+  }
+  const burstMs = Date.now() - t0;
+  await sleep(600);
+  const states = board.queue.filter((m) => m.type === 'event_state');
+  // 80 committed changes; at most one event_state every 250 ms (and one more at the edges).
+  assert.ok(states.length >= 1, 'the board heard of it');
+  assert.ok(states.length <= Math.ceil((burstMs + 600) / 250) + 1, `${states.length} event_state in ${burstMs + 600} ms`);
+  assert.ok(states.length < 80);
+  const last = states[states.length - 1].data;
+  assert.deepEqual(last.tables.map((t) => t.players[0].primary), st.tables.map(() => 10), 'the last state is the newest');
+  board.close();
+});
+
 test('bad input gets clear errors and changes nothing', async () => {
   let r = await host('POST', '/api/events', { name: 'Other', rounds: 2 });
   const A = r.json.event_id;
