@@ -228,6 +228,7 @@ test('an event of 8 entrants over 3 rounds: pairing, phones, results, dispute, d
       // broadcast with the block at 0, and the board gets event_state.
       const p = phones.find((x) => x.game === state.tables[0].game_id);
       await p.ws.request('subscribe', {}, { game_id: p.game });
+      board.queue.length = 0; // earlier states (in setup the timer showed 0 too)
       r = await host('POST', `${E}/timer`, { action: 'set', remaining_ms: 300 });
       assert.equal(r.status, 200, r.text);
       r = await host('POST', `${E}/timer`, { action: 'start' });
@@ -329,6 +330,17 @@ test('bad input gets clear errors and changes nothing', async () => {
   ws.close();
   r = await host('GET', `/api/events/${B}/qr.svg?code=${codeA}`);
   assert.equal(r.status, 404);
+  // Sessions of event codes are listed and revoked like any other.
+  r = await host('GET', '/api/sessions');
+  const mine = r.json.sessions.find((x) => x.event_id === A && x.entrant_id === 1);
+  assert.ok(mine, JSON.stringify(r.json).slice(0, 300));
+  assert.equal(mine.role, 'entrant');
+  const j2 = await http(srv, 'POST', '/api/join', { body: { code: codeA } });
+  const r2 = await host('GET', '/api/sessions');
+  const second = r2.json.sessions.find((x) => x.event_id === A && x.session_id !== mine.session_id);
+  assert.equal((await host('DELETE', `/api/sessions/${second.session_id}`)).status, 204);
+  assert.equal((await http(srv, 'GET', `/api/events/${A}`, { token: j2.json.token })).status, 401);
+  assert.equal((await http(srv, 'GET', `/api/events/${A}`, { token: j.json.token })).status, 200, 'the other session lives on');
   // Entrants may not change anything.
   r = await http(srv, 'POST', `/api/events/${A}/rounds`, { token: j.json.token });
   assert.equal(r.status, 403);
