@@ -502,6 +502,17 @@ static const char *const event_kind_names[] = {"none", "game", "bye", "pending"}
 void event_render_standings(buf_t *out, const event_t *ev, event_live_fn live, void *ctx)
 {
     standings_row_t *rows = mem_alloc((ev->n_entrants + 1) * sizeof(*rows));
+    /* Each entrant's table in each round, found in one pass (index + 1; 0: none). */
+    uint32_t nr = ev->round < EVENT_MAX_ROUNDS ? ev->round : EVENT_MAX_ROUNDS;
+    size_t *at = mem_zalloc((ev->n_entrants * nr + 1) * sizeof(*at));
+    for (size_t j = 0; j < ev->n_games; j++) {
+        const event_game_t *g = &ev->games[j];
+        if (g->round < 1 || g->round > nr)
+            continue;
+        at[(g->a - 1) * nr + g->round - 1] = j + 1;
+        if (g->b != 0)
+            at[(g->b - 1) * nr + g->round - 1] = j + 1;
+    }
     buf_putc(out, '[');
     if (event_standings(ev, live, ctx, rows) == STANDINGS_OK) {
         for (size_t i = 0; i < ev->n_entrants; i++) {
@@ -520,11 +531,9 @@ void event_render_standings(buf_t *out, const event_t *ev, event_live_fn live, v
                             "\"vp_against\":%lld,\"dropped\":%s,\"rounds\":[",
                        (unsigned)r->wins, (unsigned)r->draws, (unsigned)r->losses, (unsigned)r->byes, (long long)r->points,
                        (long long)r->sos, (long long)r->vp_for, (long long)r->vp_against, r->dropped ? "true" : "false");
-            for (uint32_t k = 0; k < ev->round && k < EVENT_MAX_ROUNDS; k++) {
-                const event_game_t *eg = NULL;
-                for (size_t j = 0; j < ev->n_games && eg == NULL; j++)
-                    if (ev->games[j].round == k + 1 && (ev->games[j].a == id || ev->games[j].b == id))
-                        eg = &ev->games[j];
+            for (uint32_t k = 0; k < nr; k++) {
+                size_t j = at[r->entrant * nr + k];
+                const event_game_t *eg = j ? &ev->games[j - 1] : NULL;
                 if (k)
                     buf_putc(out, ',');
                 buf_printf(out, "{\"round\":%u,\"kind\":\"%s\",\"vp\":%lld,\"game_id\":", (unsigned)k + 1,
@@ -544,6 +553,7 @@ void event_render_standings(buf_t *out, const event_t *ev, event_live_fn live, v
         }
     }
     buf_putc(out, ']');
+    free(at);
     free(rows);
 }
 

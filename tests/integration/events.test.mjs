@@ -255,6 +255,20 @@ test('an event of 8 entrants over 3 rounds: pairing, phones, results, dispute, d
   assert.deepEqual(r.json.standings.map((x) => [x.rank, x.entrant_id, x.wins, x.draws, x.losses, x.points, x.sos, x.vp_for, x.vp_against]),
     exp.sorted.map((x) => [x.rank, x.id, x.w, x.d, x.l, x.points, x.sos, x.vf, x.va]));
   assert.equal(r.json.standings.find((x) => x.entrant_id === 8).dropped, true);
+  // Each row's rounds: the game, the opponent and the VP of every round, the bye as such.
+  const row = (id) => r.json.standings.find((x) => x.entrant_id === id);
+  for (const g of played) {
+    const ra = row(g.a).rounds[g.round - 1];
+    if (g.b === 0) { assert.deepEqual(ra, { round: g.round, kind: 'bye', vp: 0, game_id: null, opponent: null }); continue; }
+    const gid = `${ev.event_id}-r${g.round}-t`;
+    assert.equal(ra.kind, 'game');
+    assert.equal(ra.opponent, g.b);
+    assert.equal(ra.vp, g.vpA);
+    assert.ok(ra.game_id.startsWith(gid));
+    const rb = row(g.b).rounds[g.round - 1];
+    assert.deepEqual([rb.kind, rb.opponent, rb.vp, rb.game_id], ['game', g.a, g.vpB, ra.game_id]);
+  }
+  assert.deepEqual(row(8).rounds[2], { round: 3, kind: 'none', vp: 0, game_id: null, opponent: null });
   r = await host('GET', `${E}/standings?format=csv`);
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/csv/);
