@@ -379,7 +379,7 @@ static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const 
     buf_t bj;
     buf_init(&bj);
     if (before) {
-        view_meta_t m = {NULL, NULL, {false, false}, now, 0};
+        view_meta_t m = {NULL, NULL, {false, false}, now, 0, NULL};
         view_render(&bj, before, VIEW_FULL, &m);
     }
     store_action_t a = {after->id, after->version, at, now, game_actor_name(actor), type, data, before ? bj.data : NULL, round};

@@ -240,6 +240,8 @@ void store_close(store_t *s)
         sqlite3_finalize(s->q[i]);
     for (int i = 0; i < G_COUNT; i++)
         sqlite3_finalize(s->g[i]); /* NULL for those never used */
+    for (int i = 0; i < E_COUNT; i++)
+        sqlite3_finalize(s->e[i]);
     sqlite3_close(s->db);
     free(s);
 }

@@ -216,6 +216,10 @@ void view_render(buf_t *b, const game_t *g, view_t v, const view_meta_t *m)
         PUT(b, ",\"updated_at\":");
         json_put_cstr(b, m->updated_at);
     }
+    if (m->event_block != NULL && v != VIEW_FULL) {
+        PUT(b, ",\"event\":");
+        buf_puts(b, m->event_block);
+    }
     if (v != VIEW_FULL) {
         PUT(b, ",\"server_time\":");
         put_int(b, m->server_time_ms);
