@@ -17,6 +17,7 @@
 #include "change.h"
 #include "core.h"
 #include "drm.h"
+#include "event.h"
 #include "log.h"
 #include "mem.h"
 #include "now.h"
@@ -24,6 +25,7 @@
 #include "session.h"
 #include "store.h"
 #include "touch.h"
+#include "tourney.h"
 
 #define SCREEN_DAMAGE_MAX 16
 #define SCREEN_QR_REFRESH_MS 1000 /* invites and Wi-Fi are read from the store at most once a second */
@@ -470,6 +472,30 @@ int screen_touch_start(app_t *app, const config_t *cfg, char *err, size_t errlen
     return 0;
 }
 
+/* Games of an event: their table in the hall ("Table 3"), and the round timer and
+ * the event's name over the hall of a running event (the first event shown). */
+static void screen_event(app_t *app, int n, const game_t *const *g, board_input_t *in, int64_t now_ms)
+{
+    if (app->tourney == NULL)
+        return;
+    const event_t *shown = NULL;
+    for (int i = 0; i < n; i++) {
+        event_game_t *eg = NULL;
+        const event_t *ev = tourney_event_of_game(app->tourney, g[i]->id, &eg);
+        if (ev == NULL || eg == NULL)
+            continue;
+        snprintf(in->games[i].table, sizeof(in->games[i].table), "Table %u", (unsigned)eg->table);
+        if (shown == NULL)
+            shown = ev;
+    }
+    if (shown == NULL || n < 2 || shown->status != EVENT_RUNNING)
+        return;
+    in->event_timer = true;
+    in->event_remaining_ms = event_timer_remaining(shown, now_ms);
+    in->event_running = shown->timer.running;
+    snprintf(in->title, sizeof(in->title), "%s", shown->name);
+}
+
 void screen_update(app_t *app, int64_t now_ms)
 {
     screen_t *s = app->screen;
@@ -494,6 +520,7 @@ void screen_update(app_t *app, int64_t now_ms)
     in->more_games = pick.more;
     for (int i = 0; i < pick.n; i++)
         board_game_from(pick.g[i], now_ms, &in->games[i]);
+    screen_event(app, pick.n, pick.g, in, now_ms);
     in->nqr = s->nqr;
     memcpy(in->qr, s->qr, sizeof(in->qr));
     in->touch = s->tfd >= 0;

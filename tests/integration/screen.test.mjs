@@ -131,3 +131,36 @@ test('a bad --screen or --screen-size exits 2 with one line', () => {
     assert.match(r.stderr, /screen/);
   }
 });
+
+test('--screen png:FILE: the hall of a running event shows its name, the tables and the round timer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'state-screen-'));
+  const file = join(dir, 'screen.png');
+  const srv = await startServer(['--screen', `png:${file}`, '--screen-size', '1280x720'], { dir });
+  try {
+    const ev = await http(srv, 'POST', '/api/events', { body: { name: 'Spring Open', rounds: 3, round_time_ms: 45 * 60000 } });
+    assert.equal(ev.status, 201, ev.text);
+    const id = ev.json.event_id;
+    const names = ['Anna', 'Boris', 'Carla', 'Dmitri'].map((name) => ({ name }));
+    assert.equal((await http(srv, 'POST', `/api/events/${id}/entrants`, { body: { entrants: names } })).status, 201);
+    const r = await http(srv, 'POST', `/api/events/${id}/rounds`, { body: {} });
+    assert.ok(r.status === 200 || r.status === 201, r.text);
+    assert.equal((await http(srv, 'POST', `/api/events/${id}/timer`, { body: { action: 'start' } })).status, 200);
+    if (!has('tesseract')) return;
+    let text = '';
+    const until = Date.now() + 4000 * TIME_SCALE;
+    while (Date.now() < until) {
+      await sleep(300);
+      if (!existsSync(file)) continue;
+      text = execFileSync('tesseract', [file, 'stdout'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      if (/Spring Open/.test(text) && /Table ?2/.test(text) && /44:5\d/.test(text)) break;
+    }
+    assert.match(text, /Spring Open/);
+    assert.match(text, /Table ?1/);
+    assert.match(text, /Table ?2/);
+    for (const n of names) assert.match(text, new RegExp(n.name));
+    assert.match(text, /44:5\d/, 'the round timer counts down from 45:00');
+  } finally {
+    await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
