@@ -27,6 +27,9 @@ void api_list_sessions(app_t *app, h2o_req_t *req);
 void api_revoke_session(app_t *app, h2o_req_t *req, const char *id_text);
 void api_join(app_t *app, h2o_req_t *req);
 
+/* api_hall.c: GET /api/hall, this box's games and the other boxes' (MQTT). */
+void api_hall(app_t *app, h2o_req_t *req);
+
 /* api_backup.c: GET /api/backup, a snapshot of the database, sent when copied. */
 void api_backup(app_t *app, h2o_req_t *req);
 

@@ -15,6 +15,7 @@
 #include "trust.h"
 
 struct core;
+struct mqtt;
 struct screen;
 struct store;
 
@@ -33,6 +34,7 @@ typedef struct app {
     trust_self_t trust;                /* own names, scheme, port, trusted proxies (section 10) */
     map_t seen;                        /* session id -> when last noted (session_seen's throttle) */
     struct screen *screen;             /* the box's own screen (--screen), NULL when off or unavailable */
+    struct mqtt *mqtt;                 /* the MQTT client (--mqtt, section 13), NULL when off */
 } app_t;
 
 #endif

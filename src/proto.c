@@ -6,6 +6,7 @@
 #include "json.h"
 #include "view.h"
 #include "log.h"
+#include "mqtt.h"
 #include "now.h"
 #include "session.h"
 #include "ws.h"
@@ -128,12 +129,14 @@ static void proto_on_changed(void *ctx, const char *game_id)
     if (core_game(p.app->core, game_id) == NULL)
         return;
     hub_publish(p.app->hub, game_id, proto_render_msg, &p);
+    mqtt_game_changed(p.app->mqtt, game_id);
 }
 
 static void proto_on_deleted(void *ctx, const char *game_id)
 {
     app_t *app = ctx;
     hub_forget_game(app->hub, game_id);
+    mqtt_game_deleted(app->mqtt, game_id);
 }
 
 /* Appends the `games` message: every game's summary, as GET /api/games lists them. */
