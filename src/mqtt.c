@@ -33,6 +33,8 @@
 
 /* One game this module knows about. */
 typedef struct {
+    char id[GAME_ID_MAX + 1];
+    int state_mid;             /* message id of its last state (or deletion) until the broker acknowledges it */
     int64_t published_version; /* the last version whose change messages went out */
     bool dirty;                /* its state is to be published */
     bool deleted;              /* publish the empty retained message, then forget */
@@ -50,6 +52,7 @@ static const char *const mqtt_ha_keys[] = {"p1_score", "p2_score", "p1_cp", "p2_
 #define MQTT_HA_N (sizeof(mqtt_ha_keys) / sizeof(mqtt_ha_keys[0]))
 
 static void mqtt_sync(mqtt_t *m);
+static void mqtt_close_watch(mqtt_t *m);
 static void mqtt_schedule_drain(mqtt_t *m);
 
 /* ---- logging: one line per distinct failure ------------------------------ */
@@ -122,6 +125,7 @@ static void mqtt_on_disconnect(struct mosquitto *mosq, void *ud, int rc, const m
     m->connected = false;
     if (m->stopping)
         return;
+    m->fresh_needed = true;
     if (was) {
         m->last_fail[0] = '\0';
         char what[300];
@@ -140,19 +144,57 @@ static void mqtt_on_disconnect(struct mosquitto *mosq, void *ud, int rc, const m
 static void mqtt_on_publish(struct mosquitto *mosq, void *ud, int mid, int rc, const mosquitto_property *props)
 {
     (void)mosq;
-    (void)mid;
     (void)rc;
     (void)props;
     mqtt_t *m = ud;
     m->stats.published++;
     if (m->inflight > 0)
         m->inflight--;
+    char key[16];
+    snprintf(key, sizeof(key), "%d", mid);
+    mqtt_game_t *gs = map_del(&m->mids, key);
+    if (gs != NULL && gs->state_mid == mid) {
+        gs->state_mid = 0;
+        if (gs->deleted && !gs->dirty) {
+            /* The broker has the empty retained message: nothing left to remember. */
+            map_del(&m->games, gs->id);
+            free(gs);
+        }
+    }
     if (m->ndirty > 0)
         mqtt_schedule_drain(m);
 }
 
+static int mqtt_client_new(mqtt_t *m, char *err, size_t errlen);
+
+/* After a lost connection: a fresh client, so that libmosquitto does not send
+ * again the states that were in flight (they are older than what is pending now;
+ * the games they belong to are marked dirty instead, see mqtt_forget_inflight). */
+static int mqtt_fresh_client(mqtt_t *m)
+{
+    char err[200];
+    mqtt_close_watch(m);
+    mosquitto_destroy(m->mosq);
+    m->mosq = NULL;
+    mqtt_forget_inflight(m);
+    if (mqtt_client_new(m, err, sizeof(err)) != 0) {
+        mqtt_fail(m, err);
+        if (m->mosq) {
+            mosquitto_destroy(m->mosq);
+            m->mosq = NULL;
+        }
+        return -1;
+    }
+    m->fresh_needed = false;
+    return 0;
+}
+
 static void mqtt_attempt(mqtt_t *m)
 {
+    if ((m->fresh_needed || m->mosq == NULL) && mqtt_fresh_client(m) != 0) {
+        mqtt_backoff(m);
+        return;
+    }
     m->stats.attempts++;
     m->lib_err[0] = '\0';
     m->refused = false;
@@ -252,10 +294,54 @@ static void mqtt_topic(const mqtt_t *m, char *out, size_t cap, const char *kind,
     snprintf(out, cap, "%s/%s/%s%s", m->prefix, kind, id, tail);
 }
 
-static void mqtt_send(mqtt_t *m, const char *topic, const void *payload, size_t len, bool retain)
+/* Publishes with QoS 1; the message id, or 0 when libmosquitto refused it. */
+static int mqtt_send(mqtt_t *m, const char *topic, const void *payload, size_t len, bool retain)
 {
-    if (mosquitto_publish(m->mosq, NULL, topic, (int)len, len ? payload : NULL, 1, retain) == MOSQ_ERR_SUCCESS)
-        m->inflight++;
+    int mid = 0;
+    if (mosquitto_publish(m->mosq, &mid, topic, (int)len, len ? payload : NULL, 1, retain) != MOSQ_ERR_SUCCESS)
+        return 0;
+    m->inflight++;
+    return mid;
+}
+
+/* Remembers which message carries gs's state, so that a connection lost before
+ * the broker acknowledged it publishes the game again. */
+static void mqtt_track(mqtt_t *m, mqtt_game_t *gs, int mid)
+{
+    char key[16];
+    if (gs->state_mid != 0) {
+        snprintf(key, sizeof(key), "%d", gs->state_mid);
+        map_del(&m->mids, key);
+    }
+    gs->state_mid = mid;
+    if (mid != 0) {
+        snprintf(key, sizeof(key), "%d", mid);
+        map_put(&m->mids, key, gs);
+    }
+}
+
+void mqtt_forget_inflight(mqtt_t *m)
+{
+    const char *key;
+    void *val;
+    for (size_t i = 0; map_next(&m->games, &i, &key, &val);) {
+        mqtt_game_t *gs = val;
+        if (gs->state_mid == 0)
+            continue;
+        gs->state_mid = 0;
+        if (!gs->dirty)
+            m->ndirty++;
+        gs->dirty = true;
+    }
+    for (size_t i = 0; map_next(&m->events, &i, &key, &val);) {
+        mqtt_event_t *ev = val;
+        if (!ev->dirty)
+            m->ndirty++;
+        ev->dirty = true;
+    }
+    map_free(&m->mids);
+    map_init(&m->mids);
+    m->inflight = 0;
 }
 
 /* Home Assistant: six sensors per game, reading the retained game topic. */
@@ -352,9 +438,9 @@ static void mqtt_publish_game(mqtt_t *m, const char *game_id, mqtt_game_t *gs)
     char topic[256];
     mqtt_topic(m, topic, sizeof(topic), "games", game_id, "");
     if (gs->deleted) {
-        mqtt_send(m, topic, NULL, 0, true);
         if (gs->discovered || m->app->cfg.mqtt_discovery)
             mqtt_ha_publish(m, game_id, true);
+        mqtt_track(m, gs, mqtt_send(m, topic, NULL, 0, true));
         return;
     }
     core_t *c = m->app->core;
@@ -372,7 +458,7 @@ static void mqtt_publish_game(mqtt_t *m, const char *game_id, mqtt_game_t *gs)
     buf_t b;
     buf_init(&b);
     view_render(&b, g, VIEW_OBSERVER, &meta);
-    mqtt_send(m, topic, b.data, b.len, true);
+    mqtt_track(m, gs, mqtt_send(m, topic, b.data, b.len, true));
     buf_free(&b);
     if (g->version > gs->published_version) {
         mqtt_changes_t ch = {m, game_id, gs->published_version, g->version, g->version - MQTT_CHANGES_BACKLOG + 1};
@@ -395,8 +481,8 @@ static void mqtt_on_drain(h2o_timeout_entry_t *entry)
         gs->dirty = false;
         m->ndirty--;
         mqtt_publish_game(m, key, gs);
-        if (gs->deleted) {
-            map_del(&m->games, key);
+        if (gs->deleted && gs->state_mid == 0) {
+            map_del(&m->games, key); /* unsent: forgotten (the next session republishes what exists) */
             free(gs);
         }
     }
@@ -428,6 +514,7 @@ static mqtt_game_t *mqtt_game_of(mqtt_t *m, const char *game_id)
     mqtt_game_t *gs = map_get(&m->games, game_id);
     if (gs == NULL) {
         gs = mem_zalloc(sizeof(*gs));
+        snprintf(gs->id, sizeof(gs->id), "%s", game_id);
         map_put(&m->games, game_id, gs);
     }
     return gs;
@@ -526,6 +613,41 @@ void mqtt_box(const mqtt_t *m, char *out, size_t cap)
         mqtt_hostname(out, cap);
 }
 
+/* A libmosquitto client with our settings. A persistent session (clean session
+ * off) under a fixed id: the broker keeps the hall subscription across an outage,
+ * and its "session present" flag tells us when it kept nothing. */
+static int mqtt_client_new(mqtt_t *m, char *err, size_t errlen)
+{
+    const config_t *cfg = &m->app->cfg;
+    m->mosq = mosquitto_new(m->prefix, false, m);
+    if (m->mosq == NULL) {
+        snprintf(err, errlen, "mqtt: cannot create the client: %s", strerror(errno));
+        return -1;
+    }
+    mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    mosquitto_log_callback_set(m->mosq, mqtt_on_log);
+    mosquitto_connect_v5_callback_set(m->mosq, mqtt_on_connect);
+    mosquitto_disconnect_v5_callback_set(m->mosq, mqtt_on_disconnect);
+    mosquitto_publish_v5_callback_set(m->mosq, mqtt_on_publish);
+    mosquitto_message_callback_set(m->mosq, mqtt_hall_on_message);
+    if (m->url.user[0] && mosquitto_username_pw_set(m->mosq, m->url.user, m->url.has_password ? m->url.password : NULL) != 0) {
+        snprintf(err, errlen, "mqtt: cannot set the user name");
+        return -1;
+    }
+    if (mosquitto_will_set(m->mosq, m->status_topic, 7, "offline", 1, true) != MOSQ_ERR_SUCCESS) {
+        snprintf(err, errlen, "mqtt: cannot set the will on %s", m->status_topic);
+        return -1;
+    }
+    if (m->url.tls) {
+        const char *ca = cfg->mqtt_ca[0] ? cfg->mqtt_ca : NULL;
+        if (mosquitto_tls_set(m->mosq, ca, ca ? NULL : "/etc/ssl/certs", NULL, NULL, NULL) != MOSQ_ERR_SUCCESS) {
+            snprintf(err, errlen, "mqtt: cannot set up TLS%s%s", ca ? " with " : "", ca ? ca : "");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 mqtt_t *mqtt_start(app_t *app, char *err, size_t errlen)
 {
     const config_t *cfg = &app->cfg;
@@ -536,6 +658,7 @@ mqtt_t *mqtt_start(app_t *app, char *err, size_t errlen)
     map_init(&m->games);
     map_init(&m->events);
     map_init(&m->remotes);
+    map_init(&m->mids);
     if (mqtturl_parse(cfg->mqtt, &m->url, err, errlen) != 0) {
         mqtt_stop(m);
         return NULL;
@@ -575,43 +698,15 @@ mqtt_t *mqtt_start(app_t *app, char *err, size_t errlen)
     }
 
     mosquitto_lib_init();
-    /* A persistent session (clean session off) under a fixed id: the broker keeps
-     * the hall subscription and our unacknowledged publishes across an outage,
-     * and its "session present" flag tells us when it kept nothing. */
-    m->mosq = mosquitto_new(m->prefix, false, m);
-    if (m->mosq == NULL) {
-        snprintf(err, errlen, "mqtt: cannot create the client: %s", strerror(errno));
+    m->lib = true;
+    if (cfg->mqtt_ca[0] && access(cfg->mqtt_ca, R_OK) != 0) {
+        snprintf(err, errlen, "--mqtt-ca: cannot read %s: %s", cfg->mqtt_ca, strerror(errno));
         mqtt_stop(m);
         return NULL;
     }
-    mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-    mosquitto_log_callback_set(m->mosq, mqtt_on_log);
-    mosquitto_connect_v5_callback_set(m->mosq, mqtt_on_connect);
-    mosquitto_disconnect_v5_callback_set(m->mosq, mqtt_on_disconnect);
-    mosquitto_publish_v5_callback_set(m->mosq, mqtt_on_publish);
-    mosquitto_message_callback_set(m->mosq, mqtt_hall_on_message);
-    if (m->url.user[0] && mosquitto_username_pw_set(m->mosq, m->url.user, m->url.has_password ? m->url.password : NULL) != 0) {
-        snprintf(err, errlen, "mqtt: cannot set the user name");
+    if (mqtt_client_new(m, err, errlen) != 0) {
         mqtt_stop(m);
         return NULL;
-    }
-    if (mosquitto_will_set(m->mosq, m->status_topic, 7, "offline", 1, true) != MOSQ_ERR_SUCCESS) {
-        snprintf(err, errlen, "mqtt: cannot set the will on %s", m->status_topic);
-        mqtt_stop(m);
-        return NULL;
-    }
-    if (m->url.tls) {
-        const char *ca = cfg->mqtt_ca[0] ? cfg->mqtt_ca : NULL;
-        if (ca && access(ca, R_OK) != 0) {
-            snprintf(err, errlen, "--mqtt-ca: cannot read %s: %s", ca, strerror(errno));
-            mqtt_stop(m);
-            return NULL;
-        }
-        if (mosquitto_tls_set(m->mosq, ca, ca ? NULL : "/etc/ssl/certs", NULL, NULL, NULL) != MOSQ_ERR_SUCCESS) {
-            snprintf(err, errlen, "mqtt: cannot set up TLS%s%s", ca ? " with " : "", ca ? ca : "");
-            mqtt_stop(m);
-            return NULL;
-        }
     }
     core_each(app->core, mqtt_add_known, m);
 
@@ -648,8 +743,9 @@ void mqtt_stop(mqtt_t *m)
         m->stopping = true;
         mqtt_close_watch(m);
         mosquitto_destroy(m->mosq);
-        mosquitto_lib_cleanup();
     }
+    if (m->lib)
+        mosquitto_lib_cleanup();
     if (m->timers) {
         if (h2o_timeout_is_linked(&m->tick_entry))
             h2o_timeout_unlink(&m->tick_entry);
@@ -669,6 +765,7 @@ void mqtt_stop(mqtt_t *m)
     mqtt_hall_free(m);
     map_free(&m->games);
     map_free(&m->events);
+    map_free(&m->mids);
     explicit_bzero(&m->url, sizeof(m->url));
     free(m);
 }

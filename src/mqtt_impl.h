@@ -37,6 +37,9 @@ struct mqtt {
     map_t games;           /* game id -> mqtt_game_t (owned) */
     map_t events;          /* event id -> mqtt_event_t (owned) */
     map_t remotes;         /* topic -> mqtt_remote_t (owned): other boxes' games */
+    map_t mids;            /* message id -> the game whose state it carries (not owned) */
+    bool fresh_needed;     /* a connection was lost: the next attempt starts a new client */
+    bool lib;              /* mosquitto_lib_init was called */
     int64_t ndirty;        /* games and events marked dirty */
     int64_t nremote;
     int inflight;          /* publishes not yet acknowledged */
@@ -49,6 +52,9 @@ struct mqtt {
 
 /* Marks every game and event for publishing (the broker kept no session). */
 void mqtt_mark_all(mqtt_t *m);
+/* A connection was lost: the games whose state was not acknowledged are marked
+ * for publishing again, and the count of messages in flight starts over. */
+void mqtt_forget_inflight(mqtt_t *m);
 /* libmosquitto's message callback: a retained game of some box, or its removal. */
 void mqtt_hall_on_message(struct mosquitto *mosq, void *ud, const struct mosquitto_message *msg);
 /* Frees the remote games. */
