@@ -402,8 +402,7 @@ static void mqtt_ha_publish(mqtt_t *m, const char *game_id, bool remove)
 typedef struct {
     mqtt_t *m;
     const char *game_id;
-    int64_t after, upto;
-    int64_t skip_below; /* older entries are not sent (an outage's backlog is capped) */
+    int64_t after, upto; /* the entries sent: after < version <= upto (the committed one) */
 } mqtt_changes_t;
 
 static void mqtt_on_history(void *ctx, int64_t version, const char *at, const char *actor, const char *type, const char *data,
@@ -414,10 +413,6 @@ static void mqtt_on_history(void *ctx, int64_t version, const char *at, const ch
     mqtt_changes_t *c = ctx;
     if (version <= c->after || version > c->upto)
         return;
-    if (version < c->skip_below) {
-        c->m->stats.changes_dropped++;
-        return;
-    }
     char topic[256];
     mqtt_topic(c->m, topic, sizeof(topic), "games", c->game_id, "/changes");
     buf_t b;
@@ -461,8 +456,14 @@ static void mqtt_publish_game(mqtt_t *m, const char *game_id, mqtt_game_t *gs)
     mqtt_track(m, gs, mqtt_send(m, topic, b.data, b.len, true));
     buf_free(&b);
     if (g->version > gs->published_version) {
-        mqtt_changes_t ch = {m, game_id, gs->published_version, g->version, g->version - MQTT_CHANGES_BACKLOG + 1};
-        store_history(m->app->store, game_id, mqtt_on_history, &ch);
+        /* After an outage only the newest MQTT_CHANGES_BACKLOG changes go out. */
+        int64_t from = gs->published_version, oldest = g->version - MQTT_CHANGES_BACKLOG;
+        if (from < oldest) {
+            m->stats.changes_dropped += oldest - from;
+            from = oldest;
+        }
+        mqtt_changes_t ch = {m, game_id, from, g->version};
+        store_history_after(m->app->store, game_id, from, mqtt_on_history, &ch);
         gs->published_version = g->version;
     }
 }
