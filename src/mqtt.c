@@ -30,6 +30,7 @@
 #define MQTT_BACKOFF_MAX_MS 30000
 #define MQTT_INFLIGHT_MAX 64         /* publishes awaiting PUBACK; beyond, games wait (latest only) */
 #define MQTT_CHANGES_BACKLOG 64      /* change messages per game and drain after an outage */
+#define MQTT_CONNECT_TIMEOUT_MS 10000 /* TCP, TLS and CONNACK together; the kernel alone would wait minutes */
 
 /* One game this module knows about. */
 typedef struct {
@@ -196,6 +197,7 @@ static void mqtt_attempt(mqtt_t *m)
         return;
     }
     m->stats.attempts++;
+    m->attempt_ms = now_mono_ms();
     m->lib_err[0] = '\0';
     m->refused = false;
     int rc = mosquitto_connect_async(m->mosq, m->host, m->url.port, MQTT_KEEPALIVE_S);
@@ -279,10 +281,19 @@ static void mqtt_sync(mqtt_t *m)
 static void mqtt_on_tick(h2o_timeout_entry_t *entry)
 {
     mqtt_t *m = H2O_STRUCT_FROM_MEMBER(mqtt_t, tick_entry, entry);
-    if (mosquitto_socket(m->mosq) >= 0)
+    int64_t now = now_mono_ms();
+    if (mosquitto_socket(m->mosq) >= 0 && !m->connected && now - m->attempt_ms > MQTT_CONNECT_TIMEOUT_MS) {
+        /* A broker that takes the connection and never answers (or packets that
+         * vanish): give up on this attempt; a fresh client closes the socket. */
+        mqtt_fail(m, "the broker did not answer within 10 s");
+        if (mqtt_fresh_client(m) == 0)
+            m->fresh_needed = false;
+        mqtt_backoff(m);
+    } else if (mosquitto_socket(m->mosq) >= 0) {
         mosquitto_loop_misc(m->mosq); /* keepalive pings, and noticing a silent broker */
-    else if (now_mono_ms() >= m->next_attempt_ms)
+    } else if (now >= m->next_attempt_ms) {
         mqtt_attempt(m);
+    }
     mqtt_sync(m);
     h2o_timeout_link(m->app->loop, &m->tick_timeout, &m->tick_entry);
 }

@@ -29,6 +29,7 @@ struct mqtt {
     bool stopping;
     bool timers;           /* the timeouts below are initialised */
     int64_t next_attempt_ms;
+    int64_t attempt_ms;    /* when the current attempt began */
     int64_t backoff_ms;
     h2o_timeout_t tick_timeout;
     h2o_timeout_entry_t tick_entry;

@@ -400,6 +400,25 @@ test('mqtts:// with a test CA; a wrong CA or a wrong password is one clear log l
     }
   });
 
+test('a broker that takes the connection and never answers: the attempt is given up after 10 s, one log line, served on', { skip }, async () => {
+  const held = [];
+  const mute = net.createServer((s) => { s.on('close', () => { s.wasClosed = true; }); s.on('error', () => {}); s.resume(); held.push(s); });
+  await new Promise((r) => mute.listen(0, '127.0.0.1', r));
+  const srv = await startServer(['--host-token', HOST_TOKEN, '--mqtt', `mqtt://127.0.0.1:${mute.address().port}`, '--mqtt-prefix', 'state-server/mute']);
+  try {
+    await waitFor(() => held.length >= 1, 3000, 'the connection');
+    assert.equal((await http(srv, 'POST', '/api/games', { token: HOST_TOKEN, body: {} })).status, 201);
+    await waitFor(() => held.length >= 2, 15000, 'a second attempt');
+    await waitFor(() => held[0].wasClosed, 2000, 'the first connection to be closed');
+    const lines = (srv.stdout + srv.stderr).split('\n').filter((l) => /mqtt: .*did not answer/.test(l));
+    assert.equal(lines.length, 1, lines.join('\n'));
+  } finally {
+    await srv.stop();
+    for (const s of held) s.destroy();
+    mute.close();
+  }
+});
+
 test('a bad --mqtt URL exits 2 with one clear line that does not repeat the password', () => {
   for (const [args, re] of [
     [['--mqtt', 'http://u:sekrit-pw@127.0.0.1'], /mqtt:\/\/ or mqtts:\/\//],
