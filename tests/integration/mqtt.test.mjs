@@ -306,6 +306,38 @@ test('broker killed while games change: acks keep their latency; afterwards the 
     }
   });
 
+test('a broker that kept the session (persistence, clean restart): only what changed meanwhile is published again', { skip }, async () => {
+  const store = mkdtempSync(join(dir, 'persist-'));
+  const conf = ['persistence true', `persistence_location ${store}/`];
+  let broker = await startBroker({ conf, name: 'persist' });
+  const port = broker.port;
+  const srv = await startServer(mqttArgs(broker, 'state-server/keep'));
+  try {
+    const quiet = await createGame(srv);
+    const busy = await createGame(srv);
+    await waitFor(() => retained(port, `state-server/keep/games/${busy}`) !== '', 3000, 'the games');
+    await broker.kill('SIGTERM'); // a clean stop writes the persistence file
+    await waitFor(async () => (await metrics(srv)).get('state_mqtt_connected') === 0, 3000, 'the server to notice');
+    const v = await act(srv, busy, 'score_update', { player_number: 1, primary_delta: 3 });
+    const published0 = (await metrics(srv)).get('state_mqtt_published_total');
+    broker = await startBroker({ port, conf, name: 'persist' });
+    const watch = subscribe(port, 'state-server/keep/games/+');
+    await watch.ready;
+    await waitFor(async () => (await metrics(srv)).get('state_mqtt_connected') === 1, 40000, 'the reconnect');
+    await waitFor(() => watch.msgs.some((m) => m.topic.endsWith(busy) && JSON.parse(m.payload).version === v),
+      3000, 'the changed game');
+    await sleep(500);
+    // Sent on the new connection: the status, the changed game's state and its one change message.
+    assert.equal((await metrics(srv)).get('state_mqtt_published_total') - published0, 3);
+    assert.match(srv.stdout + srv.stderr, /connected to the broker \(kept session\)/);
+    assert.equal(watch.msgs.filter((m) => !m.retained && m.topic.endsWith(quiet)).length, 0, 'the unchanged game was not sent again');
+    watch.stop();
+  } finally {
+    await srv.stop();
+    await broker.kill();
+  }
+});
+
 test('two servers on one broker: each one\'s hall shows the other\'s games within a second; a delete leaves the other\'s hall',
   { skip }, async () => {
     const broker = await startBroker();
