@@ -19,8 +19,10 @@ typedef struct {
     int64_t now_mono, now_wall;
 } api_hall_t;
 
-/* Appends ,"box":...,"table":null,"event_id":null} in place of obj's closing brace. */
-static void api_hall_close(buf_t *out, size_t start, const char *box)
+/* Appends ,"box":...,"table":null,"event_id":null} in place of obj's closing brace;
+ * for another box's game also "box_online" (false: that box vanished, the state may
+ * be stale). */
+static void api_hall_close(buf_t *out, size_t start, const char *box, int online)
 {
     while (out->len > start && out->data[out->len - 1] != '}')
         out->len--;
@@ -29,7 +31,10 @@ static void api_hall_close(buf_t *out, size_t start, const char *box)
     bool empty = out->len > start && out->data[out->len - 1] == '{';
     buf_puts(out, empty ? "\"box\":" : ",\"box\":");
     json_put_cstr(out, box);
-    buf_puts(out, ",\"table\":null,\"event_id\":null}");
+    buf_puts(out, ",\"table\":null,\"event_id\":null");
+    if (online >= 0)
+        buf_puts(out, online ? ",\"box_online\":true" : ",\"box_online\":false");
+    buf_putc(out, '}');
 }
 
 static void api_hall_local(void *ctx, const game_t *g)
@@ -45,10 +50,10 @@ static void api_hall_local(void *ctx, const game_t *g)
     h->first = false;
     size_t start = h->out->len;
     view_render(h->out, g, VIEW_OBSERVER, &meta);
-    api_hall_close(h->out, start, h->box);
+    api_hall_close(h->out, start, h->box, -1);
 }
 
-static void api_hall_remote(void *ctx, const char *box, const char *game_id, const char *json, size_t len)
+static void api_hall_remote(void *ctx, const char *box, const char *game_id, const char *json, size_t len, bool online)
 {
     (void)game_id;
     api_hall_t *h = ctx;
@@ -57,7 +62,7 @@ static void api_hall_remote(void *ctx, const char *box, const char *game_id, con
     h->first = false;
     size_t start = h->out->len;
     buf_append(h->out, json, len); /* a JSON object: checked when it arrived */
-    api_hall_close(h->out, start, box);
+    api_hall_close(h->out, start, box, online);
 }
 
 void api_hall(app_t *app, h2o_req_t *req)

@@ -109,6 +109,7 @@ static void mqtt_on_connect(struct mosquitto *mosq, void *ud, int rc, int flags,
     mosquitto_publish(m->mosq, NULL, m->status_topic, 6, "online", 1, true);
     m->inflight++;
     mosquitto_subscribe(m->mosq, NULL, m->hall_sub, 1);
+    mosquitto_subscribe(m->mosq, NULL, m->hall_status_sub, 1);
     if (!session) {
         /* The broker kept nothing for us (restarted without persistence, or
          * first contact): every retained state is published again. */
@@ -671,6 +672,7 @@ mqtt_t *mqtt_start(app_t *app, char *err, size_t errlen)
     map_init(&m->events);
     map_init(&m->remotes);
     map_init(&m->mids);
+    map_init(&m->boxes);
     if (mqtturl_parse(cfg->mqtt, &m->url, err, errlen) != 0) {
         mqtt_stop(m);
         return NULL;
@@ -690,6 +692,7 @@ mqtt_t *mqtt_start(app_t *app, char *err, size_t errlen)
     m->node[o] = '\0';
     snprintf(m->status_topic, sizeof(m->status_topic), "%s/status", m->prefix);
     snprintf(m->hall_sub, sizeof(m->hall_sub), "%s/games/+", cfg->mqtt_hall);
+    snprintf(m->hall_status_sub, sizeof(m->hall_status_sub), "%s/status", cfg->mqtt_hall);
 
     /* Names are resolved here, once, before the server serves: libmosquitto's
      * connect resolves with getaddrinfo, which would block the loop at every

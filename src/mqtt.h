@@ -53,8 +53,10 @@ void mqtt_metrics(const mqtt_t *m, buf_t *out);
 void mqtt_box(const mqtt_t *m, char *out, size_t cap);
 
 /* Games of other boxes, from the broker: box is the last level of that box's
- * prefix, json the retained observer view as published (a JSON object). */
-typedef void (*mqtt_remote_fn)(void *ctx, const char *box, const char *game_id, const char *json, size_t len);
+ * prefix, json the retained observer view as published (a JSON object), online
+ * false once that box's status says offline (its will: the box vanished, so the
+ * state may be stale). */
+typedef void (*mqtt_remote_fn)(void *ctx, const char *box, const char *game_id, const char *json, size_t len, bool online);
 /* Calls fn for every game of another box that the hall subscription holds, in no
  * particular order. fn must not call into this module. */
 void mqtt_each_remote(const mqtt_t *m, mqtt_remote_fn fn, void *ctx);

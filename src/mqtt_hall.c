@@ -16,6 +16,7 @@
 #define MQTT_HALL_TOKENS 4096
 
 typedef struct {
+    char prefix[128]; /* the box's whole prefix, for its status */
     char box[64];
     char game_id[64];
     char *json;
@@ -28,10 +29,30 @@ static void mqtt_remote_free(mqtt_remote_t *r)
     free(r);
 }
 
+/* <box prefix>/status: online or offline (the will). */
+static void mqtt_hall_status(mqtt_t *m, const char *t, size_t plen, const struct mosquitto_message *msg)
+{
+    char prefix[128];
+    if (plen >= sizeof(prefix) || (plen == strlen(m->prefix) && memcmp(t, m->prefix, plen) == 0))
+        return;
+    memcpy(prefix, t, plen);
+    prefix[plen] = '\0';
+    bool online = msg->payloadlen == 6 && memcmp(msg->payload, "online", 6) == 0;
+    if (msg->payloadlen == 0)
+        map_del(&m->boxes, prefix);
+    else if (map_get(&m->boxes, prefix) != NULL || m->boxes.len < MQTT_HALL_MAX)
+        map_put(&m->boxes, prefix, online ? MQTT_BOX_ONLINE : MQTT_BOX_OFFLINE);
+}
+
 void mqtt_hall_on_message(struct mosquitto *mosq, void *ud, const struct mosquitto_message *msg)
 {
     (void)mosq;
     mqtt_t *m = ud;
+    size_t tlen = strlen(msg->topic);
+    if (tlen > 7 && strcmp(msg->topic + tlen - 7, "/status") == 0) {
+        mqtt_hall_status(m, msg->topic, tlen - 7, msg);
+        return;
+    }
     /* <box prefix>/games/<id>: split at the last "/games/". */
     const char *t = msg->topic, *mark = NULL;
     for (const char *p = strstr(t, "/games/"); p; p = strstr(p + 1, "/games/"))
@@ -64,7 +85,10 @@ void mqtt_hall_on_message(struct mosquitto *mosq, void *ud, const struct mosquit
     if (r == NULL) {
         if (m->nremote >= MQTT_HALL_MAX)
             return;
+        if (plen >= sizeof(r->prefix))
+            return;
         r = mem_zalloc(sizeof(*r));
+        memcpy(r->prefix, t, plen);
         const char *slash = memrchr(t, '/', plen);
         const char *box = slash ? slash + 1 : t;
         size_t blen = (size_t)(mark - box);
@@ -88,7 +112,7 @@ void mqtt_each_remote(const mqtt_t *m, mqtt_remote_fn fn, void *ctx)
     void *val;
     for (size_t i = 0; map_next(&m->remotes, &i, &key, &val);) {
         mqtt_remote_t *r = val;
-        fn(ctx, r->box, r->game_id, r->json, r->len);
+        fn(ctx, r->box, r->game_id, r->json, r->len, map_get(&m->boxes, r->prefix) != MQTT_BOX_OFFLINE);
     }
 }
 
@@ -99,4 +123,5 @@ void mqtt_hall_free(mqtt_t *m)
     for (size_t i = 0; map_next(&m->remotes, &i, &key, &val);)
         mqtt_remote_free(val);
     map_free(&m->remotes);
+    map_free(&m->boxes);
 }

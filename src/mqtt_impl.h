@@ -21,6 +21,7 @@ struct mqtt {
     char node[128];        /* P as a Home Assistant node id */
     char status_topic[160];
     char hall_sub[128];    /* FILTER/games/+ */
+    char hall_status_sub[128]; /* FILTER/status: which boxes are online */
     h2o_socket_t *sock;    /* watches a duplicate of libmosquitto's descriptor (ours to close) */
     int watched_fd;        /* libmosquitto's descriptor that sock duplicates, or -1 */
     bool write_armed;      /* a write notification is pending on sock */
@@ -39,6 +40,7 @@ struct mqtt {
     map_t events;          /* event id -> mqtt_event_t (owned) */
     map_t remotes;         /* topic -> mqtt_remote_t (owned): other boxes' games */
     map_t mids;            /* message id -> the game whose state it carries (not owned) */
+    map_t boxes;           /* another box's prefix -> MQTT_BOX_ONLINE or MQTT_BOX_OFFLINE (no allocation) */
     bool fresh_needed;     /* a connection was lost: the next attempt starts a new client */
     bool lib;              /* mosquitto_lib_init was called */
     int64_t ndirty;        /* games and events marked dirty */
@@ -50,6 +52,10 @@ struct mqtt {
         int64_t published, superseded, reconnects, connects, attempts, connect_failures, changes_dropped;
     } stats;
 };
+
+/* The values of mqtt_t.boxes (a map holds non-NULL pointers, never freed here). */
+#define MQTT_BOX_ONLINE ((void *)"online")
+#define MQTT_BOX_OFFLINE ((void *)"offline")
 
 /* Marks every game and event for publishing (the broker kept no session). */
 void mqtt_mark_all(mqtt_t *m);

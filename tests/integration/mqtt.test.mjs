@@ -365,6 +365,12 @@ test('two servers on one broker: each one\'s hall shows the other\'s games withi
       await http(b, 'DELETE', `/api/games/${gb}`, { token: HOST_TOKEN });
       await waitFor(async () => !(await hall(a)).games.some((g) => g.game_id === gb), 1000, 'the delete');
       assert.equal((await metrics(a)).get('state_mqtt_remote_games'), 0);
+      // A box that vanishes (its will): its games stay, marked as from a box that is offline.
+      const gc = await createGame(b, ['Ed', 'Flo']);
+      await waitFor(async () => (await hall(a)).games.find((g) => g.game_id === gc)?.box_online === true, 1000, 'box_online');
+      assert.ok(!('box_online' in (await hall(a)).games.find((g) => g.game_id === ga)), 'own games carry no box_online');
+      await b.stop('SIGKILL');
+      await waitFor(async () => (await hall(a)).games.find((g) => g.game_id === gc)?.box_online === false, 2000, 'the will in the hall');
     } finally {
       await a.stop();
       await b.stop();
