@@ -15,6 +15,11 @@
 #define MQTT_HALL_MAX_BYTES (64 * 1024)
 #define MQTT_HALL_TOKENS 4096
 
+/* The values of mqtt_t.boxes: a map holds non-NULL pointers, these two say it all. */
+static char mqtt_box_online_mark, mqtt_box_offline_mark;
+#define MQTT_BOX_ONLINE ((void *)&mqtt_box_online_mark)
+#define MQTT_BOX_OFFLINE ((void *)&mqtt_box_offline_mark)
+
 typedef struct {
     char prefix[128]; /* the box's whole prefix, for its status */
     char box[64];

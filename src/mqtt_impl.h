@@ -40,7 +40,7 @@ struct mqtt {
     map_t events;          /* event id -> mqtt_event_t (owned) */
     map_t remotes;         /* topic -> mqtt_remote_t (owned): other boxes' games */
     map_t mids;            /* message id -> the game whose state it carries (not owned) */
-    map_t boxes;           /* another box's prefix -> MQTT_BOX_ONLINE or MQTT_BOX_OFFLINE (no allocation) */
+    map_t boxes;           /* another box's prefix -> one of two markers of mqtt_hall.c (no allocation) */
     bool fresh_needed;     /* a connection was lost: the next attempt starts a new client */
     bool lib;              /* mosquitto_lib_init was called */
     int64_t ndirty;        /* games and events marked dirty */
@@ -52,10 +52,6 @@ struct mqtt {
         int64_t published, superseded, reconnects, connects, attempts, connect_failures, changes_dropped;
     } stats;
 };
-
-/* The values of mqtt_t.boxes (a map holds non-NULL pointers, never freed here). */
-#define MQTT_BOX_ONLINE ((void *)"online")
-#define MQTT_BOX_OFFLINE ((void *)"offline")
 
 /* Marks every game and event for publishing (the broker kept no session). */
 void mqtt_mark_all(mqtt_t *m);
