@@ -604,6 +604,11 @@ static void mqtt_add_known(void *ctx, const game_t *g)
     mqtt_t *m = ctx;
     mqtt_game_t *gs = mqtt_game_of(m, g->id);
     gs->published_version = g->version; /* the log before start-up is not replayed */
+    /* The first connection publishes every state, whatever the broker kept: what
+     * was pending when the server stopped is lost with it, and a restart pauses
+     * active games without a change. */
+    gs->dirty = true;
+    m->ndirty++;
 }
 
 /* The host name, made safe as one topic level. */
