@@ -4,13 +4,17 @@
 # make bench   the side-by-side table (ours and the peers), bench/results.json
 # make bench-cost  instructions per change, per extra recipient, per clock checkpoint (callgrind, ~2 min)
 # make bench-screen  instructions per frame of the box's screen (callgrind, ~1 min; docs/screen.md)
+# make bench-mqtt  instructions per change spent on MQTT (callgrind) and memory with 1,000 games while the broker is down (~1 min; docs/mqtt.md)
 # make abuse   a legit client's heartbeat latency while hostile clients attack
 # make soak    SOAK_SECONDS (1800) of the tournament with churn, then valgrind memcheck
 
 BENCH_DIR := build/bench
 BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
 
-.PHONY: bench bench-cost bench-screen abuse soak bench-tools bench-peers
+.PHONY: bench bench-cost bench-screen bench-mqtt abuse soak bench-tools bench-peers
+
+bench-mqtt: $(OUT) tests/node_modules/.package-lock.json
+	@STATE_SERVER_TIME_SCALE=4 node bench/mqtt.mjs
 
 $(BENCH_DIR)/loadgen: bench/loadgen.c
 	@mkdir -p $(@D)
