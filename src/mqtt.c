@@ -224,14 +224,6 @@ static void mqtt_close_watch(mqtt_t *m)
     m->write_armed = false;
 }
 
-static void mqtt_after(mqtt_t *m, int rc)
-{
-    /* Errors have already closed libmosquitto's socket and reported through
-     * mqtt_on_disconnect; what is left is to follow its descriptor. */
-    (void)rc;
-    mqtt_sync(m);
-}
-
 static void mqtt_on_writable(h2o_socket_t *sock, const char *err)
 {
     (void)err;
@@ -241,15 +233,18 @@ static void mqtt_on_writable(h2o_socket_t *sock, const char *err)
     /* A TLS handshake that wants to write goes on in loop_read (libmosquitto's
      * own loop does the same): give it the turn when writing made no progress. */
     if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(m->mosq) >= 0 && mosquitto_want_write(m->mosq))
-        rc = mosquitto_loop_read(m->mosq, 1);
-    mqtt_after(m, rc);
+        mosquitto_loop_read(m->mosq, 1);
+    /* An error has already closed libmosquitto's socket and come through
+     * mqtt_on_disconnect: what is left is to follow its descriptor. */
+    mqtt_sync(m);
 }
 
 static void mqtt_on_readable(h2o_socket_t *sock, const char *err)
 {
     (void)err;
     mqtt_t *m = sock->data;
-    mqtt_after(m, mosquitto_loop_read(m->mosq, 64));
+    mosquitto_loop_read(m->mosq, 64); /* errors: as in mqtt_on_writable */
+    mqtt_sync(m);
 }
 
 /* Follows libmosquitto's descriptor: a watcher on a duplicate of it (so each side
