@@ -16,6 +16,8 @@ CC      := $(if $(CROSS),$(CROSS)gcc,$(or $(CC_HOST),cc))
 BUILD   := build/$(ARCH)
 OUT     := $(if $(filter host,$(ARCH)),build/state-server,build/$(ARCH)/state-server)
 H2O     := $(BUILD)/h2o
+# libmosquitto (MQTT client, section 13): Debian's source package, built static.
+MOSQ    := $(BUILD)/mosquitto
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # The screen's text: stb_truetype (header only, Debian libstb-dev; the same header for
 # every target) and the font compiled in (Debian fonts-dejavu-core).
@@ -25,11 +27,11 @@ FONT    ?= /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
 CFLAGS_WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(CFLAGS_WARN) -Isrc -I$(BUILD)/gen \
-           -isystem $(STB_INC) -isystem $(H2O)/include -isystem build/src/h2o/deps/picotls/include \
+           -isystem $(STB_INC) -isystem $(H2O)/include -isystem $(MOSQ)/include -isystem build/src/h2o/deps/picotls/include \
            $(if $(SYSROOT),-isystem $(SYSROOT)/usr/include/$(patsubst %-,%,$(CROSS)) -isystem $(SYSROOT)/usr/include) \
            -DSTATE_VERSION='"$(VERSION)"' $(TARGET_CFLAGS)
 LIBDIRS := $(if $(SYSROOT),-L$(SYSROOT)/usr/lib/$(patsubst %-,%,$(CROSS)))
-LIBS    := $(H2O)/lib/libh2o-evloop.a $(LIBDIRS) -lssl -lcrypto -lsqlite3 -lz -lpthread -ldl -lm $(TARGET_LIBS)
+LIBS    := $(H2O)/lib/libh2o-evloop.a $(MOSQ)/lib/libmosquitto.a $(LIBDIRS) -lssl -lcrypto -lsqlite3 -lz -lpthread -ldl -lm $(TARGET_LIBS)
 
 SRCS    := $(filter-out src/main.c,$(wildcard src/*.c))
 OBJS    := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/assets_data.o $(BUILD)/obj/raster_data.o
@@ -48,6 +50,9 @@ $(BUILD)/.deps: cross/deps.sh
 
 $(H2O)/lib/libh2o-evloop.a: cross/h2o.sh $(H2O_TOOLCHAIN) | $(BUILD)/.deps
 	cross/h2o.sh $(H2O) $(H2O_TOOLCHAIN)
+
+$(MOSQ)/lib/libmosquitto.a: cross/mosquitto.sh $(H2O_TOOLCHAIN) | $(BUILD)/.deps
+	cross/mosquitto.sh $(MOSQ) $(H2O_TOOLCHAIN)
 
 # The web app is built once for all targets (it is the same bytes everywhere).
 webui/dist/index.html: $(WEBSRC) | $(BUILD)/.deps
@@ -71,7 +76,7 @@ $(BUILD)/gen/raster_data.c: build/tools/deflate $(FONT) | $(BUILD)/.deps
 	@mkdir -p $(@D)
 	build/tools/deflate $@ raster_font $(FONT)
 
-$(BUILD)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a
+$(BUILD)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a $(MOSQ)/lib/libmosquitto.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 

@@ -4,6 +4,7 @@
 # make bench   the side-by-side table (ours and the peers), bench/results.json
 # make bench-cost  instructions per change, per extra recipient, per clock checkpoint (callgrind, ~2 min)
 # make bench-screen  instructions per frame of the box's screen (callgrind, ~1 min; docs/screen.md)
+# make bench-mqtt  instructions per change spent on MQTT (callgrind) and memory with 1,000 games while the broker is down (~1 min; docs/mqtt.md)
 # make abuse   a legit client's heartbeat latency while hostile clients attack
 # make soak    SOAK_SECONDS (1800) of the tournament with churn, then valgrind memcheck
 # make bench-event  one room of an event: 256 entrants, 128 tables, 128 phones, a hall board; and the cost of a
@@ -12,7 +13,10 @@
 BENCH_DIR := build/bench
 BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
 
-.PHONY: bench bench-cost bench-screen bench-event abuse soak bench-tools bench-peers
+.PHONY: bench bench-cost bench-screen bench-event bench-mqtt abuse soak bench-tools bench-peers
+
+bench-mqtt: $(OUT) tests/node_modules/.package-lock.json
+	@STATE_SERVER_TIME_SCALE=4 node bench/mqtt.mjs
 
 $(BENCH_DIR)/loadgen: bench/loadgen.c
 	@mkdir -p $(@D)

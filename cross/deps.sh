@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_pkgs="gcc make cmake pkg-config dpkg-dev libssl-dev zlib1g-dev libsqlite3-dev libjsmn-dev libyaml-dev libstb-dev libdrm-dev fonts-dejavu-core nodejs npm"
-test_pkgs="$build_pkgs clang libclang-rt-14-dev libcmocka-dev zbar-tools tesseract-ocr librsvg2-bin chromium valgrind sqlite3 procps openssl nginx"
+test_pkgs="$build_pkgs mosquitto mosquitto-clients clang libclang-rt-14-dev libcmocka-dev zbar-tools tesseract-ocr librsvg2-bin chromium valgrind sqlite3 procps openssl nginx"
 cross_pkgs="$build_pkgs gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-armel-cross qemu-user-static file binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-arm-linux-gnueabi"
 
 case "${1:-build}" in

@@ -519,6 +519,13 @@ void api_handle(app_t *app, h2o_req_t *req)
             api_backup(app, req);
         return;
     }
+    if (strcmp(seg[0], "hall") == 0 && n == 1) {
+        if (!get)
+            api_method_not_allowed(app, req, "GET");
+        else if (api_who(app, req, &who) && api_require_host(app, req, &who))
+            api_hall(app, req);
+        return;
+    }
     if (strcmp(seg[0], "wifi.svg") == 0 && n == 1) {
         if (!get)
             api_method_not_allowed(app, req, "GET");

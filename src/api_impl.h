@@ -35,7 +35,7 @@ bool api_require_host(app_t *app, h2o_req_t *req, const auth_who_t *who);
 
 /* api_events.c: /api/events/... (section 11); seg[0] is "events". */
 void api_events(app_t *app, h2o_req_t *req, char seg[][64], int n);
-/* api_hall.c: GET /api/hall. */
+/* api_hall.c: GET /api/hall, this box's games and the other boxes' (MQTT). */
 void api_hall(app_t *app, h2o_req_t *req);
 
 /* api_backup.c: GET /api/backup, a snapshot of the database, sent when copied. */

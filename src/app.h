@@ -15,6 +15,7 @@
 #include "trust.h"
 
 struct core;
+struct mqtt;
 struct screen;
 struct store;
 struct tourney;
@@ -35,6 +36,7 @@ typedef struct app {
     map_t seen;                        /* session id -> when last noted (session_seen's throttle) */
     struct screen *screen;             /* the box's own screen (--screen), NULL when off or unavailable */
     struct tourney *tourney;           /* the live events (section 11) */
+    struct mqtt *mqtt;                 /* the MQTT client (--mqtt, section 13), NULL when off */
 } app_t;
 
 #endif

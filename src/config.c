@@ -1,12 +1,14 @@
 #include "config.h"
 
+#include "mqtturl.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { OPT_INT, OPT_STR, OPT_FLAG, OPT_LEVEL, OPT_DURABILITY, OPT_ACTION, OPT_PROXY, OPT_SCREEN, OPT_SIZE } opt_kind_t;
+typedef enum { OPT_INT, OPT_STR, OPT_FLAG, OPT_LEVEL, OPT_DURABILITY, OPT_ACTION, OPT_PROXY, OPT_SCREEN, OPT_SIZE, OPT_ON } opt_kind_t;
 
 typedef struct {
     const char *name; /* without the leading dashes */
@@ -40,6 +42,11 @@ static const opt_t opts[] = {
     {"screen-size", "STATE_SERVER_SCREEN_SIZE", OPT_SIZE, 0, 0, 0, 0, 0},
     {"screen-game", "STATE_SERVER_SCREEN_GAME", OPT_STR, OFF(screen_game), SZ(screen_game), 0, 0, 0},
     {"touch", "STATE_SERVER_TOUCH", OPT_STR, OFF(touch), SZ(touch), 0, 0, 0},
+    {"mqtt", "STATE_SERVER_MQTT", OPT_STR, OFF(mqtt), SZ(mqtt), 0, 0, 0},
+    {"mqtt-prefix", "STATE_SERVER_MQTT_PREFIX", OPT_STR, OFF(mqtt_prefix), SZ(mqtt_prefix), 0, 0, 0},
+    {"mqtt-hall", "STATE_SERVER_MQTT_HALL", OPT_STR, OFF(mqtt_hall), SZ(mqtt_hall), 0, 0, 0},
+    {"mqtt-ca", "STATE_SERVER_MQTT_CA", OPT_STR, OFF(mqtt_ca), SZ(mqtt_ca), 0, 0, 0},
+    {"mqtt-discovery", "STATE_SERVER_MQTT_DISCOVERY", OPT_ON, OFF(mqtt_discovery), 0, 0, 0, 0},
     {"pair-host", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_PAIR_HOST},
     {"install", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_INSTALL},
     {"uninstall", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_UNINSTALL},
@@ -56,6 +63,8 @@ const char *config_usage(void)
            "                    [--trusted-proxy ADDR]... [--pair-host]\n"
            "                    [--screen off|png:FILE|fb[:DEVICE]|drm[:DEVICE]] [--screen-size 1920x1080]\n"
            "                    [--screen-game ID] [--touch auto|off|DEVICE]\n"
+           "                    [--mqtt URL [--mqtt-prefix P] [--mqtt-hall FILTER] [--mqtt-ca FILE]\n"
+           "                     [--mqtt-discovery]]\n"
            "                    [--install | --uninstall] [--version] [--help]\n"
            "--pair-host asks the server running on this machine (same --port) for a one-time\n"
            "host pairing code and draws its QR code here.\n"
@@ -140,8 +149,11 @@ static int set_value(config_t *cfg, const opt_t *o, const char *v, const char *s
         }
         return 0;
     case OPT_FLAG:
-        /* The only flag is a negation (--no-trust-loopback). */
+        /* The only negating flag is --no-trust-loopback. */
         *(bool *)field = !truthy(v);
+        return 0;
+    case OPT_ON:
+        *(bool *)field = truthy(v);
         return 0;
     case OPT_PROXY: {
         /* A list: commas or spaces between addresses (the environment's form). */
@@ -200,6 +212,36 @@ static int set_value(config_t *cfg, const opt_t *o, const char *v, const char *s
     return 0;
 }
 
+/* Section 13. The URL's own messages never repeat it (it may hold a password). */
+static int config_validate_mqtt(config_t *cfg, char *err, size_t errlen)
+{
+    if (cfg->mqtt[0] == '\0') {
+        if (cfg->mqtt_prefix[0] || cfg->mqtt_hall[0] || cfg->mqtt_ca[0] || cfg->mqtt_discovery) {
+            snprintf(err, errlen, "--mqtt-prefix, --mqtt-hall, --mqtt-ca and --mqtt-discovery need --mqtt");
+            return -1;
+        }
+        return 0;
+    }
+    mqtturl_t u;
+    if (mqtturl_parse(cfg->mqtt, &u, err, errlen) != 0)
+        return -1;
+    if (cfg->mqtt_ca[0] && !u.tls) {
+        snprintf(err, errlen, "--mqtt-ca: only for an mqtts:// broker");
+        return -1;
+    }
+    if (cfg->mqtt_prefix[0] && !mqtturl_topic_ok(cfg->mqtt_prefix)) {
+        snprintf(err, errlen, "--mqtt-prefix: 1 to 100 characters of topic levels, no + or #, no empty level");
+        return -1;
+    }
+    if (cfg->mqtt_hall[0] == '\0')
+        snprintf(cfg->mqtt_hall, sizeof(cfg->mqtt_hall), "state-server/+");
+    if (!mqtturl_filter_ok(cfg->mqtt_hall)) {
+        snprintf(err, errlen, "--mqtt-hall: a topic filter of 1 to 100 characters, + for whole levels, no #");
+        return -1;
+    }
+    return 0;
+}
+
 static int validate(config_t *cfg, char *err, size_t errlen)
 {
     unsigned char tmp[sizeof(struct in6_addr)];
@@ -242,7 +284,7 @@ static int validate(config_t *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "--db: must not be empty");
         return -1;
     }
-    return 0;
+    return config_validate_mqtt(cfg, err, errlen);
 }
 
 int config_parse(config_t *cfg, int argc, char **argv, config_getenv_t getenv_fn, char *err, size_t errlen)
@@ -285,13 +327,17 @@ int config_parse(config_t *cfg, int argc, char **argv, config_getenv_t getenv_fn
             snprintf(err, errlen, "unknown option \"%.*s\" (see --help)", (int)(nlen + 2), arg);
             return -1;
         }
-        if (o->kind == OPT_ACTION || o->kind == OPT_FLAG) {
+        if (o->kind == OPT_ACTION || o->kind == OPT_FLAG || o->kind == OPT_ON) {
             if (eq) {
                 snprintf(err, errlen, "--%s takes no value", o->name);
                 return -1;
             }
             if (o->kind == OPT_FLAG) {
                 cfg->trust_loopback = false;
+                continue;
+            }
+            if (o->kind == OPT_ON) {
+                *(bool *)((char *)cfg + o->offset) = true;
                 continue;
             }
             if (acted && cfg->action != (config_action_t)o->action) {

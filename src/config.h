@@ -36,6 +36,11 @@ typedef struct {
     int screen_w, screen_h; /* --screen-size, for png */
     char screen_game[41];   /* --screen-game: a game id to pin (empty: choose by the games in play) */
     char touch[1024];       /* --touch: "off", "auto" (find the touchscreen) or a path; default auto with a screen */
+    char mqtt[512];         /* --mqtt: broker URL (section 13), empty: off; may hold a password, never logged */
+    char mqtt_prefix[101];  /* --mqtt-prefix: empty means state-server/<hostname> */
+    char mqtt_hall[101];    /* --mqtt-hall: the hall's topic filter */
+    char mqtt_ca[1024];     /* --mqtt-ca: CA file for mqtts:// (empty: the system's) */
+    bool mqtt_discovery;    /* --mqtt-discovery: Home Assistant discovery configs */
 } config_t;
 
 /* Looks up an environment variable; returns NULL when unset. */

@@ -6,6 +6,7 @@
 #include "json.h"
 #include "view.h"
 #include "log.h"
+#include "mqtt.h"
 #include "now.h"
 #include "session.h"
 #include "tourney.h"
@@ -145,12 +146,14 @@ static void proto_on_changed(void *ctx, const char *game_id)
     hub_publish(p.app->hub, game_id, proto_render_msg, &p);
     if (p.app->tourney)
         tourney_game_changed(p.app->tourney, game_id);
+    mqtt_game_changed(p.app->mqtt, game_id);
 }
 
 static void proto_on_deleted(void *ctx, const char *game_id)
 {
     app_t *app = ctx;
     hub_forget_game(app->hub, game_id);
+    mqtt_game_deleted(app->mqtt, game_id);
 }
 
 /* Appends the `games` message: every game's summary, as GET /api/games lists them. */
@@ -230,6 +233,13 @@ static void proto_event_changed(void *ctx, const char *event_id)
     proto_event_topic(topic, event_id);
     proto_ev_t p = {app, ev, NULL};
     hub_publish(app->hub, topic, proto_event_msg, &p);
+    if (app->mqtt) { /* P/events/<id>: the public state, as an observer reads it */
+        buf_t b;
+        buf_init(&b);
+        tourney_render(app->tourney, ev, false, &b);
+        mqtt_publish_event(app->mqtt, event_id, b.data, b.len);
+        buf_free(&b);
+    }
 }
 
 static void proto_event_rebind_one(void *ctx, hub_client_t *c)
@@ -266,12 +276,19 @@ static void proto_event_gone(void *ctx, const char *event_id)
 {
     app_t *app = ctx;
     hub_each(app->hub, proto_event_close_one, (void *)event_id);
+    mqtt_publish_event(app->mqtt, event_id, NULL, 0);
     char topic[32];
     proto_event_topic(topic, event_id);
     hub_forget_game(app->hub, topic);
 }
 
 const tourney_sink_t proto_event_sink = {proto_event_changed, proto_event_rebind, proto_event_gone};
+
+void proto_event_publish_all(app_t *app)
+{
+    if (app->mqtt && app->tourney)
+        tourney_each(app->tourney, proto_event_changed, app);
+}
 
 /* subscribe_event / unsubscribe_event: data.event_id, or the token's own event. */
 static void proto_subscribe_event(app_t *app, hub_client_t *c, const char *type, const json_doc_t *d, int data, const char *ref)

@@ -22,6 +22,8 @@ extern const core_sink_t proto_sink;
 
 /* The events' pushes (event_state, rebinding entrants, closing on deletion); ctx is the app_t. */
 extern const tourney_sink_t proto_event_sink;
+/* With MQTT: hands every event's public state to the publisher (at start-up). */
+void proto_event_publish_all(app_t *app);
 
 /* A ping from a client: true to answer it, false when it is over the rate
  * limit (every frame counts; a sustained flood closes the connection). */

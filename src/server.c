@@ -8,6 +8,7 @@
 #include "log.h"
 #include "mem.h"
 #include "metrics.h"
+#include "mqtt.h"
 #include "net.h"
 #include "now.h"
 #include "proto.h"
@@ -237,6 +238,7 @@ static void server_metrics(server_t *srv, h2o_req_t *req)
     buf_t b;
     buf_init(&b);
     metrics_render(&srv->app.metrics, &b, STATE_VERSION, now_mono_ms() - srv->app.started_mono_ms, wire_error_names);
+    mqtt_metrics(srv->app.mqtt, &b);
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
     http_send(req, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
     buf_free(&b);
@@ -522,6 +524,11 @@ int server_main(const config_t *cfg)
         log_error("%s", err);
         return 1;
     }
+    if (cfg->mqtt[0] && (app->mqtt = mqtt_start(app, err, sizeof(err))) == NULL) {
+        log_error("%s", err);
+        return 1;
+    }
+    proto_event_publish_all(app);
     if (cfg->screen != CONFIG_SCREEN_OFF) {
         /* A missing or busy display is no reason not to serve the phones. */
         app->screen = screen_new(cfg, err, sizeof(err));
@@ -578,6 +585,8 @@ int server_main(const config_t *cfg)
     core_flush(app->core);
     if (h2o_timeout_is_linked(&srv.flush_entry))
         h2o_timeout_unlink(&srv.flush_entry);
+    mqtt_stop(app->mqtt);
+    app->mqtt = NULL;
     screen_free(app->screen);
     tourney_free(app->tourney);
     app->tourney = NULL;

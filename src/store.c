@@ -41,6 +41,8 @@ static const char *const store_sql[Q_COUNT] = {
                       " ORDER BY version DESC LIMIT 1",
     [Q_MARK_UNDONE] = "UPDATE actions SET undone_by = ? WHERE game_id = ? AND version = ?",
     [Q_HISTORY] = "SELECT version, at, actor, type, data, undone_by, round FROM actions WHERE game_id = ? ORDER BY version",
+    [Q_HISTORY_AFTER] = "SELECT version, at, actor, type, data, undone_by, round FROM actions WHERE game_id = ? AND version > ? "
+                        "ORDER BY version",
     [Q_SECRET_GET] = "SELECT value FROM secrets WHERE name = ?",
     [Q_SECRET_PUT] = "INSERT OR REPLACE INTO secrets (name, value) VALUES (?, ?)",
     [Q_SETTINGS_ALL] = "SELECT key, value FROM settings ORDER BY key",
@@ -739,8 +741,15 @@ int store_mark_undone(store_t *s, const char *game_id, int64_t version, int64_t 
 
 int store_history(store_t *s, const char *game_id, store_history_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = store_q(s, Q_HISTORY);
+    return store_history_after(s, game_id, -1, fn, ctx);
+}
+
+int store_history_after(store_t *s, const char *game_id, int64_t after, store_history_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = store_q(s, after < 0 ? Q_HISTORY : Q_HISTORY_AFTER);
     store_bind_text(st, 1, game_id);
+    if (after >= 0)
+        sqlite3_bind_int64(st, 2, after);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
@@ -750,13 +759,6 @@ int store_history(store_t *s, const char *game_id, store_history_fn fn, void *ct
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : store_fail(s, "history");
 }
-
-
-
-
-
-
-
 
 int store_secret_get(store_t *s, const char *name, char *out, size_t cap)
 {

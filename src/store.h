@@ -109,6 +109,9 @@ int store_mark_undone(store_t *s, const char *game_id, int64_t version, int64_t 
 typedef void (*store_history_fn)(void *ctx, int64_t version, const char *at, const char *actor, const char *type,
                                  const char *data, int64_t undone_by, int round);
 int store_history(store_t *s, const char *game_id, store_history_fn fn, void *ctx);
+/* The same, only the entries after version after (an index range: the MQTT change
+ * stream reads the newest entries at every change). */
+int store_history_after(store_t *s, const char *game_id, int64_t after, store_history_fn fn, void *ctx);
 
 /* Invites and sessions. */
 int store_invite_create(store_t *s, const char *code, const char *game_id, auth_role_t role, int player, const char *at);

@@ -168,6 +168,12 @@ void tourney_list(tourney_t *t, buf_t *out)
     buf_putc(out, ']');
 }
 
+void tourney_each(tourney_t *t, void (*fn)(void *ctx, const char *event_id), void *ctx)
+{
+    for (size_t i = 0; i < t->n; i++)
+        fn(ctx, t->evs[i]->ev.id);
+}
+
 bool tourney_live(void *ctx, const char *game_id, event_live_t *out)
 {
     tourney_t *t = ctx;

@@ -51,6 +51,8 @@ event_t *tourney_event(tourney_t *t, const char *event_id);
 event_t *tourney_event_of_game(tourney_t *t, const char *game_id, event_game_t **eg);
 /* Appends a JSON array of every event's summary, newest first. */
 void tourney_list(tourney_t *t, buf_t *out);
+/* Calls fn with the id of every event, oldest first; fn must not change the events. */
+void tourney_each(tourney_t *t, void (*fn)(void *ctx, const char *event_id), void *ctx);
 /* The game lookup that event_render and friends take; ctx is the tourney_t. */
 bool tourney_live(void *ctx, const char *game_id, event_live_t *out);
 

@@ -9,9 +9,9 @@
 TEST_DIR   := build/test
 FUZZ_DIR   := build/fuzz
 SAN        := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-TEST_INC   := -Isrc -I$(BUILD)/gen -isystem $(STB_INC) -isystem $(H2O)/include -isystem build/src/h2o/deps/picotls/include
+TEST_INC   := -Isrc -I$(BUILD)/gen -isystem $(STB_INC) -isystem $(H2O)/include -isystem $(MOSQ)/include -isystem build/src/h2o/deps/picotls/include
 TEST_CFLAGS := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(CFLAGS_WARN) -g -O1 $(SAN) $(TEST_INC)
-TEST_LIBS  := $(H2O)/lib/libh2o-evloop.a -lcmocka -lssl -lcrypto -lsqlite3 -lz -lpthread -ldl -lm
+TEST_LIBS  := $(H2O)/lib/libh2o-evloop.a $(MOSQ)/lib/libmosquitto.a -lcmocka -lssl -lcrypto -lsqlite3 -lz -lpthread -ldl -lm
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(CFLAGS_WARN) -g -O1 $(TEST_INC) \
                -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_TIME  ?= 600
@@ -57,7 +57,7 @@ tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 	@touch $@
 NODE_DEPS := tests/node_modules/.package-lock.json tests/e2e/node_modules/.package-lock.json
 
-$(TEST_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a | $(TEST_DIR)/.deps
+$(TEST_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a $(MOSQ)/lib/libmosquitto.a | $(TEST_DIR)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 $(TEST_DIR)/obj/assets_data.o: $(BUILD)/gen/assets_data.c
@@ -71,7 +71,7 @@ $(TEST_DIR)/libstate.a: $(TEST_OBJS)
 $(TEST_DIR)/test_%: tests/unit/test_%.c $(TEST_DIR)/libstate.a
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_DIR)/libstate.a $(TEST_LIBS)
 
-$(FUZZ_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a | $(TEST_DIR)/.deps
+$(FUZZ_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a $(MOSQ)/lib/libmosquitto.a | $(TEST_DIR)/.deps
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 $(FUZZ_DIR)/obj/assets_data.o: $(BUILD)/gen/assets_data.c
@@ -89,7 +89,7 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libstate.a
 CLANG_DIR  := build/test-clang
 CLANG_OBJS := $(patsubst src/%.c,$(CLANG_DIR)/obj/%.o,$(SRCS)) $(CLANG_DIR)/obj/assets_data.o $(CLANG_DIR)/obj/raster_data.o
 CLANG_BINS := $(patsubst tests/unit/%.c,$(CLANG_DIR)/%,$(UNIT_SRCS))
-$(CLANG_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a | $(TEST_DIR)/.deps
+$(CLANG_DIR)/obj/%.o: src/%.c $(H2O)/lib/libh2o-evloop.a $(MOSQ)/lib/libmosquitto.a | $(TEST_DIR)/.deps
 	@mkdir -p $(@D)
 	clang $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 $(CLANG_DIR)/obj/assets_data.o: $(BUILD)/gen/assets_data.c
