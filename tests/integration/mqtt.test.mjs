@@ -361,6 +361,46 @@ test('a server restarted while its broker was away publishes every game at start
   }
 });
 
+test('events: P/events/<id> holds the public event state after each change (no join codes), at start-up too, and is cleared on delete; event games carry their event block',
+  { skip }, async () => {
+    const broker = await startBroker({ name: 'events' });
+    const sdir = mkdtempSync(join(dir, 'srv-'));
+    let srv = await startServer(mqttArgs(broker, 'state-server/ev'), { dir: sdir });
+    try {
+      const ev = await http(srv, 'POST', '/api/events', { token: HOST_TOKEN, body: { name: 'Club Night', rounds: 2 } });
+      assert.equal(ev.status, 201, ev.text);
+      const id = ev.json.event_id;
+      const topic = `state-server/ev/events/${id}`;
+      const add = await http(srv, 'POST', `/api/events/${id}/entrants`, { token: HOST_TOKEN,
+        body: { entrants: [{ name: 'Ana' }, { name: 'Ben' }, { name: 'Cy' }, { name: 'Di' }] } });
+      assert.equal(add.status, 201, add.text);
+      const codes = JSON.stringify(add.json).match(/"code":"([A-Z0-9]+)"/g) || [];
+      assert.ok(codes.length >= 4, `the host sees the entrants' codes: ${add.text.slice(0, 200)}`);
+      await waitFor(() => { const r = retained(broker.port, topic); return r && JSON.parse(r).entrants?.length === 4; },
+        3000, 'the event with its 4 entrants');
+      const pub = retained(broker.port, topic);
+      for (const c of codes) assert.ok(!pub.includes(c.slice(8, -1)), 'no join code in the public event state');
+      assert.equal(JSON.parse(pub).name, 'Club Night');
+      const r = await http(srv, 'POST', `/api/events/${id}/rounds`, { token: HOST_TOKEN, body: {} });
+      assert.ok(r.status === 200 || r.status === 201, r.text);
+      await waitFor(() => { const x = retained(broker.port, topic); return x && JSON.parse(x).round === 1; }, 3000, 'round 1');
+      const table = JSON.parse(retained(broker.port, topic)).tables[0];
+      await waitFor(() => { const g = retained(broker.port, `state-server/ev/games/${table.game_id}`); return g && JSON.parse(g).event?.event_id === id; },
+        3000, 'the event block in the game of table 1');
+      // At start-up every event is handed to the publisher again (the broker lost its retained state).
+      await srv.stop('SIGTERM', { keep: true });
+      spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(broker.port), '-t', topic, '-r', '-n']);
+      assert.equal(retained(broker.port, topic), '');
+      srv = await startServer(mqttArgs(broker, 'state-server/ev'), { dir: sdir });
+      await waitFor(() => retained(broker.port, topic) !== '', 3000, 'the event published at start-up');
+      assert.equal((await http(srv, 'DELETE', `/api/events/${id}`, { token: HOST_TOKEN })).status, 204);
+      await waitFor(() => retained(broker.port, topic) === '', 3000, 'the retained event cleared');
+    } finally {
+      await srv.stop();
+      await broker.kill();
+    }
+  });
+
 test('two servers on one broker: each one\'s hall shows the other\'s games within a second; a delete leaves the other\'s hall',
   { skip }, async () => {
     const broker = await startBroker();
