@@ -126,6 +126,7 @@ static void mqtt_on_disconnect(struct mosquitto *mosq, void *ud, int rc, const m
     mqtt_t *m = ud;
     bool was = m->connected;
     m->connected = false;
+    m->reported = true;
     if (m->stopping)
         return;
     m->fresh_needed = true;
@@ -202,6 +203,7 @@ static void mqtt_attempt(mqtt_t *m)
     m->attempt_ms = now_mono_ms();
     m->lib_err[0] = '\0';
     m->refused = false;
+    m->reported = false;
     int rc = mosquitto_connect_async(m->mosq, m->host, m->url.port, MQTT_KEEPALIVE_S);
     if (rc != MOSQ_ERR_SUCCESS) {
         char what[300];
@@ -225,6 +227,28 @@ static void mqtt_close_watch(mqtt_t *m)
     m->write_armed = false;
 }
 
+/* A read or write failed and libmosquitto closed its socket. A connection that
+ * breaks reaches mqtt_on_disconnect, but an attempt that fails before the CONNACK
+ * (a TLS handshake refused for a wrong CA, say) does not: count, log and back off
+ * here, so that such attempts are not repeated at every tick. */
+static void mqtt_io_failed(mqtt_t *m, int rc)
+{
+    if (rc == MOSQ_ERR_SUCCESS || m->reported || m->stopping || mosquitto_socket(m->mosq) >= 0)
+        return;
+    bool was = m->connected;
+    m->reported = true;
+    m->connected = false;
+    m->fresh_needed = true;
+    char what[300];
+    if (was)
+        m->last_fail[0] = '\0';
+    snprintf(what, sizeof(what), "%s: %s", was ? "lost the broker" : "cannot connect to the broker",
+             m->lib_err[0] ? m->lib_err : rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+    mqtt_fail(m, what);
+    m->lib_err[0] = '\0';
+    mqtt_backoff(m);
+}
+
 static void mqtt_on_writable(h2o_socket_t *sock, const char *err)
 {
     (void)err;
@@ -234,9 +258,9 @@ static void mqtt_on_writable(h2o_socket_t *sock, const char *err)
     /* A TLS handshake that wants to write goes on in loop_read (libmosquitto's
      * own loop does the same): give it the turn when writing made no progress. */
     if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(m->mosq) >= 0 && mosquitto_want_write(m->mosq))
-        mosquitto_loop_read(m->mosq, 1);
-    /* An error has already closed libmosquitto's socket and come through
-     * mqtt_on_disconnect: what is left is to follow its descriptor. */
+        rc = mosquitto_loop_read(m->mosq, 1);
+    mqtt_io_failed(m, rc);
+    /* After an error libmosquitto's socket is closed: follow its descriptor. */
     mqtt_sync(m);
 }
 
@@ -244,7 +268,7 @@ static void mqtt_on_readable(h2o_socket_t *sock, const char *err)
 {
     (void)err;
     mqtt_t *m = sock->data;
-    mosquitto_loop_read(m->mosq, 64); /* errors: as in mqtt_on_writable */
+    mqtt_io_failed(m, mosquitto_loop_read(m->mosq, 64));
     mqtt_sync(m);
 }
 

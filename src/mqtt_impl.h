@@ -27,6 +27,7 @@ struct mqtt {
     bool write_armed;      /* a write notification is pending on sock */
     bool connected;        /* CONNACK accepted, not lost since */
     bool refused;          /* the current attempt's CONNACK was a refusal (already logged) */
+    bool reported;         /* the end of the current attempt or connection has been handled */
     bool stopping;
     bool timers;           /* the timeouts below are initialised */
     int64_t next_attempt_ms;
