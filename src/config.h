@@ -36,6 +36,7 @@ typedef struct {
     int screen_w, screen_h; /* --screen-size, for png */
     char screen_game[41];   /* --screen-game: a game id to pin (empty: choose by the games in play) */
     char touch[1024];       /* --touch: "off", "auto" (find the touchscreen) or a path; default auto with a screen */
+    char follow[256];       /* --follow URL: run as a follower of that primary (needs --host-token) */
 } config_t;
 
 /* Looks up an environment variable; returns NULL when unset. */

@@ -52,6 +52,8 @@ struct core {
     bool next_event_stale;
     bool unwritable; /* the last write or commit failed; cleared by a commit */
     bool sp_is_tx;   /* the open write is the batch's first: the transaction is its savepoint */
+    bool replica;    /* a follower: no clock events or recovery of its own, clients' changes refused */
+    int64_t now_at;  /* a follower replaying a change: its monotonic time (0: the clock's) */
 };
 
 core_t *core_new(store_t *store, metrics_t *m, const core_sink_t *sink, void *ctx)
@@ -139,7 +141,7 @@ static void core_on_loaded(void *ctx, game_t *g, const char *created_at, const c
     *cg->g = *g; /* takes g's reference over (load time: once per game) */
     snprintf(cg->created, sizeof(cg->created), "%s", created_at);
     snprintf(cg->updated, sizeof(cg->updated), "%s", updated_at);
-    if (game_recover(cg->g)) {
+    if (!c->replica && game_recover(cg->g)) {
         /* A restart is a change clients must see: new version, logged, but not
          * undoable (undoing it would charge the downtime). */
         cg->g->version++;
@@ -431,7 +433,7 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
     core_game_t *cg = map_get(&c->games, game_id);
     if (cg == NULL && a->type != GAME_A_STATE)
         return CORE_E_NOT_FOUND;
-    int64_t now = now_mono_ms();
+    int64_t now = c->now_at ? c->now_at : now_mono_ms();
     store_undo_t ut = {0};
     bool have_ut = false;
     int64_t undone_version = 0;
@@ -598,6 +600,8 @@ int core_flush(core_t *c)
 
 void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
 {
+    if (c->replica)
+        return; /* the primary's clock events and checkpoints arrive in its feed */
     const char *k;
     void *v;
     for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
@@ -629,6 +633,8 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
 
 int64_t core_next_event(core_t *c)
 {
+    if (c->replica)
+        return INT64_MAX;
     if (!c->next_event_stale)
         return c->next_event;
     int64_t next = INT64_MAX;
@@ -656,4 +662,40 @@ void core_forget_reply(core_t *c, void *reply)
     for (size_t i = 0; i < c->nreplies; i++)
         if (c->replies[i].reply == reply)
             c->replies[i].reply = NULL;
+}
+
+void core_set_replica(core_t *c, bool on)
+{
+    c->replica = on;
+    c->next_event_stale = true;
+}
+
+bool core_replica(const core_t *c)
+{
+    return c->replica;
+}
+
+void core_set_now(core_t *c, int64_t mono_ms)
+{
+    c->now_at = mono_ms;
+}
+
+int core_adopt(core_t *c, const game_t *state)
+{
+    core_game_t *cg = map_get(&c->games, state->id);
+    if (cg == NULL)
+        return CORE_E_NOT_FOUND;
+    char at[32];
+    core_iso_now(at);
+    game_copy(c->spare, state);
+    if (core_sp_begin(c) != 0) {
+        game_release(c->spare);
+        return CORE_E_IO;
+    }
+    if (core_sp_end(c, store_save_game(c->store, c->spare, cg->g, cg->created, at) == 0) != 0) {
+        game_release(c->spare);
+        return CORE_E_IO;
+    }
+    core_install(c, cg);
+    return 0;
 }

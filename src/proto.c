@@ -1,4 +1,5 @@
 #include "proto.h"
+#include "feed.h"
 #include "utf8.h"
 #include "change.h"
 #include "core.h"
@@ -233,6 +234,10 @@ static void proto_dispatch(app_t *app, hub_client_t *c, const char *type, const 
             proto_error(app, c, WIRE_E_UNKNOWN_TYPE, "unknown message type", ref, -1);
         else
             proto_error(app, c, WIRE_E_UNAUTHORIZED, "send connect with a token first", ref, -1);
+        return;
+    }
+    if (strcmp(type, "follow") == 0) {
+        feed_follow(app, c, d, data, ref);
         return;
     }
     if (strcmp(type, "subscribe_games") == 0 || strcmp(type, "unsubscribe_games") == 0) {
