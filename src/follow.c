@@ -406,7 +406,7 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
                    (long long)version);
         ndiff = 1;
     }
-    bool private_differs = false;
+    bool resync = false;
     if (ndiff == 0 && mine && has_state) {
         buf_t me;
         buf_init(&me);
@@ -415,9 +415,16 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
         size_t slen;
         const char *sraw = json_raw(d, tstate, &slen);
         ndiff = follow_diff(me.data, me.len, sraw, slen, clocks, &diff);
-        /* Private notes are not in the log (by design): they come from the state. */
-        private_differs = theirs_ok && (strcmp(mine->players[0].private_json, theirs.players[0].private_json) != 0 ||
+        /* Private notes are not in the log (by design): they come from the state.
+         * So do the clocks of a game first seen on this connection. */
+        resync = theirs_ok && (strcmp(mine->players[0].private_json, theirs.players[0].private_json) != 0 ||
                                         strcmp(mine->players[1].private_json, theirs.players[1].private_json) != 0);
+        if (!clocks && ndiff == 0) {
+            buf_t scratch;
+            buf_init(&scratch);
+            resync |= follow_diff(me.data, me.len, sraw, slen, true, &scratch) > 0;
+            buf_free(&scratch);
+        }
         buf_free(&me);
     }
     if (ndiff > 0) {
@@ -433,7 +440,7 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
                    (long long)version, diff.data, theirs_ok ? "true" : "false");
     }
     buf_free(&diff);
-    if ((ndiff > 0 || private_differs) && theirs_ok) {
+    if ((ndiff > 0 || resync) && theirs_ok) {
         if (mine == NULL) {
             static game_action_t a;
             game_action_init(&a, GAME_A_STATE, GAME_ACTOR_HOST);
