@@ -54,6 +54,8 @@ struct core {
     bool sp_is_tx;   /* the open write is the batch's first: the transaction is its savepoint */
     bool replica;    /* a follower: no clock events or recovery of its own, clients' changes refused */
     int64_t now_at;  /* a follower replaying a change: its monotonic time (0: the clock's) */
+    char wall_at[32]; /* ... and the primary's wall-clock stamp of it ("": the clock's) */
+    char stamp[32];   /* the time of the change being written (log entry and updated_at) */
 };
 
 core_t *core_new(store_t *store, metrics_t *m, const core_sink_t *sink, void *ctx)
@@ -120,9 +122,12 @@ void core_free(core_t *c)
     free(c);
 }
 
-static void core_iso_now(char out[32])
+static void core_iso_now(const core_t *c, char out[32])
 {
-    now_iso8601(now_wall_ms(), out);
+    if (c->wall_at[0])
+        memcpy(out, c->wall_at, sizeof(c->wall_at));
+    else
+        now_iso8601(now_wall_ms(), out);
 }
 
 typedef struct {
@@ -145,7 +150,7 @@ static void core_on_loaded(void *ctx, game_t *g, const char *created_at, const c
         /* A restart is a change clients must see: new version, logged, but not
          * undoable (undoing it would charge the downtime). */
         cg->g->version++;
-        core_iso_now(cg->updated);
+        core_iso_now(c, cg->updated);
         store_action_t a = {cg->g->id, cg->g->version, cg->updated, lc->now, "server", "server_restart",
                             "{\"status\":\"paused\"}", NULL};
         if (store_begin(c->store) != 0 || store_save_game(c->store, cg->g, NULL, cg->created, cg->updated) != 0 ||
@@ -376,8 +381,8 @@ static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const 
                         const char *type, const char *data, int64_t now, int64_t undone_version)
 {
     store_t *s = c->store;
-    char at[32];
-    core_iso_now(at);
+    char *at = c->stamp; /* the log's time is the game's updated_at (core_install) */
+    core_iso_now(c, at);
     buf_t bj;
     buf_init(&bj);
     if (before) {
@@ -399,8 +404,7 @@ static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const 
  * replaces becomes the backup when it is the committed one, else goes to the pool. */
 static core_game_t *core_install(core_t *c, core_game_t *cg)
 {
-    char at[32];
-    core_iso_now(at);
+    const char *at = c->stamp;
     game_t *g = c->spare;
     c->spare = core_buffer(c);
     if (cg == NULL) {
@@ -531,7 +535,7 @@ bool core_writable(core_t *c, const char **reason)
      * again is seen without waiting for a player's change. */
     if (core_sp_begin(c) == 0) {
         char at[32];
-        core_iso_now(at);
+        core_iso_now(c, at);
         if (core_sp_end(c, store_secret_put(c->store, "health_probe", at) == 0) == 0 && core_flush(c) == 0)
             return true;
     }
@@ -675,9 +679,10 @@ bool core_replica(const core_t *c)
     return c->replica;
 }
 
-void core_set_now(core_t *c, int64_t mono_ms)
+void core_set_now(core_t *c, int64_t mono_ms, const char *wall_iso)
 {
     c->now_at = mono_ms;
+    snprintf(c->wall_at, sizeof(c->wall_at), "%s", wall_iso && strlen(wall_iso) < sizeof(c->wall_at) ? wall_iso : "");
 }
 
 int core_adopt(core_t *c, const game_t *state)
@@ -685,8 +690,8 @@ int core_adopt(core_t *c, const game_t *state)
     core_game_t *cg = map_get(&c->games, state->id);
     if (cg == NULL)
         return CORE_E_NOT_FOUND;
-    char at[32];
-    core_iso_now(at);
+    char *at = c->stamp;
+    core_iso_now(c, at);
     game_copy(c->spare, state);
     if (core_sp_begin(c) != 0) {
         game_release(c->spare);

@@ -55,6 +55,8 @@ void feed_encode(buf_t *out, const store_entry_t *e, const char *state, int64_t 
         json_put_cstr(out, e->type ? e->type : "");
         buf_puts(out, ",\"data\":");
         buf_puts(out, e->data && e->data[0] ? e->data : "{}");
+        buf_puts(out, ",\"before\":");
+        buf_puts(out, e->before && e->before[0] ? e->before : "null");
         buf_puts(out, ",\"state\":");
         if (state) {
             buf_puts(out, state);

@@ -35,7 +35,9 @@ bool feed_pump(app_t *app);
 void feed_forget(hub_client_t *c);
 /* Number of following connections. */
 int feed_count(void);
-/* Appends the data object of one entry. For an action, state is the game's
+/* Appends the data object of one entry. An action carries the full state before
+ * it from its log row (what a follower starts a game from when it cannot know
+ * where its clocks stood), and state is the game's
  * state after it (JSON, the full form) with clocks as of state_mono_ms of
  * process state_boot, or NULL when the game is gone. */
 void feed_encode(buf_t *out, const store_entry_t *e, const char *state, int64_t state_mono_ms, const char *state_boot);

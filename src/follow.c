@@ -332,7 +332,7 @@ static bool follow_clock_running(const game_t *g)
 
 /* A game action: through our rules at its time, then compared and, if it
  * differs, repaired. Returns 0, or -1 when the store failed. */
-static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq, const char *game_id)
+static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq, const char *game_id, const char *at)
 {
     app_t *app = f->app;
     core_t *core = app->core;
@@ -352,17 +352,34 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
     bool exact_a, exact_s;
     int64_t t = follow_local_time(boot, mono, &exact_a);
     int64_t ts = follow_local_time(sboot, smono, &exact_s);
-    /* A game whose clock ran before this connection: where it stood at the
-     * primary is not known here, so its first entry's clock times are not compared. */
-    bool clocks = exact_a && exact_s && (map_get(&f->synced, game_id) != NULL || !follow_clock_running(before));
+    /* Clocks are compared when both times are of the process we follow. */
+    bool clocks = exact_a && exact_s;
     static game_t theirs;
     const char *bad = NULL;
     bool theirs_ok = has_state && view_parse(d, tstate, game_id, ts, &theirs, &bad) == 0;
     if (theirs_ok)
         theirs.version = version;
+    /* A game whose clock ran before this connection: where that clock stood at
+     * the primary is not known here (a backup's or our last write's values, of
+     * another time), so the game starts from the primary's state before the
+     * action, taken as it is (not a divergence). */
+    int tbefore = json_get(d, data, "before");
+    if (before && before->version == version - 1 && follow_clock_running(before) && map_get(&f->synced, game_id) == NULL &&
+        tbefore >= 0 && json_type(d, tbefore) == JSON_OBJECT) {
+        static game_t prior;
+        if (view_parse(d, tbefore, game_id, t, &prior, &bad) == 0) {
+            prior.version = version - 1;
+            core_set_now(core, 0, at);
+            int arc = core_adopt(core, &prior);
+            core_set_now(core, 0, NULL);
+            game_release(&prior);
+            if (arc != 0)
+                return -1;
+        }
+    }
 
     store_feed_force(app->store, seq);
-    core_set_now(core, t);
+    core_set_now(core, t, at);
     int rc = -1;
     const char *why = NULL;
     int64_t v = 0;
@@ -389,7 +406,7 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
         a.state.state = &theirs;
         rc = core_change(core, game_id, &a, "{}", NULL, NULL, &bf, &v);
     }
-    core_set_now(core, 0);
+    core_set_now(core, 0, NULL);
     store_feed_force(app->store, 0);
     if (rc != 0 && !core_writable(core, &bad))
         return -1;
@@ -441,6 +458,7 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
     }
     buf_free(&diff);
     if ((ndiff > 0 || resync) && theirs_ok) {
+        core_set_now(core, 0, at);
         if (mine == NULL) {
             static game_action_t a;
             game_action_init(&a, GAME_A_STATE, GAME_ACTOR_HOST);
@@ -448,7 +466,9 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
             if (core_change(core, game_id, &a, "{}", NULL, NULL, &bf, &v) != 0)
                 return -1;
         }
-        if (core_adopt(core, &theirs) != 0)
+        int arc = core_adopt(core, &theirs);
+        core_set_now(core, 0, NULL);
+        if (arc != 0)
             return -1;
     }
     map_put(&f->synced, game_id, (void *)1);
@@ -474,7 +494,7 @@ static void follow_entry(follow_t *f, const json_doc_t *d, int data)
         return; /* applied already (a resent backlog) */
     int rc = 0;
     if (strcmp(kind, "action") == 0) {
-        rc = follow_action(f, d, data, seq, key);
+        rc = follow_action(f, d, data, seq, key, at);
     } else if (strcmp(kind, "game_delete") == 0) {
         store_feed_force(app->store, seq);
         if (core_game(app->core, key)) {

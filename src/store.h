@@ -189,6 +189,7 @@ typedef struct {
     const char *actor;
     const char *type;
     const char *data; /* an action's data, or the payload (JSON) of any other kind */
+    const char *before; /* an action's full state before it (NULL when it created the game) */
 } store_entry_t;
 /* Called for each entry in order; a non-zero return stops the reading. */
 typedef int (*store_entry_fn)(void *ctx, const store_entry_t *e);

@@ -270,8 +270,8 @@ int store_feed_read(store_t *s, int64_t after, int limit, store_entry_fn fn, voi
 {
     if (s->feed_read == NULL) {
         s->feed_read = store_feed_prepare(
-            s, "SELECT seq, 'action', game_id, at, version, mono_ms, boot, actor, type, data FROM actions WHERE seq > ?1"
-               " UNION ALL SELECT seq, kind, key, at, 0, 0, NULL, NULL, NULL, payload FROM feed WHERE seq > ?1"
+            s, "SELECT seq, 'action', game_id, at, version, mono_ms, boot, actor, type, data, before_state FROM actions"
+               " WHERE seq > ?1 UNION ALL SELECT seq, kind, key, at, 0, 0, NULL, NULL, NULL, payload, NULL FROM feed WHERE seq > ?1"
                " ORDER BY 1 LIMIT ?2");
         if (s->feed_read == NULL)
             return STORE_E_IO;
@@ -288,6 +288,7 @@ int store_feed_read(store_t *s, int64_t after, int limit, store_entry_fn fn, voi
             sqlite3_column_int64(st, 4),           sqlite3_column_int64(st, 5),
             (const char *)sqlite3_column_text(st, 6), (const char *)sqlite3_column_text(st, 7),
             (const char *)sqlite3_column_text(st, 8), (const char *)sqlite3_column_text(st, 9),
+            (const char *)sqlite3_column_text(st, 10),
         };
         if (fn(ctx, &e) != 0) {
             rc = SQLITE_DONE;
