@@ -219,12 +219,8 @@ static void follow_put_raw(buf_t *out, const json_doc_t *d, int t)
         return;
     }
     size_t len;
-    const char *raw = json_raw(d, t, &len);
-    if (json_type(d, t) == JSON_STRING)
-        buf_putc(out, '"');
+    const char *raw = json_raw(d, t, &len); /* a string's quotes included */
     buf_append(out, raw, len);
-    if (json_type(d, t) == JSON_STRING)
-        buf_putc(out, '"');
 }
 
 static int follow_diff_at(const json_doc_t *a, int ta, const json_doc_t *b, int tb, char *path, size_t plen, bool clocks,
@@ -509,14 +505,9 @@ static void follow_entry(follow_t *f, const json_doc_t *d, int data)
         const char *p = tp >= 0 ? json_raw(d, tp, &plen) : "null";
         if (tp < 0)
             plen = 4;
-        char *payload = mem_alloc(plen + 3);
-        size_t n = 0;
-        if (tp >= 0 && json_type(d, tp) == JSON_STRING)
-            payload[n++] = '"';
-        memcpy(payload + n, p, plen);
-        n += plen;
-        if (tp >= 0 && json_type(d, tp) == JSON_STRING)
-            payload[n++] = '"';
+        char *payload = mem_alloc(plen + 1);
+        size_t n = plen;
+        memcpy(payload, p, plen);
         payload[n] = '\0';
         store_feed_force(app->store, seq);
         if ((rc = core_write_begin(app->core)) == 0) {
