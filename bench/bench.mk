@@ -4,6 +4,7 @@
 # make bench   the side-by-side table (ours and the peers), bench/results.json
 # make bench-cost  instructions per change, per extra recipient, per clock checkpoint (callgrind, ~2 min)
 # make bench-screen  instructions per frame of the box's screen (callgrind, ~1 min; docs/screen.md)
+# make bench-follow  a follower's lag at 100 changes/s over 100 games (docs/switchover.md)
 # make abuse   a legit client's heartbeat latency while hostile clients attack
 # make soak    SOAK_SECONDS (1800) of the tournament with churn, then valgrind memcheck
 
@@ -48,6 +49,11 @@ bench: $(OUT) bench-tools bench-peers
 
 bench-cost: $(OUT) $(BENCH_DIR)/loadgen
 	@bench/run.sh cost
+
+# Follower lag under load (docs/switchover.md).
+.PHONY: bench-follow
+bench-follow: $(OUT) tests/node_modules/.package-lock.json
+	@node bench/follow.mjs
 
 abuse: $(OUT) bench-tools
 	@bench/run.sh abuse
