@@ -3,7 +3,6 @@
 #include "log.h"
 #include "mem.h"
 #include "now.h"
-#include "proto.h"
 #include "view.h"
 #include "wire.h"
 
@@ -145,18 +144,8 @@ bool feed_pump(app_t *app)
     return more;
 }
 
-void feed_follow(app_t *app, hub_client_t *c, const json_doc_t *d, int data, const char *ref)
+void feed_start(app_t *app, hub_client_t *c, int64_t after, const char *ref)
 {
-    if (c->who.role != AUTH_HOST) {
-        proto_error(app, c, WIRE_E_FORBIDDEN, "only the host may follow the change feed", ref, -1);
-        return;
-    }
-    int64_t after = 0;
-    int t = data >= 0 ? json_get(d, data, "after") : -1;
-    if (t < 0 || json_int(d, t, &after) != 0 || after < 0) {
-        proto_error(app, c, WIRE_E_BAD_MESSAGE, "after: required, a whole number from 0", ref, -1);
-        return;
-    }
     feed_forget(c);
     if (feed_nsubs == feed_capsubs) {
         feed_capsubs = feed_capsubs ? feed_capsubs * 2 : 4;

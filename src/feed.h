@@ -16,7 +16,6 @@
 #include "app.h"
 #include "buf.h"
 #include "hub.h"
-#include "json.h"
 #include "store.h"
 
 /* Entries sent to one connection per pump; the rest waits for the next. */
@@ -24,9 +23,9 @@
 /* A connection with more than this queued gets nothing more until it drains. */
 #define FEED_QUEUE_LIMIT (256 * 1024)
 
-/* The `follow` message of client c (data token of d). Refuses a non-host with
- * forbidden; otherwise answers follow_start and starts the stream. */
-void feed_follow(app_t *app, hub_client_t *c, const json_doc_t *d, int data, const char *ref);
+/* Starts the stream of a host's connection c after entry `after` (proto checked
+ * the `follow` message): answers follow_start (with ref) at once. */
+void feed_start(app_t *app, hub_client_t *c, int64_t after, const char *ref);
 /* Sends each following connection what was committed after its place (at most
  * FEED_BATCH entries each). Does nothing while a transaction is open. Returns
  * true when some connection has more to receive. */

@@ -32,15 +32,15 @@
 
 typedef struct {
     app_t *app;
-    bool active;           /* following (this server is a follower) */
-    char url[256];         /* the primary */
+    bool active;   /* following (this server is a follower) */
+    char url[256]; /* the primary */
     char token[160];
     wsclient_t *ws;
-    bool open;             /* the connection is up and authenticated */
-    bool refused;          /* the primary cannot be followed (newer schema): no retries */
-    int64_t last_seq;      /* the last entry applied (committed with it) */
-    int64_t head_seq;      /* the newest entry the primary is known to have */
-    int64_t lag_ms;        /* how long the last entry waited, commit to applied */
+    bool open;        /* the connection is up and authenticated */
+    bool refused;     /* the primary cannot be followed (newer schema): no retries */
+    int64_t last_seq; /* the last entry applied (committed with it) */
+    int64_t head_seq; /* the newest entry the primary is known to have */
+    int64_t lag_ms;   /* how long the last entry waited, commit to applied */
     int64_t applied, divergences;
     buf_t last_divergence; /* JSON object, empty when none */
     int64_t offset;        /* primary monotonic ms minus ours, for this connection */
@@ -86,8 +86,8 @@ static int follow_http_get(const char *base, const char *path, const char *token
     int soerr = 0;
     socklen_t sl = sizeof(soerr);
     if (fd < 0 || (rc != 0 && errno != EINPROGRESS) ||
-        (rc != 0 && (poll(&pf, 1, FOLLOW_HTTP_TIMEOUT_MS) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 ||
-                     soerr != 0))) {
+        (rc != 0 &&
+         (poll(&pf, 1, FOLLOW_HTTP_TIMEOUT_MS) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0))) {
         snprintf(err, errlen, "cannot connect to %.128s:%d", u.host, u.port);
         if (fd >= 0)
             close(fd);
@@ -279,7 +279,8 @@ int follow_diff(const char *mine, size_t mine_len, const char *theirs, size_t th
 {
     static jsmntok_t ta[FOLLOW_MAX_TOKENS], tb[FOLLOW_MAX_TOKENS];
     json_doc_t a, b;
-    if (json_parse(&a, mine, mine_len, ta, FOLLOW_MAX_TOKENS) != 0 || json_parse(&b, theirs, theirs_len, tb, FOLLOW_MAX_TOKENS) != 0) {
+    if (json_parse(&a, mine, mine_len, ta, FOLLOW_MAX_TOKENS) != 0 ||
+        json_parse(&b, theirs, theirs_len, tb, FOLLOW_MAX_TOKENS) != 0) {
         buf_puts(out, "{\"field\":\"\",\"follower\":null,\"primary\":null}");
         return 1;
     }
@@ -431,7 +432,7 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
         /* Private notes are not in the log (by design): they come from the state.
          * So do the clocks of a game first seen on this connection. */
         resync = theirs_ok && (strcmp(mine->players[0].private_json, theirs.players[0].private_json) != 0 ||
-                                        strcmp(mine->players[1].private_json, theirs.players[1].private_json) != 0);
+                               strcmp(mine->players[1].private_json, theirs.players[1].private_json) != 0);
         if (!clocks && ndiff == 0) {
             buf_t scratch;
             buf_init(&scratch);
@@ -444,8 +445,8 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
         f->divergences++;
         app->metrics.follow_divergences_total++;
         buf_putc(&diff, '\0');
-        log_warn("follow: game %s, entry %lld (%s, version %lld) differs from the primary: %s; taking the primary's state",
-                 game_id, (long long)seq, type, (long long)version, diff.data);
+        log_warn("follow: game %s, entry %lld (%s, version %lld) differs from the primary: %s; taking the primary's state", game_id,
+                 (long long)seq, type, (long long)version, diff.data);
         buf_reset(&f->last_divergence);
         buf_puts(&f->last_divergence, "{\"game_id\":");
         json_put_cstr(&f->last_divergence, game_id);
@@ -666,10 +667,10 @@ void follow_start(app_t *app, const char *url, const char *token)
     while (l > 0 && f->url[l - 1] == '/')
         f->url[--l] = '\0';
     snprintf(f->token, sizeof(f->token), "%s", token);
-    /* Where to resume: the last entry applied, or (a database that came from a
-     * backup, or a demoted primary) the last one it holds. */
-    if (store_follow_get(app->store, &f->last_seq) != 0)
-        f->last_seq = store_feed_last(app->store);
+    /* Where to resume: the newest entry it holds. Every applied entry is kept with
+     * its number (a log row, a feed row, or follow_state's last_seq for one that
+     * wrote nothing), and so is every entry of a backup or of a demoted primary. */
+    f->last_seq = store_feed_last(app->store);
     if (f->last_seq < 0)
         f->last_seq = 0;
     f->head_seq = f->last_seq;
@@ -749,7 +750,8 @@ void follow_status_json(app_t *app, buf_t *out)
     else
         buf_puts(out, "null");
     int64_t last = f->active ? f->last_seq : store_feed_last(app->store);
-    buf_printf(out, ",\"connected\":%s,\"last_seq\":%lld,\"lag_entries\":%lld,\"lag_ms\":%lld,\"applied\":%lld,\"divergences\":%lld",
+    buf_printf(out,
+               ",\"connected\":%s,\"last_seq\":%lld,\"lag_entries\":%lld,\"lag_ms\":%lld,\"applied\":%lld,\"divergences\":%lld",
                f->active && f->open ? "true" : "false", (long long)last,
                (long long)(f->active && f->head_seq > f->last_seq ? f->head_seq - f->last_seq : 0),
                (long long)(f->active ? f->lag_ms : 0), (long long)f->applied, (long long)f->divergences);

@@ -144,10 +144,18 @@ int store_feed_row(store_t *s, const char *table, const char *pk, const char *ke
         for (int i = 0; i < sqlite3_column_count(st); i++) {
             json_put_key(&p, sqlite3_column_name(st, i), i == 0);
             switch (sqlite3_column_type(st, i)) {
-            case SQLITE_INTEGER: buf_put_i64(&p, sqlite3_column_int64(st, i)); break;
-            case SQLITE_FLOAT: buf_printf(&p, "%.17g", sqlite3_column_double(st, i)); break;
-            case SQLITE_TEXT: json_put_cstr(&p, (const char *)sqlite3_column_text(st, i)); break;
-            default: buf_puts(&p, "null"); break;
+            case SQLITE_INTEGER:
+                buf_put_i64(&p, sqlite3_column_int64(st, i));
+                break;
+            case SQLITE_FLOAT:
+                buf_printf(&p, "%.17g", sqlite3_column_double(st, i));
+                break;
+            case SQLITE_TEXT:
+                json_put_cstr(&p, (const char *)sqlite3_column_text(st, i));
+                break;
+            default:
+                buf_puts(&p, "null");
+                break;
             }
         }
         buf_putc(&p, '}');
@@ -197,7 +205,9 @@ static void store_feed_bind(sqlite3_stmt *st, int i, const json_doc_t *d, int t)
         sqlite3_bind_int(st, i, b);
         break;
     }
-    default: sqlite3_bind_null(st, i); break;
+    default:
+        sqlite3_bind_null(st, i);
+        break;
     }
 }
 
@@ -283,11 +293,16 @@ int store_feed_read(store_t *s, int64_t after, int limit, store_entry_fn fn, voi
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         store_entry_t e = {
-            sqlite3_column_int64(st, 0),           (const char *)sqlite3_column_text(st, 1),
-            (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-            sqlite3_column_int64(st, 4),           sqlite3_column_int64(st, 5),
-            (const char *)sqlite3_column_text(st, 6), (const char *)sqlite3_column_text(st, 7),
-            (const char *)sqlite3_column_text(st, 8), (const char *)sqlite3_column_text(st, 9),
+            sqlite3_column_int64(st, 0),
+            (const char *)sqlite3_column_text(st, 1),
+            (const char *)sqlite3_column_text(st, 2),
+            (const char *)sqlite3_column_text(st, 3),
+            sqlite3_column_int64(st, 4),
+            sqlite3_column_int64(st, 5),
+            (const char *)sqlite3_column_text(st, 6),
+            (const char *)sqlite3_column_text(st, 7),
+            (const char *)sqlite3_column_text(st, 8),
+            (const char *)sqlite3_column_text(st, 9),
             (const char *)sqlite3_column_text(st, 10),
         };
         if (fn(ctx, &e) != 0) {

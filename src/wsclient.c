@@ -256,8 +256,11 @@ void wsclient_close(wsclient_t *c)
 static bool wsclient_frame_in(wsclient_t *c, const wsclient_frame_t *f)
 {
     switch (f->opcode) {
-    case WS_OP_PING: wsclient_queue(c, WS_OP_PONG, f->payload, f->len); return true;
-    case WS_OP_PONG: return true;
+    case WS_OP_PING:
+        wsclient_queue(c, WS_OP_PONG, f->payload, f->len);
+        return true;
+    case WS_OP_PONG:
+        return true;
     case WS_OP_CLOSE: {
         char why[64] = "closed by the server";
         if (f->len >= 2)
@@ -268,8 +271,11 @@ static bool wsclient_frame_in(wsclient_t *c, const wsclient_frame_t *f)
         wsclient_finish(c, reason);
         return false;
     }
-    case WS_OP_BINARY: wsclient_finish(c, "binary message from the server"); return false;
-    default: break;
+    case WS_OP_BINARY:
+        wsclient_finish(c, "binary message from the server");
+        return false;
+    default:
+        break;
     }
     if (f->opcode == WS_OP_TEXT && c->msg_op) {
         wsclient_finish(c, "new message inside a fragmented one");
@@ -351,8 +357,7 @@ static void wsclient_on_connect(h2o_socket_t *sock, const char *err)
     h2o_socket_read_start(sock, wsclient_on_read);
 }
 
-wsclient_t *wsclient_connect(h2o_loop_t *loop, const char *url, const wsclient_handlers_t *h, void *user, char *err,
-                             size_t errlen)
+wsclient_t *wsclient_connect(h2o_loop_t *loop, const char *url, const wsclient_handlers_t *h, void *user, char *err, size_t errlen)
 {
     wsclient_url_t u;
     if (wsclient_url_parse(url, &u) != 0) {

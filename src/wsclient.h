@@ -46,8 +46,7 @@ typedef struct {
 int wsclient_url_parse(const char *url, wsclient_url_t *out);
 /* Starts connecting to url (the WebSocket at its path, "/" when none). NULL with
  * a message in err when it cannot even start. */
-wsclient_t *wsclient_connect(h2o_loop_t *loop, const char *url, const wsclient_handlers_t *h, void *user, char *err,
-                             size_t errlen);
+wsclient_t *wsclient_connect(h2o_loop_t *loop, const char *url, const wsclient_handlers_t *h, void *user, char *err, size_t errlen);
 /* Queues a text message (masked); -1 when the connection is not open. */
 int wsclient_send_text(wsclient_t *c, const char *text, size_t len);
 /* Closes the connection now; on_close follows (before this returns). */

@@ -27,8 +27,8 @@ static void test_url(void **state)
     assert_int_equal(wsclient_url_parse("http://[::1]:9/", &u), 0);
     assert_string_equal(u.host, "::1");
     assert_int_equal(u.port, 9);
-    static const char *const bad[] = {"https://a:1", "ftp://a", "http://", "http://:80", "http://a:0", "http://a:65536",
-                                      "http://a:1x", "http://[::1", "http://[::1]x", "a:80"};
+    static const char *const bad[] = {"https://a:1",    "ftp://a",     "http://",     "http://:80",    "http://a:0",
+                                      "http://a:65536", "http://a:1x", "http://[::1", "http://[::1]x", "a:80"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (wsclient_url_parse(bad[i], &u) == 0)
             fail_msg("accepted %s", bad[i]);
@@ -153,8 +153,9 @@ static void test_diff(void **state)
     assert_int_equal(diff(a, d, true, &out), 2);
     assert_int_equal(diff(a, d, false, &out), 0);
     /* A key on one side only, a value of another type, a setting. */
-    const char *e = "{\"version\":\"3\",\"players\":[{\"primary\":5,\"time_remaining\":100},{\"primary\":0,\"time_remaining\":200}],"
-                    "\"game_time\":7,\"settings\":{\"x\":\"z\",\"w\":1}}";
+    const char *e =
+        "{\"version\":\"3\",\"players\":[{\"primary\":5,\"time_remaining\":100},{\"primary\":0,\"time_remaining\":200}],"
+        "\"game_time\":7,\"settings\":{\"x\":\"z\",\"w\":1}}";
     assert_int_equal(diff(a, e, true, &out), 3);
     assert_non_null(strstr(out.data, "{\"field\":\"version\",\"follower\":3,\"primary\":\"3\"}"));
     assert_non_null(strstr(out.data, "{\"field\":\"settings.x\",\"follower\":\"y\",\"primary\":\"z\"}"));
@@ -165,8 +166,9 @@ static void test_diff(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_url),          cmocka_unit_test(test_frame_round_trip), cmocka_unit_test(test_handshake),
-        cmocka_unit_test(test_server_frames), cmocka_unit_test(test_diff),
+        cmocka_unit_test(test_url),       cmocka_unit_test(test_frame_round_trip),
+        cmocka_unit_test(test_handshake), cmocka_unit_test(test_server_frames),
+        cmocka_unit_test(test_diff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
