@@ -16,9 +16,12 @@ CREATE TABLE feed (
 );
 
 -- A follower's place in its primary's feed: the last entry it applied, written
--- in the same transaction as that entry.
+-- in the same transaction as that entry; and, for the primary process it follows,
+-- how far that process's monotonic clock is from its own (measured once, so times
+-- logged before a reconnection or a restart of the follower stay comparable).
 CREATE TABLE follow_state (
-    id       INTEGER PRIMARY KEY CHECK (id = 1),
-    last_seq INTEGER NOT NULL,
-    primary_url TEXT
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    last_seq     INTEGER NOT NULL,
+    primary_boot TEXT,
+    offset_ms    INTEGER
 );

@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 #define FOLLOW_RETRY_MS 1000
+/* A primary that sent nothing, not even a ping, for this long is gone (its pings
+ * come every --ping-interval, 30 s by default): reconnect. */
+#define FOLLOW_SILENCE_MS 75000
 #define FOLLOW_HTTP_TIMEOUT_MS 3000
 #define FOLLOW_MAX_BACKUP (512L * 1024 * 1024)
 #define FOLLOW_MAX_TOKENS (VIEW_MAX_TOKENS + 64)
@@ -407,6 +410,12 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
     store_feed_force(app->store, 0);
     if (rc != 0 && !core_writable(core, &bad))
         return -1;
+    /* A game deleted at the primary since (no state to compare with): what our
+     * rules make of it, or refuse, goes with the deletion that follows. */
+    if (!has_state) {
+        map_put(&f->synced, game_id, (void *)1);
+        return 0;
+    }
 
     const game_t *mine = core_game(core, game_id);
     buf_t diff;
@@ -571,8 +580,18 @@ static void follow_on_message(wsclient_t *c, const char *data, size_t len, void 
             wsclient_close(f->ws);
             return;
         }
-        f->offset = mono - now_mono_ms();
         json_str(&d, json_get(&d, t, "boot"), f->boot, sizeof(f->boot));
+        store_set_boot(f->app->store, f->boot);
+        /* One offset per primary process: measured at the first connection (to a
+         * few ms on a LAN), kept for the later ones and across our restarts, unless
+         * a new measure is far from it (this machine rebooted: another clock). */
+        int64_t fresh = mono - now_mono_ms();
+        if (store_follow_offset_get(f->app->store, f->boot, &f->offset) != 0 || llabs(fresh - f->offset) > 1000) {
+            f->offset = fresh;
+            if (core_write_begin(f->app->core) == 0)
+                core_write_end(f->app->core, store_follow_offset_put(f->app->store, f->boot, f->offset) == 0);
+            follow_defer_flush();
+        }
         if (last > f->head_seq)
             f->head_seq = last;
         f->open = true;
@@ -636,11 +655,23 @@ static void follow_connect(follow_t *f)
     }
 }
 
+/* Once a second while following: reconnect when down, or when the primary went
+ * silent (a box that lost power closes nothing). */
 static void follow_on_retry(h2o_timeout_entry_t *e)
 {
     (void)e;
-    if (follow_g.active && follow_g.ws == NULL && !follow_g.refused)
-        follow_connect(&follow_g);
+    follow_t *f = &follow_g;
+    if (!f->active || f->refused)
+        return;
+    if (f->ws == NULL) {
+        follow_connect(f);
+    } else if (now_mono_ms() - wsclient_last_rx(f->ws) > FOLLOW_SILENCE_MS) {
+        log_warn("follow: nothing from %s for %d s; reconnecting", f->url, FOLLOW_SILENCE_MS / 1000);
+        wsclient_close(f->ws); /* on_close schedules the next attempt */
+        return;
+    }
+    if (!h2o_timeout_is_linked(&f->retry_entry))
+        h2o_timeout_link(f->app->loop, &f->retry_timeout, &f->retry_entry);
 }
 
 void follow_prepare(app_t *app)
@@ -678,6 +709,8 @@ void follow_start(app_t *app, const char *url, const char *token)
     f->refused = false;
     f->error[0] = '\0';
     follow_connect(f);
+    if (!h2o_timeout_is_linked(&f->retry_entry))
+        h2o_timeout_link(app->loop, &f->retry_timeout, &f->retry_entry);
 }
 
 static void follow_stop(follow_t *f)

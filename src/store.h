@@ -216,9 +216,17 @@ void store_feed_replica(store_t *s, bool on);
 int store_feed_state_after(store_t *s, const char *game_id, int64_t version, buf_t *state, int64_t *mono_ms, char boot[17]);
 /* This process's boot id (which monotonic clock the log's mono_ms belong to). */
 const char *store_boot(const store_t *s);
+/* A follower takes its primary's boot id: the times it logs are the primary's
+ * mapped to its own clock, so an undo treats a change logged before a restart of
+ * the follower as the primary does (the follower's clock is the machine's). */
+void store_set_boot(store_t *s, const char *boot);
 /* A follower's last applied entry (STORE_E_NOT_FOUND before the first), and
  * writing it in the transaction of that entry. */
 int store_follow_get(store_t *s, int64_t *last_seq);
 int store_follow_put(store_t *s, int64_t last_seq);
+/* The offset (its monotonic ms minus ours) measured for primary process boot,
+ * STORE_E_NOT_FOUND if none; and keeping it. */
+int store_follow_offset_get(store_t *s, const char *boot, int64_t *offset_ms);
+int store_follow_offset_put(store_t *s, const char *boot, int64_t offset_ms);
 
 #endif

@@ -338,6 +338,12 @@ const char *store_boot(const store_t *s)
     return s->boot;
 }
 
+void store_set_boot(store_t *s, const char *boot)
+{
+    if (boot && strlen(boot) == sizeof(s->boot) - 1)
+        memcpy(s->boot, boot, sizeof(s->boot));
+}
+
 int store_follow_get(store_t *s, int64_t *last_seq)
 {
     sqlite3_stmt *st = store_feed_prepare(s, "SELECT last_seq FROM follow_state WHERE id = 1");
@@ -368,4 +374,34 @@ int store_follow_put(store_t *s, int64_t last_seq)
     if (last_seq > s->feed_seq)
         s->feed_seq = last_seq;
     return 0;
+}
+
+int store_follow_offset_get(store_t *s, const char *boot, int64_t *offset_ms)
+{
+    sqlite3_stmt *st = store_feed_prepare(s, "SELECT offset_ms FROM follow_state WHERE id = 1 AND primary_boot = ?"
+                                             " AND offset_ms IS NOT NULL");
+    if (st == NULL)
+        return STORE_E_IO;
+    store_bind_text(st, 1, boot);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *offset_ms = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    return rc == SQLITE_DONE ? STORE_E_NOT_FOUND : store_fail(s, "read the follower's clock offset");
+}
+
+int store_follow_offset_put(store_t *s, const char *boot, int64_t offset_ms)
+{
+    sqlite3_stmt *st = store_feed_prepare(s, "INSERT INTO follow_state (id, last_seq, primary_boot, offset_ms)"
+                                             " VALUES (1, 0, ?1, ?2) ON CONFLICT (id) DO UPDATE SET primary_boot = ?1,"
+                                             " offset_ms = ?2");
+    if (st == NULL)
+        return STORE_E_IO;
+    store_bind_text(st, 1, boot);
+    sqlite3_bind_int64(st, 2, offset_ms);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, "write the follower's clock offset");
 }

@@ -2,6 +2,7 @@
 #include "auth.h"
 #include "log.h"
 #include "mem.h"
+#include "now.h"
 #include "ws.h"
 
 #include <netdb.h>
@@ -23,6 +24,7 @@ struct wsclient {
     buf_t inflight; /* the bytes of the write in flight */
     buf_t msg;      /* a fragmented message so far */
     int msg_op;
+    int64_t last_rx; /* monotonic ms of the last read */
 };
 
 int wsclient_url_parse(const char *url, wsclient_url_t *out)
@@ -247,6 +249,11 @@ int wsclient_send_text(wsclient_t *c, const char *text, size_t len)
     return 0;
 }
 
+int64_t wsclient_last_rx(const wsclient_t *c)
+{
+    return c->last_rx;
+}
+
 void wsclient_close(wsclient_t *c)
 {
     wsclient_finish(c, NULL);
@@ -314,6 +321,7 @@ static void wsclient_on_read(h2o_socket_t *sock, const char *err)
         wsclient_finish(c, "connection lost");
         return;
     }
+    c->last_rx = now_mono_ms();
     /* on_message may close c (and so the socket): hold on to nothing across it. */
     while (!c->closed && sock->input->size > 0) {
         if (!c->open) {
@@ -395,5 +403,6 @@ wsclient_t *wsclient_connect(h2o_loop_t *loop, const char *url, const wsclient_h
         return NULL;
     }
     c->sock->data = c;
+    c->last_rx = now_mono_ms();
     return c;
 }

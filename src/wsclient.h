@@ -49,6 +49,9 @@ int wsclient_url_parse(const char *url, wsclient_url_t *out);
 wsclient_t *wsclient_connect(h2o_loop_t *loop, const char *url, const wsclient_handlers_t *h, void *user, char *err, size_t errlen);
 /* Queues a text message (masked); -1 when the connection is not open. */
 int wsclient_send_text(wsclient_t *c, const char *text, size_t len);
+/* Monotonic ms when the last bytes came from the server (pings included), so
+ * the owner can give up on a peer that went silent without closing. */
+int64_t wsclient_last_rx(const wsclient_t *c);
 /* Closes the connection now; on_close follows (before this returns). */
 void wsclient_close(wsclient_t *c);
 

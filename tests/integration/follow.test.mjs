@@ -223,7 +223,14 @@ test(`a follower killed at random moments (${KILL_TRIALS} trials) resumes with n
     const writer = (async () => {
       for (let i = 0; writing; i++) {
         const id = ids[i % ids.length];
-        if (i % 17 === 5) await http(a, 'POST', `/api/games/${id}/invites`, { ...host, body: { role: 'observer' } });
+        if (i % 23 === 7) {
+          // A game that comes and goes: a follower catching up finds its entries
+          // after it is gone at the primary.
+          const tmp = `t${i}`;
+          await http(a, 'POST', '/api/games', { ...host, body: { game_id: tmp, player1_name: 'T', player2_name: 'U' } });
+          await act(a, tmp, 'score_update', { player_number: 1, primary: 1 });
+          await http(a, 'DELETE', `/api/games/${tmp}`, host);
+        } else if (i % 17 === 5) await http(a, 'POST', `/api/games/${id}/invites`, { ...host, body: { role: 'observer' } });
         else if (i % 11 === 3) await act(a, id, 'undo');
         else await act(a, id, 'score_update', { player_number: 1 + (i % 2), secondary_delta: 1 });
         count++;
