@@ -404,6 +404,7 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
         static game_action_t a;
         game_action_init(&a, GAME_A_STATE, GAME_ACTOR_HOST);
         a.state.state = &theirs;
+        core_set_now(core, ts, at); /* its times are as of the state's moment */
         rc = core_change(core, game_id, &a, "{}", NULL, NULL, &bf, &v);
     }
     core_set_now(core, 0, NULL);
@@ -469,8 +470,13 @@ static int follow_action(follow_t *f, const json_doc_t *d, int data, int64_t seq
             static game_action_t a;
             game_action_init(&a, GAME_A_STATE, GAME_ACTOR_HOST);
             a.state.state = &theirs;
-            if (core_change(core, game_id, &a, "{}", NULL, NULL, &bf, &v) != 0)
+            core_set_now(core, ts, at);
+            int crc = core_change(core, game_id, &a, "{}", NULL, NULL, &bf, &v);
+            core_set_now(core, 0, at);
+            if (crc != 0) {
+                core_set_now(core, 0, NULL);
                 return -1;
+            }
         }
         int arc = core_adopt(core, &theirs);
         core_set_now(core, 0, NULL);

@@ -98,6 +98,12 @@ test('a follower from an empty database catches up from backup and feed and equa
     assert.equal((await http(a, 'PUT', '/api/settings', { ...host, body: { club_name: 'Dice & Dragons' } })).status, 200);
     await http(a, 'POST', '/api/games', { ...host, body: { game_id: 'gone', player1_name: 'X', player2_name: 'Y' } });
     assert.equal((await http(a, 'DELETE', '/api/games/gone', host)).status, 204);
+    // A host's full replace, with a clock running: the state is the change.
+    const cur = (await http(a, 'GET', '/api/games/fc', host)).json;
+    cur.players[1].name = 'Cleo';
+    delete cur.server_time;
+    const rep = await ws.request('game_state', cur, { game_id: 'fc' });
+    assert.equal(rep.type, 'ack', JSON.stringify(rep));
     const ids = ['fa', 'fb', 'fc'];
     let n = 0;
     for (let i = 0; n < CHANGES; i++) {
