@@ -5,6 +5,7 @@
 # make bench-cost  instructions per change, per extra recipient, per clock checkpoint (callgrind, ~2 min)
 # make bench-screen  instructions per frame of the box's screen (callgrind, ~1 min; docs/screen.md)
 # make bench-mqtt  instructions per change spent on MQTT (callgrind) and memory with 1,000 games while the broker is down (~1 min; docs/mqtt.md)
+# make bench-follow  a follower's lag at 100 changes/s over 100 games (docs/switchover.md)
 # make abuse   a legit client's heartbeat latency while hostile clients attack
 # make soak    SOAK_SECONDS (1800) of the tournament with churn, then valgrind memcheck
 # make bench-event  one room of an event: 256 entrants, 128 tables, 128 phones, a hall board; and the cost of a
@@ -58,6 +59,10 @@ bench-cost: $(OUT) $(BENCH_DIR)/loadgen
 bench-event: $(OUT) tests/node_modules/.package-lock.json
 	@mkdir -p $(BENCH_DIR)
 	node bench/event.mjs --json $(BENCH_DIR)/event.json
+# Follower lag under load (docs/switchover.md).
+.PHONY: bench-follow
+bench-follow: $(OUT) tests/node_modules/.package-lock.json
+	@node bench/follow.mjs
 
 abuse: $(OUT) bench-tools
 	@bench/run.sh abuse

@@ -483,6 +483,17 @@ void api_handle(app_t *app, h2o_req_t *req)
         api_error(app, req, WIRE_E_FORBIDDEN, "a request from another site's page needs a token");
         return;
     }
+    if (n == 1 && (strcmp(seg[0], "follow") == 0 || strcmp(seg[0], "promote") == 0 || strcmp(seg[0], "demote") == 0)) {
+        auth_who_t host;
+        if (api_who(app, req, &host) && api_require_host(app, req, &host))
+            api_follow(app, req, seg[0], get, post);
+        return;
+    }
+    /* A follower takes no change from anyone (section 12). */
+    if (changes && core_replica(app->core)) {
+        api_error(app, req, WIRE_E_READ_ONLY, "this server is a follower: changes go to the primary");
+        return;
+    }
     if (n == 1 && strcmp(seg[0], "join") == 0) {
         if (!post)
             api_method_not_allowed(app, req, "POST");

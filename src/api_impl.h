@@ -1,4 +1,4 @@
-/* Shared inside the REST API (api.c, api_access.c, api_backup.c); nothing else includes it. */
+/* Shared inside the REST API (api.c, api_access.c, api_backup.c, api_follow.c); nothing else includes it. */
 #ifndef STATE_API_IMPL_H
 #define STATE_API_IMPL_H
 
@@ -41,4 +41,7 @@ void api_hall(app_t *app, h2o_req_t *req);
 /* api_backup.c: GET /api/backup, a snapshot of the database, sent when copied. */
 void api_backup(app_t *app, h2o_req_t *req);
 
+/* api_follow.c: GET /api/follow, POST /api/promote, POST /api/demote (what is
+ * "follow", "promote" or "demote"; the caller checked the host). */
+void api_follow(app_t *app, h2o_req_t *req, const char *what, bool get, bool post);
 #endif

@@ -37,6 +37,11 @@ bool change_can_read(const auth_who_t *who, const char *game_id);
  * Otherwise -1 with res->err and res->message, and nothing changed. */
 int change_apply(core_t *core, const auth_who_t *who, const char *type, const char *game_id, const json_doc_t *d, int data,
                  void *reply, const char *ref, change_result_t *res);
+/* A follower replays a change of the primary's log: actor is the log's
+ * ("host", "player1", "player2"), data its data (private notes and
+ * expected_version already left out). No read-only check, no reply. */
+int change_replay(core_t *core, const char *actor, const char *type, const char *game_id, const json_doc_t *d, int data,
+                  change_result_t *res);
 /* The host's full game_state: creates or replaces the game. Same contract. */
 int change_replace(core_t *core, const auth_who_t *who, const char *game_id, const json_doc_t *d, int data, void *reply,
                    const char *ref, change_result_t *res);

@@ -47,6 +47,7 @@ static const opt_t opts[] = {
     {"mqtt-hall", "STATE_SERVER_MQTT_HALL", OPT_STR, OFF(mqtt_hall), SZ(mqtt_hall), 0, 0, 0},
     {"mqtt-ca", "STATE_SERVER_MQTT_CA", OPT_STR, OFF(mqtt_ca), SZ(mqtt_ca), 0, 0, 0},
     {"mqtt-discovery", "STATE_SERVER_MQTT_DISCOVERY", OPT_ON, OFF(mqtt_discovery), 0, 0, 0, 0},
+    {"follow", "STATE_SERVER_FOLLOW", OPT_STR, OFF(follow), SZ(follow), 0, 0, 0},
     {"pair-host", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_PAIR_HOST},
     {"install", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_INSTALL},
     {"uninstall", NULL, OPT_ACTION, 0, 0, 0, 0, CONFIG_UNINSTALL},
@@ -62,12 +63,14 @@ const char *config_usage(void)
            "                    [--durability full|normal] [--tls-cert FILE --tls-key FILE]\n"
            "                    [--trusted-proxy ADDR]... [--pair-host]\n"
            "                    [--screen off|png:FILE|fb[:DEVICE]|drm[:DEVICE]] [--screen-size 1920x1080]\n"
-           "                    [--screen-game ID] [--touch auto|off|DEVICE]\n"
+           "                    [--screen-game ID] [--touch auto|off|DEVICE] [--follow URL]\n"
            "                    [--mqtt URL [--mqtt-prefix P] [--mqtt-hall FILTER] [--mqtt-ca FILE]\n"
            "                     [--mqtt-discovery]]\n"
            "                    [--install | --uninstall] [--version] [--help]\n"
            "--pair-host asks the server running on this machine (same --port) for a one-time\n"
            "host pairing code and draws its QR code here.\n"
+           "--follow URL runs this server as a follower of the primary at URL (with the\n"
+           "primary's --host-token): see docs/switchover.md.\n"
            "Every flag can also be set with an environment variable: --ping-interval is\n"
            "STATE_SERVER_PING_INTERVAL, --no-trust-loopback is STATE_SERVER_NO_TRUST_LOOPBACK=1.\n";
 }
@@ -262,6 +265,10 @@ static int validate(config_t *cfg, char *err, size_t errlen)
             snprintf(err, errlen, "--host-token: printable ASCII without spaces only");
             return -1;
         }
+    }
+    if (cfg->follow[0] != '\0' && (strncmp(cfg->follow, "http://", 7) != 0 || cfg->host_token[0] == '\0')) {
+        snprintf(err, errlen, "--follow: needs an http:// URL and --host-token (the primary's host token)");
+        return -1;
     }
     if (cfg->public_url[0] != '\0' && strncmp(cfg->public_url, "http://", 7) != 0 && strncmp(cfg->public_url, "https://", 8) != 0) {
         snprintf(err, errlen, "--public-url: must start with http:// or https://");

@@ -41,6 +41,7 @@ typedef struct {
     char mqtt_hall[101];    /* --mqtt-hall: the hall's topic filter */
     char mqtt_ca[1024];     /* --mqtt-ca: CA file for mqtts:// (empty: the system's) */
     bool mqtt_discovery;    /* --mqtt-discovery: Home Assistant discovery configs */
+    char follow[256];       /* --follow URL: run as a follower of that primary (needs --host-token) */
 } config_t;
 
 /* Looks up an environment variable; returns NULL when unset. */

@@ -52,6 +52,10 @@ struct core {
     bool next_event_stale;
     bool unwritable; /* the last write or commit failed; cleared by a commit */
     bool sp_is_tx;   /* the open write is the batch's first: the transaction is its savepoint */
+    bool replica;    /* a follower: no clock events or recovery of its own, clients' changes refused */
+    int64_t now_at;  /* a follower replaying a change: its monotonic time (0: the clock's) */
+    char wall_at[32]; /* ... and the primary's wall-clock stamp of it ("": the clock's) */
+    char stamp[32];   /* the time of the change being written (log entry and updated_at) */
 };
 
 core_t *core_new(store_t *store, metrics_t *m, const core_sink_t *sink, void *ctx)
@@ -118,9 +122,12 @@ void core_free(core_t *c)
     free(c);
 }
 
-static void core_iso_now(char out[32])
+static void core_iso_now(const core_t *c, char out[32])
 {
-    now_iso8601(now_wall_ms(), out);
+    if (c->wall_at[0])
+        memcpy(out, c->wall_at, sizeof(c->wall_at));
+    else
+        now_iso8601(now_wall_ms(), out);
 }
 
 typedef struct {
@@ -139,11 +146,11 @@ static void core_on_loaded(void *ctx, game_t *g, const char *created_at, const c
     *cg->g = *g; /* takes g's reference over (load time: once per game) */
     snprintf(cg->created, sizeof(cg->created), "%s", created_at);
     snprintf(cg->updated, sizeof(cg->updated), "%s", updated_at);
-    if (game_recover(cg->g)) {
+    if (!c->replica && game_recover(cg->g)) {
         /* A restart is a change clients must see: new version, logged, but not
          * undoable (undoing it would charge the downtime). */
         cg->g->version++;
-        core_iso_now(cg->updated);
+        core_iso_now(c, cg->updated);
         store_action_t a = {cg->g->id, cg->g->version, cg->updated, lc->now, "server", "server_restart",
                             "{\"status\":\"paused\"}", NULL, cg->g->round};
         if (store_begin(c->store) != 0 || store_save_game(c->store, cg->g, NULL, cg->created, cg->updated) != 0 ||
@@ -374,8 +381,8 @@ static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const 
                         const char *type, const char *data, int64_t now, int64_t undone_version, int round)
 {
     store_t *s = c->store;
-    char at[32];
-    core_iso_now(at);
+    char *at = c->stamp; /* the log's time is the game's updated_at (core_install) */
+    core_iso_now(c, at);
     buf_t bj;
     buf_init(&bj);
     if (before) {
@@ -397,8 +404,7 @@ static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const 
  * replaces becomes the backup when it is the committed one, else goes to the pool. */
 static core_game_t *core_install(core_t *c, core_game_t *cg)
 {
-    char at[32];
-    core_iso_now(at);
+    const char *at = c->stamp;
     game_t *g = c->spare;
     c->spare = core_buffer(c);
     if (cg == NULL) {
@@ -431,7 +437,7 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
     core_game_t *cg = map_get(&c->games, game_id);
     if (cg == NULL && a->type != GAME_A_STATE)
         return CORE_E_NOT_FOUND;
-    int64_t now = now_mono_ms();
+    int64_t now = c->now_at ? c->now_at : now_mono_ms();
     store_undo_t ut = {0};
     bool have_ut = false;
     int64_t undone_version = 0;
@@ -530,7 +536,7 @@ bool core_writable(core_t *c, const char **reason)
      * again is seen without waiting for a player's change. */
     if (core_sp_begin(c) == 0) {
         char at[32];
-        core_iso_now(at);
+        core_iso_now(c, at);
         if (core_sp_end(c, store_secret_put(c->store, "health_probe", at) == 0) == 0 && core_flush(c) == 0)
             return true;
     }
@@ -599,6 +605,8 @@ int core_flush(core_t *c)
 
 void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
 {
+    if (c->replica)
+        return; /* the primary's clock events and checkpoints arrive in its feed */
     const char *k;
     void *v;
     for (size_t i = 0; map_next(&c->games, &i, &k, &v);) {
@@ -630,6 +638,8 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
 
 int64_t core_next_event(core_t *c)
 {
+    if (c->replica)
+        return INT64_MAX;
     if (!c->next_event_stale)
         return c->next_event;
     int64_t next = INT64_MAX;
@@ -657,4 +667,41 @@ void core_forget_reply(core_t *c, void *reply)
     for (size_t i = 0; i < c->nreplies; i++)
         if (c->replies[i].reply == reply)
             c->replies[i].reply = NULL;
+}
+
+void core_set_replica(core_t *c, bool on)
+{
+    c->replica = on;
+    c->next_event_stale = true;
+}
+
+bool core_replica(const core_t *c)
+{
+    return c->replica;
+}
+
+void core_set_now(core_t *c, int64_t mono_ms, const char *wall_iso)
+{
+    c->now_at = mono_ms;
+    snprintf(c->wall_at, sizeof(c->wall_at), "%s", wall_iso && strlen(wall_iso) < sizeof(c->wall_at) ? wall_iso : "");
+}
+
+int core_adopt(core_t *c, const game_t *state)
+{
+    core_game_t *cg = map_get(&c->games, state->id);
+    if (cg == NULL)
+        return CORE_E_NOT_FOUND;
+    char *at = c->stamp;
+    core_iso_now(c, at);
+    game_copy(c->spare, state);
+    if (core_sp_begin(c) != 0) {
+        game_release(c->spare);
+        return CORE_E_IO;
+    }
+    if (core_sp_end(c, store_save_game(c->store, c->spare, cg->g, cg->created, at) == 0) != 0) {
+        game_release(c->spare);
+        return CORE_E_IO;
+    }
+    core_install(c, cg);
+    return 0;
 }

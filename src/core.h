@@ -112,4 +112,18 @@ void core_presence(core_t *c, const char *game_id);
 /* A requester is going away: forget the outcomes waiting for it. */
 void core_forget_reply(core_t *c, void *reply);
 
+
+/* A follower (PROTOCOL.md section 12): no clock events, checkpoints or restart
+ * recovery of its own (the primary's arrive in its feed), and change_apply
+ * refuses clients' changes with read_only. Set before core_load. */
+void core_set_replica(core_t *c, bool on);
+bool core_replica(const core_t *c);
+/* The monotonic time core_change applies at and the wall-clock stamp it records
+ * (a follower replays a change at the primary's times, the monotonic one mapped
+ * to its own clock); 0 and NULL go back to the clocks. */
+void core_set_now(core_t *c, int64_t mono_ms, const char *wall_iso);
+/* A follower's repair: the game becomes state (same id and version) as it is,
+ * without the rules or a log entry, in the group transaction. 0 or CORE_E_*. */
+int core_adopt(core_t *c, const game_t *state);
+
 #endif

@@ -366,6 +366,15 @@ bool hub_evict_unauthenticated(hub_t *h)
     return true;
 }
 
+void hub_send_all(hub_t *h, const char *json, size_t len)
+{
+    buf_shared_t *f = ws_frame(WS_OP_TEXT, json, len);
+    for (hub_client_t *c = h->head; c; c = c->next)
+        if (c->ws)
+            hub_queue(c, f, 0);
+    buf_shared_unref(f);
+}
+
 void hub_close_all(hub_t *h, uint16_t code, const char *reason)
 {
     for (hub_client_t *c = h->head; c; c = c->next)

@@ -100,6 +100,8 @@ void hub_tick(hub_t *h, int64_t now_ms);
  * authenticated (1008 "server full"). Returns false when there is none, so a
  * crowd of idle strangers cannot lock out a host or a player with a token. */
 bool hub_evict_unauthenticated(hub_t *h);
+/* Queues one message to every connection (server_moved). */
+void hub_send_all(hub_t *h, const char *json, size_t len);
 /* Closes every connection with code (shutdown: 1001). */
 void hub_close_all(hub_t *h, uint16_t code, const char *reason);
 /* Closes the connections authenticated by a session (a revoked invite). */

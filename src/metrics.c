@@ -34,6 +34,10 @@ void metrics_render(const metrics_t *m, buf_t *b, const char *version, int64_t u
     counter(b, "state_games", "Games in the database.", "gauge", m->games);
     counter(b, "state_join_failures_total", "Refused join-code attempts.", "counter", m->join_failures);
     counter(b, "state_rate_limited_total", "Messages dropped by the rate limit.", "counter", m->rate_limited);
+    /* Section 12 names these two without the state_ prefix. */
+    counter(b, "follow_lag_entries", "Feed entries of the primary not applied yet (a follower).", "gauge", m->follow_lag_entries);
+    counter(b, "follow_divergences_total", "Changes whose state differed from the primary's (a follower).", "counter",
+            m->follow_divergences_total);
     buf_puts(b, "# HELP state_errors_total Error replies by protocol code.\n# TYPE state_errors_total counter\n");
     for (int i = 0; i < METRICS_NERRORS; i++)
         buf_printf(b, "state_errors_total{code=\"%s\"} %lld\n", error_names[i], (long long)m->errors[i]);

@@ -9,7 +9,7 @@
 #include "buf.h"
 
 /* Error codes of PROTOCOL.md section 4, in the order of proto_error_names. */
-#define METRICS_NERRORS 12 /* WIRE_NERRORS */
+#define METRICS_NERRORS 13 /* WIRE_NERRORS */
 
 typedef struct {
     int64_t ws_connections;       /* open WebSocket connections */
@@ -27,6 +27,8 @@ typedef struct {
     int64_t games;
     int64_t join_failures;
     int64_t rate_limited;
+    int64_t follow_lag_entries;       /* a follower: entries the primary has that it has not applied */
+    int64_t follow_divergences_total; /* a follower: states that differed from the primary's */
 } metrics_t;
 
 /* Records one database commit that took us microseconds. */

@@ -1,4 +1,5 @@
 #include "proto.h"
+#include "feed.h"
 #include "utf8.h"
 #include "change.h"
 #include "core.h"
@@ -413,6 +414,17 @@ static void proto_dispatch(app_t *app, hub_client_t *c, const char *type, const 
     }
     if (strcmp(type, "subscribe_event") == 0 || strcmp(type, "unsubscribe_event") == 0) {
         proto_subscribe_event(app, c, type, d, data, ref);
+        return;
+    }
+    if (strcmp(type, "follow") == 0) {
+        int64_t after = -1;
+        int t = data >= 0 ? json_get(d, data, "after") : -1;
+        if (c->who.role != AUTH_HOST)
+            proto_error(app, c, WIRE_E_FORBIDDEN, "only the host may follow the change feed", ref, -1);
+        else if (t < 0 || json_int(d, t, &after) != 0 || after < 0)
+            proto_error(app, c, WIRE_E_BAD_MESSAGE, "after: required, a whole number from 0", ref, -1);
+        else
+            feed_start(app, c, after, ref);
         return;
     }
     if (strcmp(type, "subscribe_games") == 0 || strcmp(type, "unsubscribe_games") == 0) {

@@ -3,6 +3,8 @@
 #include "app.h"
 #include "assets.h"
 #include "core.h"
+#include "feed.h"
+#include "follow.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
@@ -51,6 +53,8 @@ typedef struct {
     h2o_timeout_entry_t flush_entry; /* on ctx.zero_timeout: the end of a loop turn */
     h2o_timeout_t tick_timeout;      /* once a second: pings, clock checkpoints */
     h2o_timeout_entry_t tick_entry;
+    h2o_timeout_t feed_timeout;      /* a few ms: the feed has more for a follower */
+    h2o_timeout_entry_t feed_entry;
 } server_t;
 
 static volatile sig_atomic_t server_stop;
@@ -91,7 +95,16 @@ static void server_on_flush(h2o_timeout_entry_t *entry)
         core_tick(server_app->core, now, false);
     /* Only then do acks and broadcasts leave. */
     core_flush(server_app->core);
+    /* And the feed's entries, read back after the commit. */
+    if (feed_pump(server_app) && !h2o_timeout_is_linked(&server_srv->feed_entry))
+        h2o_timeout_link(server_app->loop, &server_srv->feed_timeout, &server_srv->feed_entry);
     screen_update(server_app, now);
+}
+
+static void server_on_feed(h2o_timeout_entry_t *entry)
+{
+    (void)entry;
+    server_defer_flush();
 }
 
 static void server_on_tick(h2o_timeout_entry_t *entry)
@@ -100,6 +113,7 @@ static void server_on_tick(h2o_timeout_entry_t *entry)
     int64_t now = now_mono_ms();
     core_tick(server_app->core, now, true);
     core_flush(server_app->core);
+    feed_pump(server_app);
     hub_tick(server_app->hub, now);
     h2o_timeout_link(server_app->loop, &server_srv->tick_timeout, &server_srv->tick_entry);
     screen_update(server_app, now); /* once a second, so running clocks count */
@@ -109,7 +123,7 @@ static void server_ws_message_app(wsconn_t *ws, const char *data, size_t len, vo
 {
     (void)ws;
     proto_handle(server_app, user, data, len);
-    if (core_pending(server_app->core))
+    if (core_pending(server_app->core) || feed_count() > 0)
         server_defer_flush();
 }
 
@@ -125,6 +139,7 @@ static void server_ws_close(wsconn_t *ws, uint16_t code, void *user)
     hub_client_t *c = user;
     log_debug("websocket %s (%s) closed with %u", c->client_id, auth_role_name(c->who.role), code);
     core_forget_reply(server_app->core, c);
+    feed_forget(c);
     hub_client_free(c);
 }
 
@@ -276,7 +291,7 @@ static int server_on_req(h2o_handler_t *self, h2o_req_t *req)
     }
     if (path.len >= 4 && memcmp(path.base, "/api", 4) == 0 && (path.len == 4 || path.base[4] == '/')) {
         api_handle(&srv->app, req);
-        if (core_pending(srv->app.core))
+        if (core_pending(srv->app.core) || feed_count() > 0)
             server_defer_flush(); /* a write nobody waits for (a session's last use) */
         return 0;
     }
@@ -449,6 +464,10 @@ int server_main(const config_t *cfg)
     signal(SIGPIPE, SIG_IGN);
     server_raise_fd_limit(cfg->max_connections);
 
+    if (follow_bootstrap(cfg, err, sizeof(err)) != 0) {
+        log_error("--follow: %s", err);
+        return 1;
+    }
     app->store = store_open(cfg->db, cfg->durability == CONFIG_DURABILITY_FULL, err, sizeof(err));
     if (app->store == NULL) {
         log_error("%s", err);
@@ -456,6 +475,8 @@ int server_main(const config_t *cfg)
     }
     app->hub = hub_new(SERVER_UNAUTH_TIMEOUT_MS, server_on_presence, app, &app->metrics);
     app->core = core_new(app->store, &app->metrics, &proto_sink, app);
+    if (cfg->follow[0])
+        follow_prepare(app); /* before loading: a follower's games stay as the primary has them */
     char new_token[AUTH_TOKEN_LEN + 1];
     const char *shown_token = NULL;
     if (server_host_token(app, new_token, &shown_token) != 0) {
@@ -555,6 +576,10 @@ int server_main(const config_t *cfg)
 
     srv.flush_entry.cb = server_on_flush;
     srv.tick_entry.cb = server_on_tick;
+    srv.feed_entry.cb = server_on_feed;
+    h2o_timeout_init(app->loop, &srv.feed_timeout, 5);
+    if (cfg->follow[0])
+        follow_start(app, cfg->follow, cfg->host_token);
     h2o_timeout_init(app->loop, &srv.tick_timeout, SERVER_TICK_MS);
     h2o_timeout_link(app->loop, &srv.tick_timeout, &srv.tick_entry);
     while (!server_stop) {
@@ -569,6 +594,9 @@ int server_main(const config_t *cfg)
         h2o_timeout_unlink(&srv.flush_entry);
     h2o_timeout_unlink(&srv.tick_entry);
     h2o_timeout_dispose(app->loop, &srv.tick_timeout);
+    if (h2o_timeout_is_linked(&srv.feed_entry))
+        h2o_timeout_unlink(&srv.feed_entry);
+    h2o_timeout_dispose(app->loop, &srv.feed_timeout);
 
     /* Save where running clocks are, so a clean restart gives no time back. */
     core_tick(app->core, now_mono_ms(), true);

@@ -34,8 +34,8 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_SETTINGS_DEL] = "DELETE FROM game_settings WHERE game_id = ?",
     [Q_SETTING_INS] = "INSERT INTO game_settings (game_id, position, key, value, type) VALUES (?, ?, ?, ?, ?)",
     [Q_GAME_DEL] = "DELETE FROM game_state WHERE game_id = ?",
-    [Q_ACTION_INS] = "INSERT INTO actions (game_id, version, at, mono_ms, boot, actor, type, data, before_state, round)"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [Q_ACTION_INS] = "INSERT INTO actions (game_id, version, at, mono_ms, boot, actor, type, data, before_state, round, seq)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [Q_UNDO_TARGET] = "SELECT version, actor, mono_ms, boot, before_state FROM actions WHERE game_id = ?"
                       " AND undone_by IS NULL AND type <> 'undo' AND before_state IS NOT NULL"
                       " ORDER BY version DESC LIMIT 1",
@@ -244,6 +244,8 @@ void store_close(store_t *s)
         sqlite3_finalize(s->g[i]); /* NULL for those never used */
     for (int i = 0; i < E_COUNT; i++)
         sqlite3_finalize(s->e[i]);
+    sqlite3_finalize(s->feed_read);
+    sqlite3_finalize(s->follow_put);
     sqlite3_close(s->db);
     free(s);
 }
@@ -313,6 +315,7 @@ void store_rollback(store_t *s)
     sqlite3_step(st);
     sqlite3_reset(st);
     s->in_tx = false;
+    s->feed_known = false; /* the numbers it gave out are free again */
 }
 
 int store_savepoint(store_t *s)
@@ -333,6 +336,7 @@ int store_rollback_to(store_t *s)
 {
     if (!store_in_tx(s))
         return STORE_E_IO;
+    s->feed_known = false;
     if (store_exec(s, store_q(s, Q_ROLLBACK_TO), "rollback to savepoint") != 0 ||
         store_exec(s, store_q(s, Q_RELEASE), "release") != 0)
         return STORE_E_IO;
@@ -691,7 +695,9 @@ int store_delete_game(store_t *s, const char *game_id)
     store_bind_text(st, 1, game_id);
     if (store_exec(s, st, "delete game") != 0)
         return STORE_E_IO;
-    return sqlite3_changes(s->db) ? 0 : STORE_E_NOT_FOUND;
+    if (sqlite3_changes(s->db) == 0)
+        return STORE_E_NOT_FOUND;
+    return store_feed_append(s, "game_delete", game_id, NULL);
 }
 
 int store_log_action(store_t *s, const store_action_t *a)
@@ -707,6 +713,11 @@ int store_log_action(store_t *s, const store_action_t *a)
     store_bind_text(st, 8, a->data ? a->data : "{}");
     store_bind_text(st, 9, a->before);
     sqlite3_bind_int(st, 10, a->round);
+    int64_t seq = store_feed_take(s);
+    if (seq < 0)
+        return STORE_E_IO;
+    if (seq > 0)
+        sqlite3_bind_int64(st, 11, seq); /* else NULL: a follower's own entry, not in the feed */
     return store_exec(s, st, "log action");
 }
 
@@ -805,7 +816,9 @@ int store_setting_put(store_t *s, const char *key, const char *value)
     store_bind_text(st, 1, key);
     if (value)
         store_bind_text(st, 2, value);
-    return store_exec(s, st, "write setting");
+    if (store_exec(s, st, "write setting") != 0)
+        return STORE_E_IO;
+    return store_feed_row(s, "settings", "key", key);
 }
 
 int store_setting_get(store_t *s, const char *key, char *out, size_t cap)

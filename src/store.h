@@ -207,4 +207,63 @@ const unsigned char *store_backup_bytes(const store_backup_t *b, size_t *len);
 /* Ends the backup, finished or not, and frees it and its bytes. */
 void store_backup_free(store_backup_t *b);
 
+
+/* The change feed (store_feed.c, PROTOCOL.md section 12). Every committed change
+ * has a global sequence number, given out inside the transaction that writes it,
+ * so numbers follow commit order. A game action keeps its number in its log row
+ * (store_log_action); anything else is one feed row. A module that adds a kind
+ * of change calls store_feed_append (any kind) or store_feed_row (a table row,
+ * copied whole; a follower applies it with no code of its own) in the same
+ * savepoint as its write. */
+typedef struct {
+    int64_t seq;
+    const char *kind; /* "action", "game_delete", "row", or a kind a module added */
+    const char *key;  /* the game id of an action or a deletion; a row's key */
+    const char *at;   /* wall clock, ISO 8601 */
+    int64_t version;  /* the rest is for actions: the game's version after it ... */
+    int64_t mono_ms;  /* ... the logging process's monotonic time and its boot id */
+    const char *boot;
+    const char *actor;
+    const char *type;
+    const char *data; /* an action's data, or the payload (JSON) of any other kind */
+    const char *before; /* an action's full state before it (NULL when it created the game) */
+} store_entry_t;
+/* Called for each entry in order; a non-zero return stops the reading. */
+typedef int (*store_entry_fn)(void *ctx, const store_entry_t *e);
+/* Calls fn with up to limit entries after seq `after`, in order. Reads what the
+ * connection sees: the caller makes sure no transaction is open (never before
+ * the commit). */
+int store_feed_read(store_t *s, int64_t after, int limit, store_entry_fn fn, void *ctx);
+/* The last number given out (committed, or in the open transaction); -1 on error. */
+int64_t store_feed_last(store_t *s);
+/* Appends one entry of kind with key and a JSON payload (NULL: null). */
+int store_feed_append(store_t *s, const char *kind, const char *key, const char *payload);
+/* Appends a "row" entry: the row of table whose column pk equals key as it is
+ * now (null when there is none), as {"table","pk","row"}. */
+int store_feed_row(store_t *s, const char *table, const char *pk, const char *key);
+/* A follower: writes a "row" entry's payload into its table (upsert by pk, or a
+ * delete for a null row) and appends the same entry to its own feed. */
+int store_feed_apply_row(store_t *s, const char *key, const char *payload, size_t len);
+/* A follower: the next entry written gets number seq (the primary's). */
+void store_feed_force(store_t *s, int64_t seq);
+/* A follower's own writes get no number; only forced ones do. */
+void store_feed_replica(store_t *s, bool on);
+/* The full state logged before version + 1 of a game (the state after version,
+ * with clocks as of *mono_ms of process boot). STORE_E_NOT_FOUND if none. */
+int store_feed_state_after(store_t *s, const char *game_id, int64_t version, buf_t *state, int64_t *mono_ms, char boot[17]);
+/* This process's boot id (which monotonic clock the log's mono_ms belong to). */
+const char *store_boot(const store_t *s);
+/* A follower takes its primary's boot id: the times it logs are the primary's
+ * mapped to its own clock, so an undo treats a change logged before a restart of
+ * the follower as the primary does (the follower's clock is the machine's). */
+void store_set_boot(store_t *s, const char *boot);
+/* A follower's last applied entry (STORE_E_NOT_FOUND before the first), and
+ * writing it in the transaction of that entry. */
+int store_follow_get(store_t *s, int64_t *last_seq);
+int store_follow_put(store_t *s, int64_t last_seq);
+/* The offset (its monotonic ms minus ours) measured for primary process boot,
+ * STORE_E_NOT_FOUND if none; and keeping it. */
+int store_follow_offset_get(store_t *s, const char *boot, int64_t *offset_ms);
+int store_follow_offset_put(store_t *s, const char *boot, int64_t offset_ms);
+
 #endif

@@ -59,7 +59,7 @@ int store_invite_create(store_t *s, const char *code, const char *game_id, auth_
     sqlite3_reset(st);
     if (rc == SQLITE_CONSTRAINT)
         return STORE_E_EXISTS;
-    return rc == SQLITE_DONE ? 0 : store_fail(s, "create invite");
+    return rc == SQLITE_DONE ? store_feed_row(s, "invites", "code", code) : store_fail(s, "create invite");
 }
 
 /* Reads role and player of a row into who (AUTH_NONE for an unknown role). */
@@ -95,7 +95,7 @@ int store_invite_revoke(store_t *s, const char *game_id, const char *code, const
     store_bind_text(st, 3, game_id);
     if (store_exec(s, st, "revoke invite") != 0)
         return STORE_E_IO;
-    return sqlite3_changes(s->db) > 0 ? 0 : STORE_E_NOT_FOUND;
+    return sqlite3_changes(s->db) > 0 ? store_feed_row(s, "invites", "code", code) : STORE_E_NOT_FOUND;
 }
 
 int store_invites_list(store_t *s, const char *game_id, store_invite_fn fn, void *ctx)
@@ -123,7 +123,9 @@ static int store_insert_session(store_t *s, int q, const char *token_hash, const
     if (store_exec(s, st, "create session") != 0)
         return STORE_E_IO;
     *id = sqlite3_last_insert_rowid(s->db);
-    return 0;
+    char key[24];
+    snprintf(key, sizeof(key), "%lld", (long long)*id);
+    return store_feed_row(s, q == G_SESSION_INS ? "sessions" : "host_sessions", "id", key);
 }
 
 int store_session_create(store_t *s, const char *token_hash, const char *code, const char *at, int64_t *id)
@@ -182,7 +184,7 @@ int store_host_invite_create(store_t *s, const char *code, const char *at, int64
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
-        return 0;
+        return store_feed_row(s, "host_invites", "code", code);
     return rc == SQLITE_CONSTRAINT ? STORE_E_EXISTS : store_fail(s, "create host invite");
 }
 
@@ -212,7 +214,7 @@ int store_host_invite_use(store_t *s, const char *code, const char *at)
     store_bind_text(st, 2, code);
     if (store_exec(s, st, "use host invite") != 0)
         return STORE_E_IO;
-    return sqlite3_changes(s->db) > 0 ? 0 : STORE_E_GONE;
+    return sqlite3_changes(s->db) > 0 ? store_feed_row(s, "host_invites", "code", code) : STORE_E_GONE;
 }
 
 int store_host_session_create(store_t *s, const char *token_hash, const char *code, const char *at, int64_t *id)
@@ -256,7 +258,11 @@ int store_session_revoke(store_t *s, int64_t id, const char *at)
     sqlite3_bind_int64(st, 2, id < 0 ? -id : id);
     if (store_exec(s, st, "revoke session") != 0)
         return STORE_E_IO;
-    return sqlite3_changes(s->db) > 0 ? 0 : STORE_E_NOT_FOUND;
+    if (sqlite3_changes(s->db) == 0)
+        return STORE_E_NOT_FOUND;
+    char key[24];
+    snprintf(key, sizeof(key), "%lld", (long long)(id < 0 ? -id : id));
+    return store_feed_row(s, id < 0 ? "host_sessions" : "sessions", "id", key);
 }
 
 int store_session_seen(store_t *s, int64_t id, const char *at, const char *addr)

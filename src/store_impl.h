@@ -1,6 +1,7 @@
 /* The inside of the store, shared by its two files: store.c (games, the log,
- * settings, secrets, transactions) and store_grants.c (invites, host pairing
- * codes and sessions), store_events.c (tournaments). Nothing outside the store includes this. */
+ * settings, secrets, transactions), store_grants.c (invites, host pairing
+ * codes and sessions), store_events.c (tournaments), store_backup.c and store_feed.c
+ * (the change feed). Nothing outside the store includes this. */
 #ifndef STATE_STORE_IMPL_H
 #define STATE_STORE_IMPL_H
 
@@ -47,7 +48,18 @@ struct store {
     bool in_tx;
     char last_error[200]; /* what failed last, for /healthz */
     char boot[17];
+    /* The change feed (store_feed.c). */
+    int64_t feed_seq;        /* the last number given out */
+    bool feed_known;         /* feed_seq is right (false after a rollback) */
+    int64_t feed_force;      /* a follower: the number the next entry gets, 0 for none */
+    bool feed_replica;       /* a follower: its own writes get no number */
+    sqlite3_stmt *feed_read; /* prepared at first use, finalized by store_close */
+    sqlite3_stmt *follow_put;
 };
+
+/* The number of the next feed entry: a forced one, 0 on a follower for its own
+ * writes (no number), -1 when it cannot be read. */
+int64_t store_feed_take(store_t *s);
 
 /* Records what failed (for store_last_error and the log); returns STORE_E_IO. */
 int store_fail(store_t *s, const char *what);

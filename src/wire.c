@@ -9,6 +9,7 @@ _Static_assert(WIRE_NERRORS == METRICS_NERRORS, "metrics counts one error slot p
 const char *const wire_error_names[WIRE_NERRORS] = {
     "bad_json", "bad_message", "unknown_type", "unauthorized", "forbidden", "not_found",
     "conflict", "invalid_state", "rate_limited", "too_large", "internal", "unavailable",
+    "read_only",
 };
 
 int wire_http_status(wire_err_t e)
@@ -18,7 +19,8 @@ int wire_http_status(wire_err_t e)
     case WIRE_E_FORBIDDEN: return 403;
     case WIRE_E_NOT_FOUND: return 404;
     case WIRE_E_CONFLICT:
-    case WIRE_E_INVALID_STATE: return 409;
+    case WIRE_E_INVALID_STATE:
+    case WIRE_E_READ_ONLY: return 409;
     case WIRE_E_RATE_LIMITED: return 429;
     case WIRE_E_TOO_LARGE: return 413;
     case WIRE_E_INTERNAL: return 500;

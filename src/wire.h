@@ -22,6 +22,7 @@ typedef enum {
     WIRE_E_TOO_LARGE,
     WIRE_E_INTERNAL,
     WIRE_E_SERVICE, /* 503 on REST (the database cannot write); not sent on the WebSocket */
+    WIRE_E_READ_ONLY, /* a follower refuses changes (section 12); 409 on REST */
     WIRE_NERRORS
 } wire_err_t;
 

@@ -38,6 +38,7 @@ enum {
     WS_CLOSE_POLICY = 1008,
     WS_CLOSE_TOO_BIG = 1009,
     WS_CLOSE_INTERNAL = 1011,
+    WS_CLOSE_SERVICE_RESTART = 1012, /* the server moved (section 12): reconnect to where server_moved said */
 };
 
 typedef enum {

@@ -24,7 +24,11 @@ FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRCS))
 TEST_OBJS  := $(patsubst src/%.c,$(TEST_DIR)/obj/%.o,$(SRCS)) $(TEST_DIR)/obj/assets_data.o $(TEST_DIR)/obj/raster_data.o
 FUZZ_OBJS  := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(SRCS)) $(FUZZ_DIR)/obj/assets_data.o $(FUZZ_DIR)/obj/raster_data.o
 
-.PHONY: test-deps unit-bins fuzz-bins crash e2e webui-test fault-bin fault screenshots
+.PHONY: test-deps unit-bins fuzz-bins crash e2e webui-test fault-bin fault screenshots follow-kill
+
+# The follower killed with SIGKILL 20 times (make test runs 3 trials): docs/switchover.md.
+follow-kill: $(OUT) tests/node_modules/.package-lock.json
+	FOLLOW_KILL_TRIALS=$${FOLLOW_KILL_TRIALS:-20} node --test --test-name-pattern 'killed at random' tests/integration/follow.test.mjs
 
 # The fault-injection build: the release objects plus tests/support/faultvfs.c,
 # whose constructor makes it SQLite's default VFS (STATE_SERVER_FAULT selects the

@@ -111,6 +111,10 @@ static void test_flags_and_env(void **state)
     assert_int_equal(c.durability, CONFIG_DURABILITY_NORMAL);
     assert_int_equal(c.max_connections, 10);
     assert_string_equal(c.host_token, "0123456789abcdef");
+    assert_string_equal(c.follow, "");
+    const char *argv3[] = {"s", "--follow", "http://10.0.0.2:8765", "--host-token", "0123456789abcdef"};
+    assert_int_equal(parse(&c, NULL, 5, argv3, err), 0);
+    assert_string_equal(c.follow, "http://10.0.0.2:8765");
     const char *env2[] = {"STATE_SERVER_NO_TRUST_LOOPBACK", "0", NULL};
     const char *argv2[] = {"s"};
     assert_int_equal(parse(&c, env2, 1, argv2, err), 0);
@@ -155,6 +159,8 @@ static void test_usage_errors(void **state)
         {3, {"s", "--host-token", "short"}, "at least 16"},
         {3, {"s", "--host-token", "has space in it 123"}, "printable"},
         {3, {"s", "--public-url", "ftp://x"}, "http://"},
+        {3, {"s", "--follow", "http://10.0.0.2:8765"}, "--host-token"},
+        {4, {"s", "--follow", "https://a", "--host-token=0123456789abcdef"}, "http:// URL"},
         {3, {"s", "--db", ""}, "empty"},
         {2, {"s", "--version=1"}, "takes no value"},
         {3, {"s", "--screen", "hdmi"}, "expected off, png:FILE"},

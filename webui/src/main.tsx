@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { loadTheme } from './lib/session';
+import { takeMoved } from './lib/moved';
 import { navigate, onNavigate, parseRoute } from './router';
 import { Home, Join } from './views/Home';
 import { PlayerView } from './views/Player';
@@ -10,6 +11,7 @@ import { HostView } from './views/Host';
 import { OverlayView } from './views/Overlay';
 import './style.css';
 
+takeMoved(); // before any view reads the session: a switchover hands it over
 document.documentElement.setAttribute('data-theme', loadTheme());
 
 function App() {

@@ -4,6 +4,7 @@
 
 import { ClockSync } from './clock';
 import type { Envelope, GameSummary } from './protocol';
+import { followMove } from './moved';
 import { Backoff, shouldReconnectNow, type WakeReason } from './reconnect';
 import type { Store } from './store';
 
@@ -191,6 +192,12 @@ export class Connection {
       if (!msg || typeof msg.type !== 'string') return;
       const now = mono();
       if (msg.type === 'heartbeat') return this.onHeartbeat(msg, now);
+      // Switchover: the server moved; this page goes on at the new address.
+      if (msg.type === 'server_moved' && msg.data && typeof msg.data.url === 'string') {
+        const gameId = store.get().gameId;
+        if (followMove(msg.data.url, gameId)) this.stop();
+        return;
+      }
       if (msg.type === 'connect') this.onConnect(msg);
       if (msg.type === 'error' && this.gamesReq && msg.data && msg.data.ref === this.gamesReq) return;
       if (msg.type === 'games') {

@@ -1,0 +1,436 @@
+// The change feed, the follower and the switchover (PROTOCOL.md section 12,
+// docs/switchover.md), with two real servers on loopback:
+// - a follower started on an empty database catches up from the primary's backup
+//   and feed, and after a scripted session of mixed changes its games equal the
+//   primary's field by field (clocks included), with no lag and no divergence;
+// - a follower whose database was edited while it was stopped reports exactly
+//   that difference on the next change of the game, and repairs it;
+// - a follower killed with SIGKILL at random moments resumes with no gap and no
+//   entry twice (FOLLOW_KILL_TRIALS, 3 here; make follow-kill runs 20);
+// - promote and demote move the WebSocket clients (server_moved, 1012) and the
+//   old primary follows the new one; a follower refuses every change (read_only);
+// - bad input: follow from a non-host, promote on a primary, demote to nowhere,
+//   a primary of a newer schema;
+// - a database of every earlier schema gets the feed on upgrade.
+//
+// FOLLOW_CHANGES (default 1000) sets the size of the scripted session.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { startServer, open, http, sleep, HOST_TOKEN, repoRoot, TIME_SCALE } from './lib.mjs';
+
+const CHANGES = Number(process.env.FOLLOW_CHANGES) || 1000;
+const KILL_TRIALS = Number(process.env.FOLLOW_KILL_TRIALS) || 3;
+const host = { token: HOST_TOKEN };
+const sqlite = (db, sql) => execFileSync('sqlite3', [db], { input: sql, encoding: 'utf8' });
+
+async function follower(primary, { dir, args = [] } = {}) {
+  dir = dir || mkdtempSync(join(tmpdir(), 'state-follower-'));
+  const srv = await startServer(['--host-token', HOST_TOKEN, '--follow', primary.url, ...args], { dir });
+  srv.ownDir = dir;
+  return srv;
+}
+
+const status = async (srv) => (await http(srv, 'GET', '/api/follow', host)).json;
+
+/** Waits until the follower has applied everything the primary has. */
+async function caughtUp(primary, f, timeoutMs = 5000) {
+  const end = Date.now() + timeoutMs * TIME_SCALE;
+  let p, s;
+  for (;;) {
+    p = await status(primary);
+    s = await status(f);
+    if (s.last_seq === p.last_seq && s.lag_entries === 0 && s.connected) return { p, s };
+    if (Date.now() > end) throw new Error(`not caught up: primary ${JSON.stringify(p)} follower ${JSON.stringify(s)}`);
+    await sleep(20);
+  }
+}
+
+/** A game as both compare it: without server_time and connected. */
+function comparable(g) {
+  const c = structuredClone(g);
+  delete c.server_time;
+  for (const p of c.players) delete p.connected;
+  return c;
+}
+
+async function games(srv) {
+  const list = (await http(srv, 'GET', '/api/games', host)).json.games;
+  const out = {};
+  for (const g of list) out[g.game_id] = comparable((await http(srv, 'GET', `/api/games/${g.game_id}`, host)).json);
+  return out;
+}
+
+const act = (srv, id, type, data = {}, token = HOST_TOKEN) =>
+  http(srv, 'POST', `/api/games/${id}/actions`, { token, body: { type, data } });
+
+test('a follower from an empty database catches up from backup and feed and equals the primary field by field', async () => {
+  const a = await startServer(['--host-token', HOST_TOKEN]);
+  let b;
+  try {
+    // Before the follower exists: in the backup it starts from.
+    for (const id of ['fa', 'fb', 'fc']) {
+      const r = await http(a, 'POST', '/api/games', { ...host, body: { game_id: id, player1_name: 'Ana', player2_name: 'Ben' } });
+      assert.equal(r.status, 201, r.text);
+    }
+    assert.equal((await act(a, 'fa', 'game_start')).status, 200);
+    assert.equal((await act(a, 'fa', 'score_update', { player_number: 1, primary_delta: 3 })).status, 200);
+
+    b = await follower(a);
+    assert.match(b.stderr + b.stdout, /backup/);
+    await caughtUp(a, b);
+
+    // The scripted session: REST and WebSocket changes on several games, invites,
+    // joins, undo, settings, a deletion, with running clocks.
+    const ws = await open(a.ws + '/ws');
+    assert.equal((await ws.request('connect', { token: HOST_TOKEN })).type, 'connect');
+    for (const id of ['fb', 'fc']) assert.equal((await act(a, id, 'game_start')).status, 200);
+    const inv = await http(a, 'POST', '/api/games/fb/invites', { ...host, body: { role: 'player', player_number: 1 } });
+    assert.equal(inv.status, 201, inv.text);
+    const joined = await http(a, 'POST', '/api/join', { body: { code: inv.json.code } });
+    assert.equal(joined.status, 200, joined.text);
+    const player = joined.json.token;
+    assert.equal((await http(a, 'PUT', '/api/settings', { ...host, body: { club_name: 'Dice & Dragons' } })).status, 200);
+    await http(a, 'POST', '/api/games', { ...host, body: { game_id: 'gone', player1_name: 'X', player2_name: 'Y' } });
+    assert.equal((await http(a, 'DELETE', '/api/games/gone', host)).status, 204);
+    // A host's full replace, with a clock running: the state is the change.
+    const cur = (await http(a, 'GET', '/api/games/fc', host)).json;
+    cur.players[1].name = 'Cleo';
+    delete cur.server_time;
+    const rep = await ws.request('game_state', cur, { game_id: 'fc' });
+    assert.equal(rep.type, 'ack', JSON.stringify(rep));
+    const ids = ['fa', 'fb', 'fc'];
+    let n = 0;
+    for (let i = 0; n < CHANGES; i++) {
+      const id = ids[i % 3];
+      const k = i % 10;
+      let r;
+      if (k === 0) r = await act(a, id, 'turn_change');
+      else if (k === 3) r = await act(a, id, 'undo');
+      else if (k === 5 && id === 'fb') r = await act(a, id, 'score_update', { player_number: 1, secondary_delta: 1 }, player);
+      else if (k === 7) r = await act(a, id, 'settings_update', { settings: { table: `T${i % 9}` } });
+      else if (k === 9) {
+        // Through the WebSocket (20 messages a second is its rate: few of them).
+        if (i % 50 === 9) r = { status: (await ws.request('score_update', { player_number: 2, cp_delta: 1 }, { game_id: id })).type === 'ack' ? 200 : 0 };
+        else r = await act(a, id, 'score_update', { player_number: 2, primary_delta: 1 });
+      } else r = await act(a, id, 'score_update', { player_number: 1 + (i % 2), primary_delta: 1 });
+      if (r.status === 200) n++;
+      else if (!(r.status === 409 || r.status === 400)) assert.fail(`change ${i}: ${r.status} ${r.text}`);
+    }
+    // Clocks stop so that their values can be compared to the millisecond.
+    for (const id of ids) await act(a, id, 'game_pause');
+    const t0 = Date.now();
+    const { s } = await caughtUp(a, b, 2000);
+    const took = Date.now() - t0;
+    assert.ok(took <= 2000 * TIME_SCALE, `caught up in ${took} ms`);
+    assert.equal(s.divergences, 0, JSON.stringify(s.last_divergence));
+    assert.ok(s.applied >= CHANGES);
+    const ga = await games(a), gb = await games(b);
+    assert.deepEqual(Object.keys(gb).sort(), ['fa', 'fb', 'fc']);
+    assert.deepEqual(gb, ga);
+    assert.ok(ga.fa.players[0].time_used > 0, 'a clock ran');
+    // Tokens and settings came over; the player's token works on the follower.
+    const asPlayer = await http(b, 'GET', '/api/games/fb', { token: player });
+    assert.equal(asPlayer.status, 200, asPlayer.text);
+    assert.equal((await http(b, 'GET', '/api/settings', host)).json.club_name, 'Dice & Dragons');
+    const m = (await http(b, 'GET', '/metrics')).text;
+    assert.match(m, /^follow_lag_entries 0$/m);
+    assert.match(m, /^follow_divergences_total 0$/m);
+
+    // A follower refuses every change: REST 409 read_only, WebSocket error read_only.
+    const ro = await act(b, 'fa', 'game_resume');
+    assert.equal(ro.status, 409);
+    assert.equal(ro.json.error.code, 'read_only');
+    assert.equal((await http(b, 'PUT', '/api/settings', { ...host, body: { club_name: 'No' } })).json.error.code, 'read_only');
+    assert.equal((await http(b, 'POST', '/api/join', { body: { code: 'ABCDEFGH' } })).status, 409);
+    const wb = await open(b.ws + '/ws');
+    await wb.request('connect', { token: player });
+    const e = await wb.request('score_update', { player_number: 1, primary_delta: 1 });
+    assert.equal(e.type, 'error');
+    assert.equal(e.data.code, 'read_only');
+    // Reads and subscriptions work.
+    const sub = await wb.request('subscribe', {}, { game_id: 'fb' });
+    assert.equal(sub.type, 'game_state');
+    assert.equal(sub.data.version, ga.fb.version);
+    assert.deepEqual(sub.data.players.map((p) => p.score), ga.fb.players.map((p) => p.score));
+    wb.close();
+    ws.close();
+  } finally {
+    if (b) { await b.stop(); rmSync(b.ownDir, { recursive: true, force: true }); }
+    await a.stop();
+  }
+});
+
+test('a follower whose database was changed while it was stopped reports that divergence and repairs it', async () => {
+  const a = await startServer(['--host-token', HOST_TOKEN]);
+  let b;
+  try {
+    await http(a, 'POST', '/api/games', { ...host, body: { game_id: 'dv', player1_name: 'Ana', player2_name: 'Ben' } });
+    await http(a, 'POST', '/api/games', { ...host, body: { game_id: 'ok', player1_name: 'Cy', player2_name: 'Di' } });
+    await act(a, 'dv', 'score_update', { player_number: 1, primary: 5 });
+    b = await follower(a);
+    await caughtUp(a, b);
+    await b.stop('SIGTERM', { keep: true });
+    // The total and its round's cell (round 1 before the start), as the store keeps them.
+    sqlite(b.db, "UPDATE scores SET primary_vp = 9, rounds = '[[9,0]]' WHERE game_id = 'dv' AND player_number = 1;");
+    b = await follower(a, { dir: b.ownDir });
+    // A change of another game: nothing to report.
+    await act(a, 'ok', 'score_update', { player_number: 2, primary_delta: 1 });
+    await caughtUp(a, b);
+    assert.equal((await status(b)).divergences, 0);
+    // The next change of the edited game shows it: 5 + 1 at the primary, 9 + 1 here.
+    assert.equal((await act(a, 'dv', 'score_update', { player_number: 1, primary_delta: 1 })).status, 200);
+    const { s } = await caughtUp(a, b);
+    assert.equal(s.divergences, 1);
+    const d = s.last_divergence;
+    assert.equal(d.game_id, 'dv');
+    assert.equal(d.repaired, true);
+    const seqOfChange = s.last_seq;
+    assert.equal(d.seq, seqOfChange);
+    const fields = Object.fromEntries(d.fields.map((x) => [x.field, [x.follower, x.primary]]));
+    assert.deepEqual(fields['players[0].primary'], [10, 6]);
+    assert.deepEqual(fields['players[0].score'], [10, 6]);
+    assert.deepEqual(fields['players[0].rounds[0].primary'], [10, 6]);
+    assert.deepEqual(Object.keys(fields).sort(), ['players[0].primary', 'players[0].rounds[0].primary', 'players[0].score']);
+    assert.match(b.stderr, new RegExp(`game dv, entry ${seqOfChange} .*players\\[0\\]\\.primary.*"follower":10,"primary":6`));
+    assert.match((await http(b, 'GET', '/metrics')).text, /^follow_divergences_total 1$/m);
+    // Repaired: equal again, and the next change agrees.
+    assert.deepEqual((await games(b)).dv, (await games(a)).dv);
+    await act(a, 'dv', 'score_update', { player_number: 1, primary_delta: 1 });
+    await caughtUp(a, b);
+    assert.equal((await status(b)).divergences, 1);
+    assert.equal((await games(b)).dv.players[0].primary, 7);
+  } finally {
+    if (b) { await b.stop(); rmSync(b.ownDir, { recursive: true, force: true }); }
+    await a.stop();
+  }
+});
+
+// Every entry of a database, as (kind, key, version, seq): the log's and the feed's.
+function entries(db) {
+  return sqlite(db, `SELECT 'action', game_id, version, seq FROM actions WHERE seq IS NOT NULL
+                     UNION ALL SELECT kind, key, 0, seq FROM feed ORDER BY 4;`).trim();
+}
+
+test(`a follower killed at random moments (${KILL_TRIALS} trials) resumes with no gap and no entry twice`, async () => {
+  const a = await startServer(['--host-token', HOST_TOKEN]);
+  let b;
+  let writing = true;
+  try {
+    const ids = ['k1', 'k2', 'k3', 'k4'];
+    for (const id of ids) await http(a, 'POST', '/api/games', { ...host, body: { game_id: id, player1_name: 'A', player2_name: 'B' } });
+    await act(a, 'k1', 'game_start');
+    b = await follower(a);
+    const dir = b.ownDir;
+    let count = 0;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        const id = ids[i % ids.length];
+        if (i % 23 === 7) {
+          // A game that comes and goes: a follower catching up finds its entries
+          // after it is gone at the primary.
+          const tmp = `t${i}`;
+          await http(a, 'POST', '/api/games', { ...host, body: { game_id: tmp, player1_name: 'T', player2_name: 'U' } });
+          await act(a, tmp, 'score_update', { player_number: 1, primary: 1 });
+          await http(a, 'DELETE', `/api/games/${tmp}`, host);
+        } else if (i % 17 === 5) await http(a, 'POST', `/api/games/${id}/invites`, { ...host, body: { role: 'observer' } });
+        else if (i % 11 === 3) await act(a, id, 'undo');
+        else await act(a, id, 'score_update', { player_number: 1 + (i % 2), secondary_delta: 1 });
+        count++;
+      }
+    })();
+    for (let t = 0; t < KILL_TRIALS; t++) {
+      await sleep(50 + Math.floor(Math.random() * 400));
+      await b.stop('SIGKILL', { keep: true });
+      b = await follower(a, { dir });
+    }
+    writing = false;
+    await writer;
+    await act(a, 'k1', 'game_pause');
+    const { s } = await caughtUp(a, b, 5000);
+    assert.ok(count > 20, `${count} changes were made`);
+    assert.equal(s.divergences, 0, JSON.stringify(s.last_divergence));
+    assert.deepEqual(await games(b), await games(a));
+    await b.stop('SIGTERM', { keep: true });
+    const pa = entries(a.db), pb = entries(b.db);
+    assert.equal(pb, pa, 'the same entries with the same numbers: no gap, none twice');
+    const seqs = pb.split('\n').map((l) => Number(l.split('|')[3]));
+    assert.equal(new Set(seqs).size, seqs.length);
+    b = await follower(a, { dir });
+  } finally {
+    writing = false;
+    if (b) { await b.stop(); rmSync(b.ownDir, { recursive: true, force: true }); }
+    await a.stop();
+  }
+});
+
+test('switchover: demote sends the clients to the follower, promote makes it take changes, the old primary follows it', async () => {
+  const a = await startServer(['--host-token', HOST_TOKEN]);
+  let b;
+  try {
+    await http(a, 'POST', '/api/games', { ...host, body: { game_id: 'sw', player1_name: 'Ana', player2_name: 'Ben' } });
+    const inv = await http(a, 'POST', '/api/games/sw/invites', { ...host, body: { role: 'player', player_number: 1 } });
+    const player = (await http(a, 'POST', '/api/join', { body: { code: inv.json.code } })).json.token;
+    b = await follower(a);
+    await caughtUp(a, b);
+    const phone = await open(a.ws + '/ws');
+    await phone.request('connect', { token: player });
+
+    // Refused, and nothing changes: promote on a primary, demote to nowhere.
+    const p1 = await http(a, 'POST', '/api/promote', host);
+    assert.equal(p1.status, 409, p1.text);
+    const nowhere = await http(a, 'POST', '/api/demote', { ...host, body: { to: 'http://127.0.0.1:1' } });
+    assert.equal(nowhere.status, 503, nowhere.text);
+    assert.equal((await status(a)).role, 'primary');
+    assert.equal((await act(a, 'sw', 'score_update', { player_number: 1, primary: 4 })).status, 200);
+    assert.equal((await http(a, 'POST', '/api/demote', { ...host, body: {} })).status, 400);
+
+    const d = await http(a, 'POST', '/api/demote', { ...host, body: { to: b.url } });
+    assert.equal(d.status, 200, d.text);
+    assert.equal(d.json.role, 'follower');
+    const moved = await phone.next('server_moved');
+    assert.equal(moved.data.url, b.url);
+    assert.equal((await phone.closed).code, 1012);
+    assert.equal((await act(a, 'sw', 'score_update', { player_number: 1, primary_delta: 1 })).json.error.code, 'read_only');
+
+    await caughtUp(a, b); // b has every change a took
+    const pr = await http(b, 'POST', '/api/promote', host);
+    assert.equal(pr.status, 200, pr.text);
+    assert.equal(pr.json.role, 'primary');
+    // The phone's token works on the new primary, and its change reaches the old one.
+    const phone2 = await open(b.ws + '/ws');
+    await phone2.request('connect', { token: player });
+    const ack = await phone2.request('score_update', { player_number: 1, primary_delta: 2 });
+    assert.equal(ack.type, 'ack', JSON.stringify(ack));
+    const end = Date.now() + 3000 * TIME_SCALE;
+    while ((await games(a)).sw.players[0].primary !== 6) {
+      if (Date.now() > end) assert.fail(`the old primary did not follow: ${JSON.stringify(await status(a))}`);
+      await sleep(50);
+    }
+    const sa = await status(a);
+    assert.equal(sa.role, 'follower');
+    assert.equal(sa.primary, b.url);
+    assert.equal(sa.divergences, 0);
+    assert.deepEqual((await games(a)).sw, (await games(b)).sw);
+    phone2.close();
+  } finally {
+    if (b) { await b.stop(); rmSync(b.ownDir, { recursive: true, force: true }); }
+    await a.stop();
+  }
+});
+
+test('follow is for the host only, and needs a number to start after', async () => {
+  const a = await startServer(['--host-token', HOST_TOKEN]);
+  try {
+    await http(a, 'POST', '/api/games', { ...host, body: { game_id: 'ho', player1_name: 'A', player2_name: 'B' } });
+    const inv = await http(a, 'POST', '/api/games/ho/invites', { ...host, body: { role: 'player', player_number: 2 } });
+    const player = (await http(a, 'POST', '/api/join', { body: { code: inv.json.code } })).json.token;
+    const c = await open(a.ws + '/ws');
+    await c.request('connect', { token: player });
+    const r = await c.request('follow', { after: 0 });
+    assert.equal(r.type, 'error');
+    assert.equal(r.data.code, 'forbidden');
+    c.close();
+    assert.equal((await http(a, 'GET', '/api/follow', { token: player })).status, 403);
+    const h = await open(a.ws + '/ws');
+    await h.request('connect', { token: HOST_TOKEN });
+    assert.equal((await h.request('follow', { after: -1 })).data.code, 'bad_message');
+    // The feed in order: the creation, the invite, the session (join).
+    const start = await h.request('follow', { after: 0 });
+    assert.equal(start.type, 'follow_start');
+    assert.equal(start.data.last_seq, 3);
+    const got = [await h.next('feed'), await h.next('feed'), await h.next('feed')].map((m) => m.data);
+    assert.deepEqual(got.map((e) => [e.seq, e.kind]), [[1, 'action'], [2, 'row'], [3, 'row']]);
+    assert.equal(got[0].action, 'game_state');
+    assert.equal(got[0].state.players[0].name, 'A');
+    assert.equal(got[1].payload.table, 'invites');
+    assert.equal(got[2].payload.table, 'sessions');
+    // Live: a change arrives after its commit with the state after it.
+    await act(a, 'ho', 'score_update', { player_number: 1, primary: 3 });
+    const live = (await h.next('feed')).data;
+    assert.equal(live.seq, 4);
+    assert.equal(live.version, 2);
+    assert.equal(live.state.version, 2);
+    assert.equal(live.state.players[0].primary, 3);
+    h.close();
+  } finally {
+    await a.stop();
+  }
+});
+
+test('a follower refuses a primary of a newer schema with one clear message', async () => {
+  // A stand-in primary that speaks the feed's opening with schema 99.
+  const seed = await startServer(['--host-token', HOST_TOKEN]);
+  await seed.stop('SIGTERM', { keep: true });
+  const web = createServer((req, res) => { res.writeHead(200); res.end('{}'); });
+  const wss = new WebSocketServer({ server: web });
+  wss.on('connection', (sock) => {
+    sock.on('message', (m) => {
+      const msg = JSON.parse(m.toString());
+      if (msg.type === 'follow')
+        sock.send(JSON.stringify({ type: 'follow_start', data: { after: 0, last_seq: 7, schema: 99, boot: 'x', mono_ms: 1, role: 'primary' } }));
+    });
+  });
+  await new Promise((r) => web.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${web.address().port}`;
+  const b = await startServer(['--host-token', HOST_TOKEN, '--follow', url], { dir: seed.dir });
+  try {
+    const end = Date.now() + 3000 * TIME_SCALE;
+    while (!/newer than this binary/.test(b.stderr) && Date.now() < end) await sleep(20);
+    const lines = b.stderr.split('\n').filter((l) => /schema 99/.test(l));
+    assert.equal(lines.length, 1, b.stderr);
+    assert.match(lines[0], /the primary's database has schema 99, newer than this binary's \d+/);
+    const s = await status(b);
+    assert.equal(s.connected, false);
+    assert.match(s.error, /schema 99/);
+    await sleep(1500); // no retries
+    assert.equal(b.stderr.split('\n').filter((l) => /schema 99/.test(l)).length, 1);
+  } finally {
+    await b.stop();
+    wss.close();
+    web.close();
+    rmSync(seed.dir, { recursive: true, force: true });
+  }
+});
+
+// Upgrades: a database of every earlier schema gets the feed; old log rows have no
+// number (they are in any backup already), new changes do, in order.
+const schemaDir = join(repoRoot, 'schema');
+const migrations = readdirSync(schemaDir).filter((f) => f.endsWith('.sql')).sort();
+const feedAt = migrations.findIndex((m) => /_feed\.sql$/.test(m)) + 1;
+for (let v = 1; v < feedAt; v++) {
+  test(`a database at schema version ${v} is upgraded with the change feed`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), `state-feed${v}-`));
+    const db = join(dir, 'state.db');
+    let sql = '';
+    for (const m of migrations.slice(0, v)) sql += readFileSync(join(schemaDir, m), 'utf8') + '\n';
+    sql += `PRAGMA user_version = ${v};
+      INSERT INTO game_state (game_id, version, status, round, current_turn, created_at, updated_at)
+        VALUES ('old', 2, 'setup', 0, 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:10:00.000Z');
+      INSERT INTO scores (game_id, player_number, name) VALUES ('old', 1, 'Ana'), ('old', 2, 'Ben');
+      INSERT INTO timers (game_id, player_number, remaining_ms) VALUES ('old', 1, 5400000), ('old', 2, 5400000);\n`;
+    if (v >= 2)
+      sql += `INSERT INTO actions (game_id, version, at, mono_ms, boot, actor, type, data)
+        VALUES ('old', 2, '2026-01-01T00:10:00.000Z', 5, 'b', 'host', 'score_update', '{}');\n`;
+    sqlite(db, sql);
+    const srv = await startServer(['--host-token', HOST_TOKEN], { dir });
+    try {
+      assert.equal((await http(srv, 'GET', '/healthz')).json.schema, migrations.length);
+      assert.equal((await status(srv)).last_seq, 0);
+      assert.equal((await act(srv, 'old', 'score_update', { player_number: 1, primary: 2 })).status, 200);
+      assert.equal((await http(srv, 'PUT', '/api/settings', { ...host, body: { venue: 'Club' } })).status, 200);
+      assert.equal((await status(srv)).last_seq, 2);
+      await srv.stop('SIGTERM', { keep: true });
+      assert.equal(entries(db), 'action|old|3|1\nrow|venue|0|2');
+      if (v >= 2) assert.equal(sqlite(db, "SELECT count(*) FROM actions WHERE seq IS NULL;").trim(), '1');
+    } finally {
+      await srv.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
