@@ -273,7 +273,7 @@ static void change_explain(int rc, const game_action_t *a, const char *bad_field
 {
     size_t n = bad_field ? strlen(bad_field) : 0;
     if (rc == GAME_E_BAD && n > 4 && strcmp(bad_field + n - 4, "_cap") == 0)
-        snprintf(res->message, sizeof(res->message), "%s: the change would go past this cap", bad_field);
+        snprintf(res->message, sizeof(res->message), "%.64s: the change would go past this cap", bad_field);
     if (rc != GAME_E_INVALID_STATE || g == NULL)
         return;
     if (a->type == GAME_A_JUDGE_CALL && g->judge.called_by != GAME_ACTOR_NONE)
