@@ -460,7 +460,8 @@ test('an event reaches the follower through the feed: rows, results, codes and s
     assert.equal(r.json.entrants[1].code, undefined, 'an entrant sees no codes');
     assert.equal((await http(b, 'GET', `${E}/standings`, { token: observer })).status, 200);
     // The follower refuses to run the event itself.
-    assert.notEqual((await http(b, 'POST', `${E}/rounds`, host)).status, 201);
+    r = await http(b, 'POST', `${E}/rounds`, host);
+    assert.equal(r.json.error.code, 'read_only', r.text);
     await sameEvent(a, b, E);
 
     // Switchover: the follower, promoted, runs the event on.
@@ -494,6 +495,42 @@ test('an event reaches the follower through the feed: rows, results, codes and s
     const s2 = (await http(b, 'GET', `${E}/standings`, host)).json.standings;
     assert.equal(s2.length, 4);
     assert.equal(s2.reduce((n, x) => n + x.wins + x.draws + x.losses, 0), 8, 'two rounds of two tables');
+  } finally {
+    if (b) { await b.stop(); rmSync(b.ownDir, { recursive: true, force: true }); }
+    await a.stop();
+  }
+});
+
+test('a running round timer runs on the follower by the primary\'s end, and runs on after the promotion', async () => {
+  const a = await startServer(['--host-token', HOST_TOKEN]);
+  let b;
+  try {
+    b = await follower(a);
+    let r = await http(a, 'POST', '/api/events', { ...host, body: { name: 'Clockwork', rounds: 2, round_time_ms: 600000 } });
+    const E = `/api/events/${r.json.event_id}`;
+    await http(a, 'POST', `${E}/entrants`, { ...host, body: { entrants: [{ name: 'X' }, { name: 'Y' }] } });
+    r = await http(a, 'POST', `${E}/rounds`, host);
+    const game = r.json.tables[0].game_id;
+    assert.equal((await http(a, 'POST', `${E}/timer`, { ...host, body: { action: 'start' } })).status, 200);
+    await caughtUp(a, b);
+    await sleep(50);
+    const ta = (await http(a, 'GET', E, host)).json.timer;
+    const tb = (await http(b, 'GET', E, host)).json.timer;
+    assert.equal(tb.running, true);
+    assert.ok(Math.abs(tb.remaining_ms - ta.remaining_ms) <= 1000 * TIME_SCALE, `${JSON.stringify(tb)} vs ${JSON.stringify(ta)}`);
+    assert.equal((await http(b, 'GET', `/api/games/${game}`, host)).json.event.timer.running, true);
+    await sleep(300);
+    const later = (await http(b, 'GET', E, host)).json.timer;
+    assert.ok(later.remaining_ms <= tb.remaining_ms - 250, `it runs: ${tb.remaining_ms} then ${later.remaining_ms}`);
+
+    await a.stop();
+    assert.equal((await http(b, 'POST', '/api/promote', host)).status, 200);
+    const after = (await http(b, 'GET', E, host)).json.timer;
+    assert.equal(after.running, true, 'the round goes on');
+    assert.ok(after.remaining_ms <= later.remaining_ms && after.remaining_ms > 590000, JSON.stringify(after));
+    r = await http(b, 'POST', `${E}/timer`, { ...host, body: { action: 'pause' } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.timer.running, false);
   } finally {
     if (b) { await b.stop(); rmSync(b.ownDir, { recursive: true, force: true }); }
     await a.stop();
