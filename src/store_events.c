@@ -1,6 +1,10 @@
 /* The store's events (see store.h and schema/005_events.sql): an event's row, its
  * entrants and tables written one at a time (a change of an event touches one or
- * a few rows), and the join codes and sessions of its entrants and observers. */
+ * a few rows), and the join codes and sessions of its entrants and observers.
+ * Each row written also goes into the change feed, in the same savepoint: an
+ * "event" entry carrying that row (the tables have composite keys, which a "row"
+ * entry cannot name), or a "row" entry for a session; a follower writes them back
+ * with store_event_apply (docs/switchover.md, "Events in the feed"). */
 #include "json.h"
 #include "mem.h"
 #include "store.h"
@@ -462,9 +466,7 @@ int store_event_session_seen(store_t *s, int64_t id, const char *at, const char 
     store_bind_text(st, 1, at);
     store_bind_text(st, 2, addr);
     sqlite3_bind_int64(st, 3, id - STORE_EVENT_SESSION_BASE);
-    if (store_exec(s, st, "note event session") != 0)
-        return STORE_E_IO;
-    return store_event_feed_session(s, id - STORE_EVENT_SESSION_BASE);
+    return store_exec(s, st, "note event session"); /* not in the feed, as a game session's */
 }
 
 int store_event_sessions_list(store_t *s, store_session_fn fn, void *ctx)
