@@ -122,6 +122,8 @@ static int store_event_feed_head(store_t *s, const char *event_id)
     return store_event_feed(s, st, "events", event_id);
 }
 
+static int store_event_delete_rows(store_t *s, const char *event_id);
+
 int store_event_apply(store_t *s, const char *event_id, const char *payload, size_t len)
 {
     jsmntok_t toks[160];
@@ -145,7 +147,7 @@ int store_event_apply(store_t *s, const char *event_id, const char *payload, siz
             return STORE_E_IO;
         rc = store_feed_upsert(s, store_event_tables[k].table, store_event_tables[k].conflict, &d, tr);
     } else if (k == 0) {
-        rc = store_event_delete(s, event_id);
+        rc = store_event_delete_rows(s, event_id);
     } else {
         return STORE_E_IO; /* rows of an event go only with the whole event */
     }
@@ -229,12 +231,17 @@ int store_event_save_game(store_t *s, const event_t *ev, const event_game_t *eg)
     return store_event_feed(s, st, "event_games", ev->id);
 }
 
-int store_event_delete(store_t *s, const char *event_id)
+/* The foreign keys cascade to entrants, tables, codes and their sessions. */
+static int store_event_delete_rows(store_t *s, const char *event_id)
 {
-    /* The foreign keys cascade to entrants, tables, codes and their sessions. */
     sqlite3_stmt *st = store_e(s, E_EVENT_DEL);
     store_bind_text(st, 1, event_id);
-    if (store_exec(s, st, "delete event") != 0)
+    return store_exec(s, st, "delete event");
+}
+
+int store_event_delete(store_t *s, const char *event_id)
+{
+    if (store_event_delete_rows(s, event_id) != 0)
         return STORE_E_IO;
     return store_event_feed_head(s, event_id); /* null: gone, with all its rows */
 }

@@ -511,7 +511,15 @@ test('a running round timer runs on the follower by the primary\'s end, and runs
     await http(a, 'POST', `${E}/entrants`, { ...host, body: { entrants: [{ name: 'X' }, { name: 'Y' }] } });
     r = await http(a, 'POST', `${E}/rounds`, host);
     const game = r.json.tables[0].game_id;
+    const last = Number(sqlite(a.db, 'SELECT max(seq) FROM feed;').trim());
     assert.equal((await http(a, 'POST', `${E}/timer`, { ...host, body: { action: 'start' } })).status, 200);
+    // A timer write costs one entry, the event's own row (not a copy of the event).
+    const fed = sqlite(a.db, `SELECT kind || ' ' || json_extract(payload, '$.table') || ' ' || length(payload) FROM feed WHERE seq > ${last};`)
+      .trim().split('\n');
+    assert.equal(fed.length, 1, fed.join('; '));
+    const [kind, table, len] = fed[0].split(' ');
+    assert.deepEqual([kind, table], ['event', 'events']);
+    assert.ok(Number(len) < 1000, `${len} bytes`);
     await caughtUp(a, b);
     await sleep(50);
     const ta = (await http(a, 'GET', E, host)).json.timer;
