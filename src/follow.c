@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "now.h"
 #include "store.h"
+#include "tourney.h"
 #include "view.h"
 #include "wire.h"
 #include "ws.h"
@@ -49,6 +50,7 @@ typedef struct {
     int64_t offset;        /* primary monotonic ms minus ours, for this connection */
     char boot[17];         /* the primary process's boot id */
     map_t synced;          /* games an entry was applied to on this connection */
+    map_t events;          /* events an "event" entry was written to, reloaded after the commit */
     h2o_timeout_t retry_timeout;
     h2o_timeout_entry_t retry_entry;
     h2o_timeout_t flush_timeout; /* zero: the end of the loop turn */
@@ -293,10 +295,26 @@ int follow_diff(const char *mine, size_t mine_len, const char *theirs, size_t th
 
 /* ---- applying entries ------------------------------------------------------ */
 
+/* Brings the events in memory up to what their written entries made of them:
+ * once per event and batch, not per row (a round of 256 tables is 256 rows). */
+static void follow_reload_events(follow_t *f)
+{
+    const char *k;
+    void *v;
+    for (size_t i = 0; map_next(&f->events, &i, &k, &v);) {
+        char id[EVENT_ID_SIZE];
+        snprintf(id, sizeof(id), "%s", k);
+        map_del(&f->events, k);
+        if (f->app->tourney && tourney_reload(f->app->tourney, id) != 0)
+            log_error("follow: event %s could not be read back: %s", id, store_last_error(f->app->store));
+    }
+}
+
 static void follow_on_flush(h2o_timeout_entry_t *e)
 {
     (void)e;
     core_flush(follow_g.app->core);
+    follow_reload_events(&follow_g);
 }
 
 static void follow_defer_flush(void)
@@ -527,8 +545,11 @@ static void follow_entry(follow_t *f, const json_doc_t *d, int data)
         payload[n] = '\0';
         store_feed_force(app->store, seq);
         if ((rc = core_write_begin(app->core)) == 0) {
-            bool ok = strcmp(kind, "row") == 0 ? store_feed_apply_row(app->store, key, payload, n) == 0
-                                               : store_feed_append(app->store, kind, key, payload) == 0;
+            bool ok = strcmp(kind, "row") == 0     ? store_feed_apply_row(app->store, key, payload, n) == 0
+                      : strcmp(kind, "event") == 0 ? store_event_apply(app->store, key, payload, n) == 0
+                                                   : store_feed_append(app->store, kind, key, payload) == 0;
+            if (ok && strcmp(kind, "event") == 0)
+                map_put(&f->events, key, f);
             rc = core_write_end(app->core, ok);
         }
         store_feed_force(app->store, 0);
@@ -541,6 +562,7 @@ static void follow_entry(follow_t *f, const json_doc_t *d, int data)
         log_error("follow: entry %lld (%s %s) could not be written: %s; reconnecting", (long long)seq, kind, key,
                   store_last_error(app->store));
         core_flush(app->core);
+        follow_reload_events(f);
         int64_t committed = 0;
         store_follow_get(app->store, &committed);
         f->last_seq = committed;
@@ -641,6 +663,7 @@ static void follow_on_close(wsclient_t *c, const char *err, void *user)
         snprintf(f->error, sizeof(f->error), "%s", err ? err : "closed");
     f->open = false;
     core_flush(f->app->core);
+    follow_reload_events(f);
     if (f->active && !f->refused && !h2o_timeout_is_linked(&f->retry_entry))
         h2o_timeout_link(f->app->loop, &f->retry_timeout, &f->retry_entry);
 }
@@ -694,6 +717,7 @@ void follow_start(app_t *app, const char *url, const char *token)
         f->timers = true;
         buf_init(&f->last_divergence);
         map_init(&f->synced);
+        map_init(&f->events);
         h2o_timeout_init(app->loop, &f->retry_timeout, FOLLOW_RETRY_MS);
         h2o_timeout_init(app->loop, &f->flush_timeout, 0);
         f->retry_entry.cb = follow_on_retry;
@@ -727,6 +751,7 @@ static void follow_stop(follow_t *f)
     if (f->ws)
         wsclient_close(f->ws);
     core_flush(f->app->core);
+    follow_reload_events(f);
 }
 
 int follow_promote(app_t *app, char *err, size_t errlen)

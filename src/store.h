@@ -170,9 +170,18 @@ int store_event_save_game(store_t *s, const event_t *ev, const event_game_t *eg)
 int store_event_delete(store_t *s, const char *event_id);
 /* Called for each stored event; it takes over *ev (event_free is its to call). */
 typedef void (*store_event_fn)(void *ctx, event_t *ev);
-/* Loads every event. A running round timer comes back stopped at what was left
- * by the wall clock (never more than it had). */
-int store_events_load(store_t *s, int64_t now_mono_ms, int64_t now_wall_ms, store_event_fn fn, void *ctx);
+/* Loads every event. A running round timer comes back at what was left by the
+ * wall clock (never more than it had), stopped, or running with keep_running
+ * (a follower: the primary's timer runs on). */
+int store_events_load(store_t *s, int64_t now_mono_ms, int64_t now_wall_ms, bool keep_running, store_event_fn fn, void *ctx);
+/* Loads one event into *ev (event_free is the caller's), as store_events_load
+ * does. STORE_E_NOT_FOUND when there is no such event. */
+int store_event_load(store_t *s, const char *event_id, int64_t now_mono_ms, int64_t now_wall_ms, bool keep_running, event_t *ev);
+/* A follower: writes an "event" entry of the feed (one row of the event's
+ * tables, or null in "events" for a deleted event) and appends the same entry to
+ * its own feed. Every event write above appends such an entry (the sessions of
+ * event codes: "row" entries), see docs/switchover.md. */
+int store_event_apply(store_t *s, const char *event_id, const char *payload, size_t len);
 /* Stores a join code of an event: role "entrant" (with its id) or "observer". */
 int store_event_invite_create(store_t *s, const char *code, const char *event_id, auth_role_t role, int64_t entrant_id,
                               const char *at);

@@ -1,6 +1,11 @@
 /* The store's events (see store.h and schema/005_events.sql): an event's row, its
  * entrants and tables written one at a time (a change of an event touches one or
- * a few rows), and the join codes and sessions of its entrants and observers. */
+ * a few rows), and the join codes and sessions of its entrants and observers.
+ * Each row written also goes into the change feed, in the same savepoint: an
+ * "event" entry carrying that row (the tables have composite keys, which a "row"
+ * entry cannot name), or a "row" entry for a session; a follower writes them back
+ * with store_event_apply (docs/switchover.md, "Events in the feed"). */
+#include "json.h"
 #include "mem.h"
 #include "store.h"
 #include "store_impl.h"
@@ -45,6 +50,13 @@ static const char *const store_events_sql[E_COUNT] = {
     [E_SESSIONS_LIST] = "SELECT s.id, i.role, i.event_id, i.entrant_id, s.created_at, s.last_seen_at, s.last_addr"
                         " FROM event_sessions s JOIN event_invites i ON i.code = s.invite_code"
                         " WHERE s.revoked_at IS NULL AND i.revoked_at IS NULL ORDER BY s.created_at, s.id",
+    [E_EVENT_ONE] = "SELECT event_id, name, status, round, rounds, round_time_ms, score_win, score_draw, score_loss, settings,"
+                    " seed, timer_remaining_ms, timer_running, timer_end_wall_ms, created_at FROM events WHERE event_id = ?",
+    /* The rows as the feed copies them: every column, whatever a later migration adds. */
+    [E_FEED_EVENT] = "SELECT * FROM events WHERE event_id = ?",
+    [E_FEED_ENTRANT] = "SELECT * FROM event_entrants WHERE event_id = ? AND entrant_id = ?",
+    [E_FEED_GAME] = "SELECT * FROM event_games WHERE event_id = ? AND round = ? AND table_no = ? AND a = ?",
+    [E_FEED_INVITE] = "SELECT * FROM event_invites WHERE code = ?",
 };
 
 /* A statement of this file, prepared at its first use (store_close finalizes it). */
@@ -57,6 +69,96 @@ static sqlite3_stmt *store_e(store_t *s, int q)
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return st;
+}
+
+/* The tables an "event" entry may carry, with their keys (the upsert's conflict). */
+static const struct {
+    const char *table, *conflict;
+} store_event_tables[] = {
+    {"events", "event_id"},
+    {"event_entrants", "event_id, entrant_id"},
+    {"event_games", "event_id, round, table_no, a"},
+    {"event_invites", "code"},
+};
+
+/* The feed entry of one written row of an event (docs/switchover.md): kind
+ * "event", key the event id, payload {"table", "row"} with the row as it is now
+ * (st is bound to select it), or null when it is gone. */
+static int store_event_feed(store_t *s, sqlite3_stmt *st, const char *table, const char *event_id)
+{
+    buf_t p;
+    buf_init(&p);
+    buf_puts(&p, "{\"table\":\"");
+    buf_puts(&p, table);
+    buf_puts(&p, "\",\"row\":");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        store_feed_put_row(&p, st);
+    else
+        buf_puts(&p, "null");
+    buf_putc(&p, '}');
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        buf_free(&p);
+        return store_fail(s, "read an event row for the feed");
+    }
+    rc = store_feed_append(s, "event", event_id, p.data);
+    buf_free(&p);
+    return rc;
+}
+
+/* A follower's own writes reach no feed (store_feed_take): skip the read. */
+static bool store_event_fed(const store_t *s)
+{
+    return !s->feed_replica || s->feed_force;
+}
+
+static int store_event_feed_head(store_t *s, const char *event_id)
+{
+    if (!store_event_fed(s))
+        return 0;
+    sqlite3_stmt *st = store_e(s, E_FEED_EVENT);
+    store_bind_text(st, 1, event_id);
+    return store_event_feed(s, st, "events", event_id);
+}
+
+static int store_event_delete_rows(store_t *s, const char *event_id);
+
+int store_event_apply(store_t *s, const char *event_id, const char *payload, size_t len)
+{
+    jsmntok_t toks[160];
+    json_doc_t d;
+    char table[32], id[EVENT_ID_SIZE];
+    if (json_parse(&d, payload, len, toks, (int)(sizeof(toks) / sizeof(toks[0]))) != 0 || json_type(&d, 0) != JSON_OBJECT)
+        return STORE_E_IO;
+    int tt = json_get(&d, 0, "table"), tr = json_get(&d, 0, "row");
+    if (tt < 0 || tr < 0 || json_str(&d, tt, table, sizeof(table)) < 0)
+        return STORE_E_IO;
+    size_t k = 0;
+    while (k < sizeof(store_event_tables) / sizeof(store_event_tables[0]) && strcmp(store_event_tables[k].table, table) != 0)
+        k++;
+    if (k == sizeof(store_event_tables) / sizeof(store_event_tables[0]))
+        return STORE_E_IO;
+    int rc;
+    if (json_type(&d, tr) == JSON_OBJECT) {
+        /* A row of another event under this key would be reloaded in the wrong place. */
+        int te = json_get(&d, tr, "event_id");
+        if (te < 0 || json_str(&d, te, id, sizeof(id)) < 0 || strcmp(id, event_id) != 0)
+            return STORE_E_IO;
+        rc = store_feed_upsert(s, store_event_tables[k].table, store_event_tables[k].conflict, &d, tr);
+    } else if (k == 0) {
+        rc = store_event_delete_rows(s, event_id);
+    } else {
+        return STORE_E_IO; /* rows of an event go only with the whole event */
+    }
+    if (rc != 0)
+        return rc;
+    char *copy = mem_alloc(len + 1);
+    memcpy(copy, payload, len);
+    copy[len] = '\0';
+    rc = store_feed_append(s, "event", event_id, copy);
+    free(copy);
+    return rc;
 }
 
 int store_event_save_head(store_t *s, const event_t *ev, int64_t now_mono_ms, int64_t now_wall_ms)
@@ -78,7 +180,9 @@ int store_event_save_head(store_t *s, const event_t *ev, int64_t now_mono_ms, in
     sqlite3_bind_int(st, 13, ev->timer.running);
     sqlite3_bind_int64(st, 14, ev->timer.running ? now_wall_ms + left : 0);
     store_bind_text(st, 15, ev->created_at);
-    return store_exec(s, st, "save event");
+    if (store_exec(s, st, "save event") != 0)
+        return STORE_E_IO;
+    return store_event_feed_head(s, ev->id);
 }
 
 int store_event_save_entrant(store_t *s, const event_t *ev, uint32_t id)
@@ -91,7 +195,14 @@ int store_event_save_entrant(store_t *s, const event_t *ev, uint32_t id)
     store_bind_text(st, 4, e->faction);
     store_bind_text(st, 5, e->club);
     sqlite3_bind_int(st, 6, e->dropped);
-    return store_exec(s, st, "save entrant");
+    if (store_exec(s, st, "save entrant") != 0)
+        return STORE_E_IO;
+    if (!store_event_fed(s))
+        return 0;
+    st = store_e(s, E_FEED_ENTRANT);
+    store_bind_text(st, 1, ev->id);
+    sqlite3_bind_int64(st, 2, id);
+    return store_event_feed(s, st, "event_entrants", ev->id);
 }
 
 int store_event_save_game(store_t *s, const event_t *ev, const event_game_t *eg)
@@ -108,15 +219,31 @@ int store_event_save_game(store_t *s, const event_t *ev, const event_game_t *eg)
     sqlite3_bind_int(st, 9, eg->vp_set);
     sqlite3_bind_int64(st, 10, eg->vp_a);
     sqlite3_bind_int64(st, 11, eg->vp_b);
-    return store_exec(s, st, "save event table");
+    if (store_exec(s, st, "save event table") != 0)
+        return STORE_E_IO;
+    if (!store_event_fed(s))
+        return 0;
+    st = store_e(s, E_FEED_GAME);
+    store_bind_text(st, 1, ev->id);
+    sqlite3_bind_int64(st, 2, eg->round);
+    sqlite3_bind_int64(st, 3, eg->table);
+    sqlite3_bind_int64(st, 4, eg->a);
+    return store_event_feed(s, st, "event_games", ev->id);
+}
+
+/* The foreign keys cascade to entrants, tables, codes and their sessions. */
+static int store_event_delete_rows(store_t *s, const char *event_id)
+{
+    sqlite3_stmt *st = store_e(s, E_EVENT_DEL);
+    store_bind_text(st, 1, event_id);
+    return store_exec(s, st, "delete event");
 }
 
 int store_event_delete(store_t *s, const char *event_id)
 {
-    /* The foreign keys cascade to entrants, tables, codes and their sessions. */
-    sqlite3_stmt *st = store_e(s, E_EVENT_DEL);
-    store_bind_text(st, 1, event_id);
-    return store_exec(s, st, "delete event");
+    if (store_event_delete_rows(s, event_id) != 0)
+        return STORE_E_IO;
+    return store_event_feed_head(s, event_id); /* null: gone, with all its rows */
 }
 
 static const char *store_col(sqlite3_stmt *st, int col)
@@ -169,7 +296,34 @@ static int store_event_load_rows(store_t *s, event_t *ev)
     return rc == SQLITE_DONE ? 0 : store_fail(s, "load event tables");
 }
 
-int store_events_load(store_t *s, int64_t now_mono_ms, int64_t now_wall_ms, store_event_fn fn, void *ctx)
+/* Reads the head row st is on (E_EVENTS' columns) into ev; -1 if it is unusable. */
+static int store_event_head(sqlite3_stmt *st, event_t *ev, int64_t now_mono_ms, int64_t now_wall_ms, bool keep_running)
+{
+    standings_scoring_t sc = {sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8)};
+    if (event_init(ev, store_col(st, 0), store_col(st, 1), (uint32_t)sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
+                   &sc, store_col(st, 9), (uint64_t)sqlite3_column_int64(st, 10), store_col(st, 14)) != EVENT_OK) {
+        event_free(ev);
+        return -1;
+    }
+    int status = event_status_parse(store_col(st, 2));
+    ev->status = status < 0 ? EVENT_SETUP : (event_status_t)status;
+    ev->round = (uint32_t)sqlite3_column_int64(st, 3);
+    int64_t left = sqlite3_column_int64(st, 11);
+    bool running = sqlite3_column_int(st, 12) != 0;
+    if (running) {
+        /* What the wall clock says is left: never more than stored (a box
+         * without a real-time clock may come back in the past). */
+        int64_t by_wall = sqlite3_column_int64(st, 13) - now_wall_ms;
+        if (by_wall < left)
+            left = by_wall > 0 ? by_wall : 0;
+    }
+    ev->timer.remaining_ms = left;
+    ev->timer.since_ms = now_mono_ms;
+    ev->timer.running = keep_running && running && left > 0;
+    return 0;
+}
+
+int store_events_load(store_t *s, int64_t now_mono_ms, int64_t now_wall_ms, bool keep_running, store_event_fn fn, void *ctx)
 {
     /* Read the heads first: the statement over events must be done before the
      * per-event statements run (they are separate statements, so this is only
@@ -183,28 +337,8 @@ int store_events_load(store_t *s, int64_t now_mono_ms, int64_t now_wall_ms, stor
             cap = cap ? cap * 2 : 8;
             evs = mem_realloc(evs, cap * sizeof(*evs));
         }
-        event_t *ev = &evs[n];
-        standings_scoring_t sc = {sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8)};
-        if (event_init(ev, store_col(st, 0), store_col(st, 1), (uint32_t)sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
-                       &sc, store_col(st, 9), (uint64_t)sqlite3_column_int64(st, 10), store_col(st, 14)) != EVENT_OK) {
-            event_free(ev);
-            continue;
-        }
-        int status = event_status_parse(store_col(st, 2));
-        ev->status = status < 0 ? EVENT_SETUP : (event_status_t)status;
-        ev->round = (uint32_t)sqlite3_column_int64(st, 3);
-        int64_t left = sqlite3_column_int64(st, 11);
-        if (sqlite3_column_int(st, 12)) {
-            /* Stopped at what the wall clock says is left: never more than stored
-             * (a box without a real-time clock may come back in the past). */
-            int64_t by_wall = sqlite3_column_int64(st, 13) - now_wall_ms;
-            if (by_wall < left)
-                left = by_wall > 0 ? by_wall : 0;
-        }
-        ev->timer.remaining_ms = left;
-        ev->timer.since_ms = now_mono_ms;
-        ev->timer.running = false;
-        n++;
+        if (store_event_head(st, &evs[n], now_mono_ms, now_wall_ms, keep_running) == 0)
+            n++;
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
@@ -226,6 +360,22 @@ int store_events_load(store_t *s, int64_t now_mono_ms, int64_t now_wall_ms, stor
     return out;
 }
 
+int store_event_load(store_t *s, const char *event_id, int64_t now_mono_ms, int64_t now_wall_ms, bool keep_running, event_t *ev)
+{
+    sqlite3_stmt *st = store_e(s, E_EVENT_ONE);
+    store_bind_text(st, 1, event_id);
+    int rc = sqlite3_step(st);
+    int out = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_E_NOT_FOUND : store_fail(s, "load event");
+    if (out == 0 && store_event_head(st, ev, now_mono_ms, now_wall_ms, keep_running) != 0)
+        out = STORE_E_IO;
+    sqlite3_reset(st);
+    if (out == 0 && store_event_load_rows(s, ev) != 0) {
+        event_free(ev);
+        out = STORE_E_IO;
+    }
+    return out;
+}
+
 int store_event_invite_create(store_t *s, const char *code, const char *event_id, auth_role_t role, int64_t entrant_id,
                               const char *at)
 {
@@ -239,7 +389,13 @@ int store_event_invite_create(store_t *s, const char *code, const char *event_id
     sqlite3_reset(st);
     if (rc == SQLITE_CONSTRAINT)
         return STORE_E_EXISTS;
-    return rc == SQLITE_DONE ? 0 : store_fail(s, "create event code");
+    if (rc != SQLITE_DONE)
+        return store_fail(s, "create event code");
+    if (!store_event_fed(s))
+        return 0;
+    st = store_e(s, E_FEED_INVITE);
+    store_bind_text(st, 1, code);
+    return store_event_feed(s, st, "event_invites", event_id);
 }
 
 static void store_event_who(sqlite3_stmt *st, int col, auth_who_t *who)
@@ -264,6 +420,14 @@ int store_event_invite_find(store_t *s, const char *code, auth_who_t *who)
     return rc == SQLITE_DONE ? STORE_E_NOT_FOUND : store_fail(s, "find event code");
 }
 
+/* A session of an event code is a row of one key: the generic "row" entry. */
+static int store_event_feed_session(store_t *s, int64_t rowid)
+{
+    char key[24];
+    snprintf(key, sizeof(key), "%lld", (long long)rowid);
+    return store_feed_row(s, "event_sessions", "id", key);
+}
+
 int store_event_session_create(store_t *s, const char *token_hash, const char *code, const char *at, int64_t *id)
 {
     sqlite3_stmt *st = store_e(s, E_SESSION_INS);
@@ -272,8 +436,9 @@ int store_event_session_create(store_t *s, const char *token_hash, const char *c
     store_bind_text(st, 3, at);
     if (store_exec(s, st, "create event session") != 0)
         return STORE_E_IO;
-    *id = STORE_EVENT_SESSION_BASE + sqlite3_last_insert_rowid(s->db);
-    return 0;
+    int64_t rowid = sqlite3_last_insert_rowid(s->db);
+    *id = STORE_EVENT_SESSION_BASE + rowid;
+    return store_event_feed_session(s, rowid);
 }
 
 int store_event_session_find(store_t *s, const char *token_hash, auth_who_t *who)
@@ -299,7 +464,7 @@ int store_event_session_revoke(store_t *s, int64_t id, const char *at)
     sqlite3_bind_int64(st, 2, id - STORE_EVENT_SESSION_BASE);
     if (store_exec(s, st, "revoke event session") != 0)
         return STORE_E_IO;
-    return sqlite3_changes(s->db) > 0 ? 0 : STORE_E_NOT_FOUND;
+    return sqlite3_changes(s->db) > 0 ? store_event_feed_session(s, id - STORE_EVENT_SESSION_BASE) : STORE_E_NOT_FOUND;
 }
 
 int store_event_session_seen(store_t *s, int64_t id, const char *at, const char *addr)
@@ -308,7 +473,7 @@ int store_event_session_seen(store_t *s, int64_t id, const char *at, const char 
     store_bind_text(st, 1, at);
     store_bind_text(st, 2, addr);
     sqlite3_bind_int64(st, 3, id - STORE_EVENT_SESSION_BASE);
-    return store_exec(s, st, "note event session");
+    return store_exec(s, st, "note event session"); /* not in the feed, as a game session's */
 }
 
 int store_event_sessions_list(store_t *s, store_session_fn fn, void *ctx)

@@ -119,6 +119,29 @@ static bool store_feed_ident(const char *n)
     return true;
 }
 
+void store_feed_put_row(buf_t *p, sqlite3_stmt *st)
+{
+    buf_putc(p, '{');
+    for (int i = 0; i < sqlite3_column_count(st); i++) {
+        json_put_key(p, sqlite3_column_name(st, i), i == 0);
+        switch (sqlite3_column_type(st, i)) {
+        case SQLITE_INTEGER:
+            buf_put_i64(p, sqlite3_column_int64(st, i));
+            break;
+        case SQLITE_FLOAT:
+            buf_printf(p, "%.17g", sqlite3_column_double(st, i));
+            break;
+        case SQLITE_TEXT:
+            json_put_cstr(p, (const char *)sqlite3_column_text(st, i));
+            break;
+        default:
+            buf_puts(p, "null");
+            break;
+        }
+    }
+    buf_putc(p, '}');
+}
+
 int store_feed_row(store_t *s, const char *table, const char *pk, const char *key)
 {
     if (!store_feed_ident(table) || !store_feed_ident(pk))
@@ -139,29 +162,10 @@ int store_feed_row(store_t *s, const char *table, const char *pk, const char *ke
     json_put_cstr(&p, pk);
     buf_puts(&p, ",\"row\":");
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        buf_putc(&p, '{');
-        for (int i = 0; i < sqlite3_column_count(st); i++) {
-            json_put_key(&p, sqlite3_column_name(st, i), i == 0);
-            switch (sqlite3_column_type(st, i)) {
-            case SQLITE_INTEGER:
-                buf_put_i64(&p, sqlite3_column_int64(st, i));
-                break;
-            case SQLITE_FLOAT:
-                buf_printf(&p, "%.17g", sqlite3_column_double(st, i));
-                break;
-            case SQLITE_TEXT:
-                json_put_cstr(&p, (const char *)sqlite3_column_text(st, i));
-                break;
-            default:
-                buf_puts(&p, "null");
-                break;
-            }
-        }
-        buf_putc(&p, '}');
-    } else {
+    if (rc == SQLITE_ROW)
+        store_feed_put_row(&p, st);
+    else
         buf_puts(&p, "null");
-    }
     buf_putc(&p, '}');
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -211,6 +215,45 @@ static void store_feed_bind(sqlite3_stmt *st, int i, const json_doc_t *d, int t)
     }
 }
 
+int store_feed_upsert(store_t *s, const char *table, const char *conflict, const json_doc_t *d, int tr)
+{
+    if (json_type(d, tr) != JSON_OBJECT || json_size(d, tr) > STORE_FEED_MAX_COLS || json_size(d, tr) == 0)
+        return STORE_E_IO;
+    buf_t sql, set;
+    buf_init(&sql);
+    buf_init(&set);
+    int vals[STORE_FEED_MAX_COLS], n = 0;
+    buf_printf(&sql, "INSERT INTO %s (", table);
+    int k = tr + 1;
+    for (int i = 0; i < json_size(d, tr); i++, k = json_next(d, k + 1)) {
+        char col[48];
+        if (json_str(d, k, col, sizeof(col)) < 0 || !store_feed_ident(col)) {
+            buf_free(&set);
+            buf_free(&sql);
+            return STORE_E_IO;
+        }
+        buf_printf(&sql, "%s%s", i ? ", " : "", col);
+        buf_printf(&set, "%s%s = excluded.%s", i ? ", " : "", col, col);
+        vals[n++] = k + 1;
+    }
+    buf_puts(&sql, ") VALUES (");
+    for (int i = 0; i < n; i++)
+        buf_puts(&sql, i ? ", ?" : "?");
+    buf_printf(&sql, ") ON CONFLICT (%s) DO UPDATE SET ", conflict);
+    buf_append(&sql, set.data, set.len);
+    buf_free(&set);
+    buf_putc(&sql, '\0');
+    sqlite3_stmt *st = store_feed_prepare(s, sql.data);
+    buf_free(&sql);
+    if (st == NULL)
+        return STORE_E_IO;
+    for (int i = 0; i < n; i++)
+        store_feed_bind(st, i + 1, d, vals[i]);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, "apply a row of the feed");
+}
+
 int store_feed_apply_row(store_t *s, const char *key, const char *payload, size_t len)
 {
     jsmntok_t toks[4 * STORE_FEED_MAX_COLS + 16];
@@ -222,52 +265,21 @@ int store_feed_apply_row(store_t *s, const char *key, const char *payload, size_
     if (tt < 0 || tp < 0 || tr < 0 || json_str(&d, tt, table, sizeof(table)) < 0 || json_str(&d, tp, pk, sizeof(pk)) < 0 ||
         !store_feed_ident(table) || !store_feed_ident(pk))
         return STORE_E_IO;
-    buf_t sql;
-    buf_init(&sql);
-    int vals[STORE_FEED_MAX_COLS], n = 0;
+    int rc;
     if (json_type(&d, tr) == JSON_OBJECT) {
-        if (json_size(&d, tr) > STORE_FEED_MAX_COLS || json_size(&d, tr) == 0) {
-            buf_free(&sql);
-            return STORE_E_IO;
-        }
-        buf_t set;
-        buf_init(&set);
-        buf_printf(&sql, "INSERT INTO %s (", table);
-        int k = tr + 1;
-        for (int i = 0; i < json_size(&d, tr); i++, k = json_next(&d, k + 1)) {
-            char col[48];
-            if (json_str(&d, k, col, sizeof(col)) < 0 || !store_feed_ident(col)) {
-                buf_free(&set);
-                buf_free(&sql);
-                return STORE_E_IO;
-            }
-            buf_printf(&sql, "%s%s", i ? ", " : "", col);
-            buf_printf(&set, "%s%s = excluded.%s", i ? ", " : "", col, col);
-            vals[n++] = k + 1;
-        }
-        buf_puts(&sql, ") VALUES (");
-        for (int i = 0; i < n; i++)
-            buf_puts(&sql, i ? ", ?" : "?");
-        buf_printf(&sql, ") ON CONFLICT (%s) DO UPDATE SET ", pk);
-        buf_append(&sql, set.data, set.len);
-        buf_free(&set);
+        rc = store_feed_upsert(s, table, pk, &d, tr);
     } else {
-        buf_printf(&sql, "DELETE FROM %s WHERE %s = ?", table, pk);
-    }
-    buf_putc(&sql, '\0');
-    sqlite3_stmt *st = store_feed_prepare(s, sql.data);
-    buf_free(&sql);
-    if (st == NULL)
-        return STORE_E_IO;
-    if (n)
-        for (int i = 0; i < n; i++)
-            store_feed_bind(st, i + 1, &d, vals[i]);
-    else
+        char sql[160];
+        snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE %s = ?", table, pk);
+        sqlite3_stmt *st = store_feed_prepare(s, sql);
+        if (st == NULL)
+            return STORE_E_IO;
         store_bind_text(st, 1, key);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_fail(s, "apply a row of the feed");
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, "apply a row of the feed");
+        sqlite3_finalize(st);
+    }
+    if (rc != 0)
+        return rc;
     char *copy = mem_alloc(len + 1);
     memcpy(copy, payload, len);
     copy[len] = '\0';

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "json.h"
 #include "store.h"
 
 /* Statements of store.c, prepared once at open. */
@@ -37,6 +38,7 @@ enum {
 enum {
     E_EVENT_UPSERT, E_EVENT_DEL, E_ENTRANT_UPSERT, E_GAME_UPSERT, E_EVENTS, E_ENTRANTS, E_GAMES,
     E_INVITE_INS, E_INVITE_FIND, E_SESSION_INS, E_SESSION_FIND, E_SESSION_REVOKE, E_SESSION_SEEN, E_SESSIONS_LIST,
+    E_EVENT_ONE, E_FEED_EVENT, E_FEED_ENTRANT, E_FEED_GAME, E_FEED_INVITE,
     E_COUNT
 };
 
@@ -60,6 +62,12 @@ struct store {
 /* The number of the next feed entry: a forced one, 0 on a follower for its own
  * writes (no number), -1 when it cannot be read. */
 int64_t store_feed_take(store_t *s);
+/* Appends the row st is on as a JSON object of its columns. */
+void store_feed_put_row(buf_t *out, sqlite3_stmt *st);
+/* Writes a row of the feed (the JSON object at token tr of d) into table, an
+ * upsert on the columns conflict ("a, b"); table and conflict are the caller's
+ * own names, the column names are checked. */
+int store_feed_upsert(store_t *s, const char *table, const char *conflict, const json_doc_t *d, int tr);
 
 /* Records what failed (for store_last_error and the log); returns STORE_E_IO. */
 int store_fail(store_t *s, const char *what);

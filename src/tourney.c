@@ -44,6 +44,7 @@ struct tourney {
 
 static void tourney_on_pulse(h2o_timeout_entry_t *entry);
 static void tourney_on_fine(h2o_timeout_entry_t *entry);
+static void tourney_arm(tourney_t *t);
 
 tourney_t *tourney_new(app_t *app, const tourney_sink_t *sink)
 {
@@ -124,10 +125,16 @@ static void tourney_on_load(void *ctx, event_t *ev)
 
 int tourney_load(tourney_t *t, char *err, size_t errlen)
 {
-    if (store_events_load(t->app->store, now_mono_ms(), now_wall_ms(), tourney_on_load, t) != 0) {
+    /* A follower's running timers run on: the primary's runs too. */
+    bool replica = core_replica(t->app->core);
+    if (store_events_load(t->app->store, now_mono_ms(), now_wall_ms(), replica, tourney_on_load, t) != 0) {
         snprintf(err, errlen, "cannot load the events: %s", store_last_error(t->app->store));
         return -1;
     }
+    if (replica)
+        for (size_t i = 0; i < t->n; i++)
+            if (t->evs[i]->ev.timer.running)
+                tourney_arm(t);
     return 0;
 }
 
@@ -224,12 +231,14 @@ static void tourney_pulse(tourney_t *t)
 {
     int64_t now = now_mono_ms(), due = INT64_MAX;
     bool again = false, wrote = false;
+    /* A follower writes no event rows of its own: the primary's arrive in its feed. */
+    bool replica = core_replica(t->app->core);
     for (size_t i = 0; i < t->n; i++) {
         tourney_ev_t *te = t->evs[i];
         event_t *ev = &te->ev;
         if (te->check_end) {
-            te->check_end = false;
-            if (event_maybe_end(ev, tourney_live, t)) {
+            te->check_end = replica;
+            if (!replica && event_maybe_end(ev, tourney_live, t)) {
                 if (core_write_begin(t->app->core) == 0)
                     tourney_write_end(t, store_event_save_head(t->app->store, ev, now, now_wall_ms()) == 0);
                 wrote = true;
@@ -240,7 +249,7 @@ static void tourney_pulse(tourney_t *t)
         if (event_timer_expire(ev, now)) {
             /* Every game of the round is broadcast at this moment (its event block
              * shows 0), and the event's state goes out. */
-            if (core_write_begin(t->app->core) == 0)
+            if (!replica && core_write_begin(t->app->core) == 0)
                 tourney_write_end(t, store_event_save_head(t->app->store, ev, now, now_wall_ms()) == 0);
             for (size_t k = 0; k < ev->n_games; k++)
                 if (ev->games[k].round == ev->round && ev->games[k].b != 0)
@@ -666,20 +675,11 @@ int tourney_observer_code(tourney_t *t, event_t *ev, char code[EVENT_CODE_SIZE])
     return rc;
 }
 
-int tourney_delete(tourney_t *t, event_t *ev)
+/* Takes an event out of the registry and tells its clients it is gone. */
+static void tourney_remove(tourney_t *t, tourney_ev_t *te)
 {
-    tourney_ev_t *te = tourney_te(t, ev);
-    if (te == NULL)
-        return TOURNEY_E_NOT_FOUND;
-    for (size_t i = 0; i < ev->n_games; i++)
-        if (ev->games[i].b != 0 && core_game(t->app->core, ev->games[i].game_id) != NULL &&
-            core_delete(t->app->core, ev->games[i].game_id) != 0)
-            return TOURNEY_E_IO;
-    if (core_write_begin(t->app->core) != 0 || tourney_write_end(t, store_event_delete(t->app->store, ev->id) == 0) != 0 ||
-        core_flush(t->app->core) != 0)
-        return TOURNEY_E_IO;
     char id[EVENT_ID_SIZE];
-    snprintf(id, sizeof(id), "%s", ev->id);
+    snprintf(id, sizeof(id), "%s", te->ev.id);
     tourney_unindex(t, te);
     for (size_t i = 0; i < t->n; i++) {
         if (t->evs[i] == te) {
@@ -692,5 +692,53 @@ int tourney_delete(tourney_t *t, event_t *ev)
     free(te);
     t->sink.gone(t->app, id);
     log_info("event %s deleted", id);
+}
+
+int tourney_delete(tourney_t *t, event_t *ev)
+{
+    tourney_ev_t *te = tourney_te(t, ev);
+    if (te == NULL)
+        return TOURNEY_E_NOT_FOUND;
+    for (size_t i = 0; i < ev->n_games; i++)
+        if (ev->games[i].b != 0 && core_game(t->app->core, ev->games[i].game_id) != NULL &&
+            core_delete(t->app->core, ev->games[i].game_id) != 0)
+            return TOURNEY_E_IO;
+    if (core_write_begin(t->app->core) != 0 || tourney_write_end(t, store_event_delete(t->app->store, ev->id) == 0) != 0 ||
+        core_flush(t->app->core) != 0)
+        return TOURNEY_E_IO;
+    tourney_remove(t, te);
+    return 0;
+}
+
+int tourney_reload(tourney_t *t, const char *event_id)
+{
+    event_t ev;
+    int rc = store_event_load(t->app->store, event_id, now_mono_ms(), now_wall_ms(), true, &ev);
+    event_t *old = tourney_event(t, event_id);
+    tourney_ev_t *te = old ? tourney_te(t, old) : NULL;
+    if (rc == STORE_E_NOT_FOUND) {
+        if (te)
+            tourney_remove(t, te);
+        return 0;
+    }
+    if (rc != 0)
+        return TOURNEY_E_IO;
+    uint32_t round = te ? te->ev.round : 0;
+    if (te) {
+        tourney_unindex(t, te);
+        event_free(&te->ev);
+        te->ev = ev; /* moves the arrays */
+        tourney_index(t, te, 0);
+    } else {
+        te = tourney_add(t, &ev);
+    }
+    /* The games of the round show the event (their event block): sent again, as
+     * the primary sends them after a timer change or a pairing. */
+    for (size_t k = 0; k < te->ev.n_games; k++)
+        if (te->ev.games[k].round == te->ev.round && te->ev.games[k].b != 0)
+            core_presence(t->app->core, te->ev.games[k].game_id);
+    tourney_dirty(t, te);
+    if (te->ev.round != round)
+        t->sink.rebind(t->app, te->ev.id);
     return 0;
 }

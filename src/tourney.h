@@ -77,6 +77,12 @@ int tourney_observer_code(tourney_t *t, event_t *ev, char code[EVENT_CODE_SIZE])
 /* Deletes the event, its games, codes and sessions. ev is gone afterwards. */
 int tourney_delete(tourney_t *t, event_t *ev);
 
+/* A follower: makes the event as the store holds it now (after an "event"
+ * entry of the feed was written), or drops it when the store has it no more;
+ * its subscribers get its state, its round's games are sent again, and its
+ * entrants' connections are bound again when the round changed. */
+int tourney_reload(tourney_t *t, const char *event_id);
+
 /* An entrant's identity right now: player of its table's game in the current
  * round, or entrant. Other identities are left as they are. */
 void tourney_bind(tourney_t *t, auth_who_t *who);

@@ -11,6 +11,9 @@
 //   old primary follows the new one; a follower refuses every change (read_only);
 // - bad input: follow from a non-host, promote on a primary, demote to nowhere,
 //   a primary of a newer schema;
+// - an event (section 11) reaches a follower through the feed and equals the
+//   primary's, its codes and entrant tokens work there, the promoted follower
+//   pairs, times and scores its next round, and a deleted event leaves it;
 // - a database of every earlier schema gets the feed on upgrade.
 //
 // FOLLOW_CHANGES (default 1000) sets the size of the scripted session.
@@ -318,6 +321,258 @@ test('switchover: demote sends the clients to the follower, promote makes it tak
     assert.equal(sa.divergences, 0);
     assert.deepEqual((await games(a)).sw, (await games(b)).sw);
     phone2.close();
+  } finally {
+    if (b) { await b.stop(); rmSync(b.ownDir, { recursive: true, force: true }); }
+    await a.stop();
+  }
+});
+
+/** An event as both servers show it: without server_time and the join URLs (they
+ * name the server); the timer apart, compared within a tolerance. */
+function comparableEvent(ev) {
+  const c = structuredClone(ev);
+  delete c.server_time;
+  for (const e of c.entrants || []) delete e.url;
+  const timer = c.timer;
+  delete c.timer;
+  return { c, timer };
+}
+
+async function sameEvent(a, b, E) {
+  const ea = comparableEvent((await http(a, 'GET', E, host)).json);
+  const eb = comparableEvent((await http(b, 'GET', E, host)).json);
+  assert.deepEqual(eb.c, ea.c);
+  assert.equal(eb.timer.running, ea.timer.running);
+  assert.ok(Math.abs(eb.timer.remaining_ms - ea.timer.remaining_ms) <= 1000 * TIME_SCALE,
+    `timer ${JSON.stringify(eb.timer)} vs ${JSON.stringify(ea.timer)}`);
+  const sa = (await http(a, 'GET', `${E}/standings`, host)).json;
+  const sb = (await http(b, 'GET', `${E}/standings`, host)).json;
+  delete sa.server_time;
+  delete sb.server_time;
+  assert.deepEqual(sb, sa);
+  return ea.c;
+}
+
+/** Waits until fn() is true. */
+async function until(fn, what, ms = 3000) {
+  const end = Date.now() + ms * TIME_SCALE;
+  while (!(await fn())) {
+    if (Date.now() > end) assert.fail(`timed out: ${what}`);
+    await sleep(30);
+  }
+}
+
+test('an event reaches the follower through the feed: rows, results, codes and sessions; the promoted follower runs it on; a delete follows', async () => {
+  const a = await startServer(['--host-token', HOST_TOKEN]);
+  let b;
+  try {
+    // The follower starts empty, before the event exists: every row of it comes
+    // through the feed, none from the backup.
+    b = await follower(a);
+    await caughtUp(a, b);
+    let r = await http(a, 'POST', '/api/events', { ...host, body: { name: 'Relay cup', rounds: 3, round_time_ms: 600000 } });
+    assert.equal(r.status, 201, r.text);
+    const id = r.json.event_id;
+    const E = `/api/events/${id}`;
+    r = await http(a, 'POST', `${E}/entrants`, { ...host, body: { entrants: [
+      { name: 'Ana', faction: 'Orks' }, { name: 'Ben', faction: 'Tau' }, { name: 'Cai', club: 'North' }, { name: 'Dee' }] } });
+    assert.equal(r.status, 201, r.text);
+    r = await http(a, 'PATCH', `${E}/entrants/3`, { ...host, body: { faction: 'Necrons' } });
+    assert.equal(r.status, 200, r.text);
+    const entrants = (await http(a, 'GET', E, host)).json.entrants;
+    const tokens = {};
+    for (const e of entrants) {
+      const j = await http(a, 'POST', '/api/join', { body: { code: e.code } });
+      assert.equal(j.status, 200, j.text);
+      tokens[e.entrant_id] = j.json.token;
+    }
+    const obs = await http(a, 'POST', `${E}/invites`, { ...host, body: { role: 'observer' } });
+    assert.equal(obs.status, 201, obs.text);
+    const observer = (await http(a, 'POST', '/api/join', { body: { code: obs.json.code } })).json.token;
+
+    r = await http(a, 'POST', `${E}/rounds`, host);
+    assert.equal(r.status, 201, r.text);
+    const tables = r.json.tables;
+    assert.equal(tables.length, 2);
+    assert.equal((await http(a, 'POST', `${E}/timer`, { ...host, body: { action: 'start' } })).status, 200);
+    await sleep(150);
+    assert.equal((await http(a, 'POST', `${E}/timer`, { ...host, body: { action: 'pause' } })).status, 200);
+
+    // Table 1 played and confirmed by both players on their phones.
+    const t1 = tables[0];
+    const phones = [];
+    for (const pl of t1.players) {
+      const ws = await open(`${a.ws}/ws?token=${tokens[pl.entrant_id]}`);
+      assert.equal(ws.hello.data.role, 'player');
+      phones.push(ws);
+    }
+    assert.equal((await act(a, t1.game_id, 'game_start')).status, 200);
+    let k = await phones[0].request('score_update', { player_number: 1, primary: 20 }, { game_id: t1.game_id });
+    assert.equal(k.type, 'ack', JSON.stringify(k));
+    k = await phones[1].request('score_update', { player_number: 2, primary: 12 }, { game_id: t1.game_id });
+    assert.equal(k.type, 'ack', JSON.stringify(k));
+    assert.equal((await act(a, t1.game_id, 'game_end')).status, 200);
+    for (const ph of phones) {
+      k = await ph.request('result_confirm', { agree: true }, { game_id: t1.game_id });
+      assert.equal(k.type, 'ack', JSON.stringify(k));
+    }
+    for (const ph of phones) ph.close();
+
+    // The follower's own subscriber of the event gets its state when the host's
+    // result of table 2 arrives.
+    await caughtUp(a, b);
+    const board = await open(`${b.ws}/ws?token=${observer}`);
+    assert.equal(board.hello.data.role, 'observer', 'an observer code made on the primary works on the follower');
+    const st = await board.request('subscribe_event', { event_id: id });
+    assert.equal(st.type, 'event_state');
+    assert.equal(st.data.round, 1);
+    const t2 = tables[1];
+    r = await http(a, 'POST', `${E}/results/${t2.game_id}`, { ...host, body: { winner: 2, vp: [7, 9] } });
+    assert.equal(r.status, 200, r.text);
+    const pushed = await board.next((m) => m.type === 'event_state' &&
+      m.data.tables.some((t) => t.game_id === t2.game_id && t.result && t.result.by_host), 3000);
+    assert.equal(pushed.data.round, 1);
+    board.close();
+
+    await caughtUp(a, b);
+    const state = await sameEvent(a, b, E);
+    assert.equal(state.round, 1);
+    assert.ok(state.tables.every((t) => t.result && t.result.final), JSON.stringify(state.tables));
+    assert.equal((await http(b, 'GET', E, host)).json.timer.running, false);
+    // The games of the round carry their event block on the follower too, and the hall shows them.
+    for (const t of tables) {
+      const ga = (await http(a, 'GET', `/api/games/${t.game_id}`, host)).json;
+      const gb = (await http(b, 'GET', `/api/games/${t.game_id}`, host)).json;
+      assert.ok(gb.event, `game ${t.game_id} has its event block on the follower`);
+      assert.deepEqual(gb.event, ga.event);
+    }
+    const hall = (await http(b, 'GET', '/api/hall', host)).json;
+    for (const t of tables) {
+      const g = hall.games.find((x) => x.game_id === t.game_id);
+      assert.ok(g, `${t.game_id} in the follower's hall`);
+      assert.equal(g.event_id, id);
+      assert.equal(g.table, t.table);
+    }
+    // An entrant's token (its session was made on the primary) reads the event on the follower.
+    r = await http(b, 'GET', E, { token: tokens[1] });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.event_id, id);
+    assert.equal(r.json.entrants[1].code, undefined, 'an entrant sees no codes');
+    assert.equal((await http(b, 'GET', `${E}/standings`, { token: observer })).status, 200);
+    // The follower refuses to run the event itself.
+    r = await http(b, 'POST', `${E}/rounds`, host);
+    assert.equal(r.json.error.code, 'read_only', r.text);
+    await sameEvent(a, b, E);
+
+    // Switchover: the follower, promoted, runs the event on.
+    await a.stop();
+    const pr = await http(b, 'POST', '/api/promote', host);
+    assert.equal(pr.status, 200, pr.text);
+    r = await http(b, 'POST', `${E}/rounds`, host);
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.round, 2);
+    const round2 = r.json.tables;
+    assert.equal(round2.length, 2);
+    for (const t of round2) {
+      const [x, y] = t.players.map((p) => p.entrant_id);
+      assert.ok(!tables.some((o) => o.players.some((p) => p.entrant_id === x) && o.players.some((p) => p.entrant_id === y)),
+        `no rematch of round 1: ${x}-${y}`);
+    }
+    r = await http(b, 'POST', `${E}/timer`, { ...host, body: { action: 'set', remaining_ms: 300000 } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.timer.remaining_ms, 300000);
+    for (const t of round2) {
+      const res = await http(b, 'POST', `${E}/results/${t.game_id}`, { ...host, body: { winner: 1, vp: [5, 3] } });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.result.final, true);
+    }
+    // An entrant phone connects to the new primary as the player of its table.
+    const t = round2[0];
+    const ws = await open(`${b.ws}/ws?token=${tokens[t.players[0].entrant_id]}`);
+    assert.equal(ws.hello.data.role, 'player');
+    assert.equal(ws.hello.data.game_id, t.game_id);
+    ws.close();
+    const s2 = (await http(b, 'GET', `${E}/standings`, host)).json.standings;
+    assert.equal(s2.length, 4);
+    assert.equal(s2.reduce((n, x) => n + x.wins + x.draws + x.losses, 0), 8, 'two rounds of two tables');
+  } finally {
+    if (b) { await b.stop(); rmSync(b.ownDir, { recursive: true, force: true }); }
+    await a.stop();
+  }
+});
+
+test('a running round timer runs on the follower by the primary\'s end, and runs on after the promotion', async () => {
+  const a = await startServer(['--host-token', HOST_TOKEN]);
+  let b;
+  try {
+    b = await follower(a);
+    let r = await http(a, 'POST', '/api/events', { ...host, body: { name: 'Clockwork', rounds: 2, round_time_ms: 600000 } });
+    const E = `/api/events/${r.json.event_id}`;
+    await http(a, 'POST', `${E}/entrants`, { ...host, body: { entrants: [{ name: 'X' }, { name: 'Y' }] } });
+    r = await http(a, 'POST', `${E}/rounds`, host);
+    const game = r.json.tables[0].game_id;
+    const last = Number(sqlite(a.db, 'SELECT max(seq) FROM feed;').trim());
+    assert.equal((await http(a, 'POST', `${E}/timer`, { ...host, body: { action: 'start' } })).status, 200);
+    // A timer write costs one entry, the event's own row (not a copy of the event).
+    const fed = sqlite(a.db, `SELECT kind || ' ' || json_extract(payload, '$.table') || ' ' || length(payload) FROM feed WHERE seq > ${last};`)
+      .trim().split('\n');
+    assert.equal(fed.length, 1, fed.join('; '));
+    const [kind, table, len] = fed[0].split(' ');
+    assert.deepEqual([kind, table], ['event', 'events']);
+    assert.ok(Number(len) < 1000, `${len} bytes`);
+    await caughtUp(a, b);
+    await sleep(50);
+    const ta = (await http(a, 'GET', E, host)).json.timer;
+    const tb = (await http(b, 'GET', E, host)).json.timer;
+    assert.equal(tb.running, true);
+    assert.ok(Math.abs(tb.remaining_ms - ta.remaining_ms) <= 1000 * TIME_SCALE, `${JSON.stringify(tb)} vs ${JSON.stringify(ta)}`);
+    assert.equal((await http(b, 'GET', `/api/games/${game}`, host)).json.event.timer.running, true);
+    await sleep(300);
+    const later = (await http(b, 'GET', E, host)).json.timer;
+    assert.ok(later.remaining_ms <= tb.remaining_ms - 250, `it runs: ${tb.remaining_ms} then ${later.remaining_ms}`);
+
+    await a.stop();
+    assert.equal((await http(b, 'POST', '/api/promote', host)).status, 200);
+    const after = (await http(b, 'GET', E, host)).json.timer;
+    assert.equal(after.running, true, 'the round goes on');
+    assert.ok(after.remaining_ms <= later.remaining_ms && after.remaining_ms > 590000, JSON.stringify(after));
+    r = await http(b, 'POST', `${E}/timer`, { ...host, body: { action: 'pause' } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.timer.running, false);
+  } finally {
+    if (b) { await b.stop(); rmSync(b.ownDir, { recursive: true, force: true }); }
+    await a.stop();
+  }
+});
+
+test('a deleted event leaves the follower, its games and its codes with it', async () => {
+  const a = await startServer(['--host-token', HOST_TOKEN]);
+  let b;
+  try {
+    b = await follower(a);
+    let r = await http(a, 'POST', '/api/events', { ...host, body: { name: 'Short', rounds: 1 } });
+    const id = r.json.event_id;
+    const E = `/api/events/${id}`;
+    await http(a, 'POST', `${E}/entrants`, { ...host, body: { entrants: [{ name: 'X' }, { name: 'Y' }] } });
+    const code = (await http(a, 'GET', E, host)).json.entrants[0].code;
+    const token = (await http(a, 'POST', '/api/join', { body: { code } })).json.token;
+    r = await http(a, 'POST', `${E}/rounds`, host);
+    assert.equal(r.status, 201, r.text);
+    const game = r.json.tables[0].game_id;
+    await caughtUp(a, b);
+    assert.equal((await http(b, 'GET', E, host)).status, 200);
+    assert.equal((await http(b, 'GET', E, { token })).status, 200);
+    const list = (await http(b, 'GET', '/api/events', host)).json;
+    assert.ok(JSON.stringify(list).includes(id));
+    // An entrant's phone on the follower is closed when the event goes.
+    const phone = await open(`${b.ws}/ws?token=${token}`);
+    assert.equal((await http(a, 'DELETE', E, host)).status, 204);
+    await caughtUp(a, b);
+    await until(async () => (await http(b, 'GET', E, host)).status === 404, 'the event gone from the follower');
+    assert.equal((await http(b, 'GET', `/api/games/${game}`, host)).status, 404);
+    assert.ok(!JSON.stringify((await http(b, 'GET', '/api/events', host)).json).includes(id));
+    assert.equal((await http(b, 'GET', E, { token })).status, 401, 'its sessions went with it');
+    await phone.closed;
   } finally {
     if (b) { await b.stop(); rmSync(b.ownDir, { recursive: true, force: true }); }
     await a.stop();
