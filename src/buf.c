@@ -37,25 +37,6 @@ char *buf_reserve(buf_t *b, size_t n)
     return b->data + b->len;
 }
 
-void buf_append(buf_t *b, const void *p, size_t n)
-{
-    char *dst = buf_reserve(b, n);
-    if (n)
-        memcpy(dst, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void buf_puts(buf_t *b, const char *s)
-{
-    buf_append(b, s, strlen(s));
-}
-
-void buf_putc(buf_t *b, char c)
-{
-    buf_append(b, &c, 1);
-}
-
 void buf_printf(buf_t *b, const char *fmt, ...)
 {
     va_list ap;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct {
     char *data; /* NUL-terminated after every append (not counted in len) */
@@ -27,12 +28,30 @@ void buf_free(buf_t *b);
 void buf_reset(buf_t *b);
 /* Makes room for n more bytes and returns a pointer to them (len unchanged). */
 char *buf_reserve(buf_t *b, size_t n);
-/* Appends n bytes. */
-void buf_append(buf_t *b, const void *p, size_t n);
+/* Appends n bytes. Inline, like buf_putc: rendering one state makes hundreds of
+ * small appends, and the call was a few per cent of a change's cost. */
+static inline void buf_append(buf_t *b, const void *p, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        buf_reserve(b, n);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
 /* Appends a NUL-terminated string. */
-void buf_puts(buf_t *b, const char *s);
+static inline void buf_puts(buf_t *b, const char *s)
+{
+    buf_append(b, s, strlen(s));
+}
 /* Appends one byte. */
-void buf_putc(buf_t *b, char c);
+static inline void buf_putc(buf_t *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 /* Appends printf-formatted text. */
 void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends a signed integer in decimal. */
