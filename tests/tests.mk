@@ -26,7 +26,7 @@ FUZZ_OBJS  := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(SRCS)) $(FUZZ_DIR)/obj/as
 
 .PHONY: test-deps unit-bins fuzz-bins crash e2e webui-test fault-bin fault screenshots follow-kill
 
-# The follower killed with SIGKILL 20 times (make test runs 3 trials): docs/switchover.md.
+# The follower killed with SIGKILL (20 trials, as in make test; FOLLOW_KILL_TRIALS for more): docs/switchover.md.
 follow-kill: $(OUT) tests/node_modules/.package-lock.json
 	FOLLOW_KILL_TRIALS=$${FOLLOW_KILL_TRIALS:-20} node --test --test-name-pattern 'killed at random' tests/integration/follow.test.mjs
 
