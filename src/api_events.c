@@ -7,7 +7,6 @@
 #include "log.h"
 #include "mem.h"
 #include "now.h"
-#include "qr.h"
 #include "store.h"
 #include "tourney.h"
 
@@ -471,16 +470,7 @@ static void api_ev_qr(app_t *app, h2o_req_t *req, event_t *ev)
         return;
     }
     snprintf(url, sizeof(url), "%s/j/%s", app->public_url, code);
-    qr_t qr;
-    if (qr_encode((const uint8_t *)url, strlen(url), &qr) != QR_OK) {
-        api_error(app, req, WIRE_E_INTERNAL, "the URL is too long for a QR code (shorten --public-url)");
-        return;
-    }
-    size_t need = qr_svg(&qr, 4, NULL, 0);
-    char *svg = h2o_mem_alloc_pool(&req->pool, need + 1);
-    qr_svg(&qr, 4, svg, need + 1);
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
-    http_send(req, 200, "image/svg+xml", svg, need);
+    api_qr_svg(app, req, url);
 }
 
 void api_events(app_t *app, h2o_req_t *req, char seg[][64], int n)

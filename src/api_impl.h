@@ -17,6 +17,8 @@ void api_error(app_t *app, h2o_req_t *req, wire_err_t e, const char *message);
 void api_json(h2o_req_t *req, int status, buf_t *b);
 /* 405 with an Allow header. */
 void api_method_not_allowed(app_t *app, h2o_req_t *req, const char *allow);
+/* Answers with url as an SVG QR code (not cached), or an error when it does not fit. */
+void api_qr_svg(app_t *app, h2o_req_t *req, const char *url);
 
 /* api_access.c: invites of a game, host pairing codes, sessions, joining. */
 void api_create_invite(app_t *app, h2o_req_t *req, const char *game_id);
