@@ -539,13 +539,6 @@ void api_handle(app_t *app, h2o_req_t *req)
         api_events(app, req, seg, n);
         return;
     }
-    if (strcmp(seg[0], "hall") == 0 && n == 1) {
-        if (!get)
-            api_method_not_allowed(app, req, "GET");
-        else if (api_who(app, req, &who) && api_require_host(app, req, &who))
-            api_hall(app, req);
-        return;
-    }
     if (strcmp(seg[0], "games") != 0) {
         api_error(app, req, WIRE_E_NOT_FOUND, "no such API endpoint");
         return;
