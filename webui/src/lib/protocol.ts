@@ -54,6 +54,9 @@ export interface JoinReply {
   /** null for a host pairing code */
   game_id: string | null;
   player_number?: PlayerNumber | null;
+  /** An entrant's or an event observer's code (section 11). */
+  event_id?: string | null;
+  entrant_id?: string | null;
 }
 
 export interface Invite {
