@@ -22,11 +22,11 @@ export interface NewEvent {
   scoring?: { win: number; draw: number; loss: number };
 }
 
-/** A list reply may come bare or wrapped ({events: [...]}, {entrants: [...]}). */
+/** A list reply may come bare or wrapped ({events: [...]}, {entrants: [...]}), or be one entrant. */
 function listOf<T>(r: unknown, key: string): T[] {
   if (Array.isArray(r)) return r as T[];
-  const v = r && typeof r === 'object' ? (r as Record<string, unknown>)[key] : null;
-  return Array.isArray(v) ? (v as T[]) : [];
+  const o = r && typeof r === 'object' ? (r as Record<string, unknown>) : {};
+  return Array.isArray(o[key]) ? (o[key] as T[]) : o.entrant_id ? [o as T] : [];
 }
 
 export const eventApi = {
