@@ -34,7 +34,7 @@ export function Standings(props: { rows: StandingRow[]; me?: string; limit?: num
   const rows = props.limit ? props.rows.slice(0, props.limit) : props.rows;
   if (!rows.length) return <p class="muted">No standings yet.</p>;
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" role="region" tabIndex={0} aria-label="Standings table">
       <table class="standings" data-testid="standings">
         <thead>
           <tr>
@@ -54,7 +54,7 @@ export function Standings(props: { rows: StandingRow[]; me?: string; limit?: num
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.entrant_id} class={(r.entrant_id === props.me ? 'me ' : '') + (r.dropped ? 'dropped' : '')}>
+            <tr key={r.entrant_id} class={(r.entrant_id === props.me ? 'st-me ' : '') + (r.dropped ? 'dropped' : '')}>
               <td>{r.rank}</td>
               <td class="st-name">
                 {r.name}

@@ -119,7 +119,7 @@ function EventBar(props: { ev: EventState; place: Extract<Place, { kind: 'table'
         <RoundTimer ev={ev} conn={conn} class="small" />
       </div>
       <div class="eb-row">
-        <span class="muted small">{roundLabel(ev)}</span>
+        <span class="muted small">Event: {roundLabel(ev)}</span>
         <button class="btn ghost" onClick={() => setDialog('standings')} data-testid="entrant-standings">
           Standings
         </button>
