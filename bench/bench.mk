@@ -6,11 +6,13 @@
 # make bench-screen  instructions per frame of the box's screen (callgrind, ~1 min; docs/screen.md)
 # make abuse   a legit client's heartbeat latency while hostile clients attack
 # make soak    SOAK_SECONDS (1800) of the tournament with churn, then valgrind memcheck
+# make bench-event  one room of an event: 256 entrants, 128 tables, 128 phones, a hall board; and the cost of a
+#               change with the event attached (callgrind; docs/tournaments.md)
 
 BENCH_DIR := build/bench
 BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
 
-.PHONY: bench bench-cost bench-screen abuse soak bench-tools bench-peers
+.PHONY: bench bench-cost bench-screen bench-event abuse soak bench-tools bench-peers
 
 $(BENCH_DIR)/loadgen: bench/loadgen.c
 	@mkdir -p $(@D)
@@ -48,6 +50,10 @@ bench: $(OUT) bench-tools bench-peers
 
 bench-cost: $(OUT) $(BENCH_DIR)/loadgen
 	@bench/run.sh cost
+
+bench-event: $(OUT) tests/node_modules/.package-lock.json
+	@mkdir -p $(BENCH_DIR)
+	node bench/event.mjs --json $(BENCH_DIR)/event.json
 
 abuse: $(OUT) bench-tools
 	@bench/run.sh abuse

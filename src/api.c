@@ -29,7 +29,7 @@ static bool api_method(h2o_req_t *req, const char *m)
 /* Who is calling: a bearer token, else loopback trust, else nobody. A token that
  * is present but wrong is an error even from loopback. Returns false (and has
  * responded) on a bad token. */
-static bool api_who(app_t *app, h2o_req_t *req, auth_who_t *who)
+bool api_who(app_t *app, h2o_req_t *req, auth_who_t *who)
 {
     memset(who, 0, sizeof(*who));
     char token[160];
@@ -50,7 +50,7 @@ static bool api_who(app_t *app, h2o_req_t *req, auth_who_t *who)
     return true;
 }
 
-static bool api_require_host(app_t *app, h2o_req_t *req, const auth_who_t *who)
+bool api_require_host(app_t *app, h2o_req_t *req, const auth_who_t *who)
 {
     if (who->role == AUTH_HOST)
         return true;
@@ -524,6 +524,17 @@ void api_handle(app_t *app, h2o_req_t *req)
             api_method_not_allowed(app, req, "GET");
         else if (api_who(app, req, &who) && api_require_host(app, req, &who))
             api_wifi_qr(app, req);
+        return;
+    }
+    if (strcmp(seg[0], "events") == 0) {
+        api_events(app, req, seg, n);
+        return;
+    }
+    if (strcmp(seg[0], "hall") == 0 && n == 1) {
+        if (!get)
+            api_method_not_allowed(app, req, "GET");
+        else if (api_who(app, req, &who) && api_require_host(app, req, &who))
+            api_hall(app, req);
         return;
     }
     if (strcmp(seg[0], "games") != 0) {

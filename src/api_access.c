@@ -166,7 +166,16 @@ static void api_session_row(void *ctx, const auth_who_t *who, const char *create
         json_put_cstr(c->b, who->game_id);
     else
         buf_puts(c->b, "null");
-    buf_puts(c->b, ",\"event_id\":null,\"player_number\":");
+    buf_puts(c->b, ",\"event_id\":");
+    if (who->event_id[0])
+        json_put_cstr(c->b, who->event_id);
+    else
+        buf_puts(c->b, "null");
+    if (who->entrant_id > 0) {
+        buf_puts(c->b, ",\"entrant_id\":");
+        buf_put_i64(c->b, who->entrant_id);
+    }
+    buf_puts(c->b, ",\"player_number\":");
     if (who->role == AUTH_PLAYER)
         buf_put_i64(c->b, who->player);
     else
@@ -265,7 +274,7 @@ void api_join(app_t *app, h2o_req_t *req)
     buf_puts(&b, "{\"token\":");
     json_put_cstr(&b, token);
     buf_printf(&b, ",\"role\":\"%s\",\"game_id\":", auth_role_name(who.role));
-    if (who.role == AUTH_HOST)
+    if (who.role == AUTH_HOST || who.game_id[0] == '\0')
         buf_puts(&b, "null");
     else
         json_put_cstr(&b, who.game_id);
@@ -274,6 +283,15 @@ void api_join(app_t *app, h2o_req_t *req)
         buf_put_i64(&b, who.player);
     else
         buf_puts(&b, "null");
+    if (who.event_id[0]) {
+        /* A code of an event (section 11): whose it is. */
+        buf_puts(&b, ",\"event_id\":");
+        json_put_cstr(&b, who.event_id);
+        if (who.role == AUTH_ENTRANT) {
+            buf_puts(&b, ",\"entrant_id\":");
+            buf_put_i64(&b, who.entrant_id);
+        }
+    }
     buf_putc(&b, '}');
     api_json(req, 200, &b);
     buf_free(&b);

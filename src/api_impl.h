@@ -27,6 +27,17 @@ void api_list_sessions(app_t *app, h2o_req_t *req);
 void api_revoke_session(app_t *app, h2o_req_t *req, const char *id_text);
 void api_join(app_t *app, h2o_req_t *req);
 
+/* Who is calling (a bearer token, else loopback trust); false when it has
+ * answered 401 for a bad token. An entrant's token is bound to its table. */
+bool api_who(app_t *app, h2o_req_t *req, auth_who_t *who);
+/* True for the host; otherwise answers 401/403 and returns false. */
+bool api_require_host(app_t *app, h2o_req_t *req, const auth_who_t *who);
+
+/* api_events.c: /api/events/... (section 11); seg[0] is "events". */
+void api_events(app_t *app, h2o_req_t *req, char seg[][64], int n);
+/* api_hall.c: GET /api/hall. */
+void api_hall(app_t *app, h2o_req_t *req);
+
 /* api_backup.c: GET /api/backup, a snapshot of the database, sent when copied. */
 void api_backup(app_t *app, h2o_req_t *req);
 

@@ -17,6 +17,7 @@
 struct core;
 struct screen;
 struct store;
+struct tourney;
 
 typedef struct app {
     config_t cfg;
@@ -33,6 +34,7 @@ typedef struct app {
     trust_self_t trust;                /* own names, scheme, port, trusted proxies (section 10) */
     map_t seen;                        /* session id -> when last noted (session_seen's throttle) */
     struct screen *screen;             /* the box's own screen (--screen), NULL when off or unavailable */
+    struct tourney *tourney;           /* the live events (section 11) */
 } app_t;
 
 #endif

@@ -14,6 +14,7 @@ const char *auth_role_name(auth_role_t r)
     case AUTH_HOST: return "host";
     case AUTH_PLAYER: return "player";
     case AUTH_OBSERVER: return "observer";
+    case AUTH_ENTRANT: return "entrant";
     default: return "none";
     }
 }

@@ -11,15 +11,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { AUTH_NONE = 0, AUTH_HOST, AUTH_PLAYER, AUTH_OBSERVER } auth_role_t;
+typedef enum { AUTH_NONE = 0, AUTH_HOST, AUTH_PLAYER, AUTH_OBSERVER, AUTH_ENTRANT } auth_role_t;
 
 /* Who a connection or request is. game_id and player are set for players and
- * observers (player is 1 or 2 for players, 0 otherwise). */
+ * observers (player is 1 or 2 for players, 0 otherwise). A token of an event
+ * (section 11) also has event_id, and an entrant's its entrant_id: an entrant is
+ * AUTH_ENTRANT, or AUTH_PLAYER of its table's game while it has one; an event
+ * observer is AUTH_OBSERVER with no game_id. */
 typedef struct {
     auth_role_t role;
     int player;
     char game_id[48];
     int64_t session_id; /* row of the session (0 for host and loopback) */
+    char event_id[16];
+    int64_t entrant_id;
 } auth_who_t;
 
 #define AUTH_TOKEN_LEN 32     /* hex characters of a new token: 128 bits */
@@ -27,7 +32,7 @@ typedef struct {
 #define AUTH_CODE_LEN 6
 #define AUTH_CODE_ALPHABET "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
-/* "host", "player", "observer" or "none". */
+/* "host", "player", "observer", "entrant" or "none". */
 const char *auth_role_name(auth_role_t r);
 /* Parses "player" or "observer" (the roles an invite can carry); -1 otherwise. */
 int auth_role_parse(const char *s, auth_role_t *out);

@@ -86,6 +86,7 @@ static int opt_str(const json_doc_t *d, int data, const char *key, char *store, 
 /* Strings borrowed by a decoded action live here until the action is applied. */
 typedef struct {
     char s[4][GAME_NAME_SIZE * 2];
+    char reason[GAME_REASON_SIZE * 2];
     char keys[GAME_SETTINGS_MAX][GAME_KEY_MAX + 2];
 } change_strings_t;
 
@@ -113,7 +114,8 @@ static int decode_score(const json_doc_t *d, int data, const auth_who_t *who, ga
     if (opt_int(d, data, "primary", &sc->primary, res) || opt_int(d, data, "primary_delta", &sc->primary_delta, res) ||
         opt_int(d, data, "secondary", &sc->secondary, res) || opt_int(d, data, "secondary_delta", &sc->secondary_delta, res) ||
         opt_int(d, data, "cp", &sc->cp, res) || opt_int(d, data, "cp_delta", &sc->cp_delta, res) ||
-        opt_int(d, data, "score", &sc->score, res) || opt_int(d, data, "score_delta", &sc->score_delta, res))
+        opt_int(d, data, "score", &sc->score, res) || opt_int(d, data, "score_delta", &sc->score_delta, res) ||
+        opt_int(d, data, "round", &sc->round, res))
         return -1;
     int t = json_get(d, data, "private");
     if (t >= 0) {
@@ -175,6 +177,37 @@ static int decode_settings(const json_doc_t *d, int data, game_action_t *a, chan
     return 0;
 }
 
+/* judge_call: an optional reason; the call's time is the server's wall clock. */
+static int decode_judge(const json_doc_t *d, int data, game_action_t *a, change_strings_t *st, change_result_t *res)
+{
+    a->judge.at_ms = now_wall_ms();
+    if (data >= 0 && opt_str(d, data, "reason", st->reason, sizeof(st->reason), &a->judge.reason, res))
+        return -1;
+    return 0;
+}
+
+/* result_confirm: agree (required boolean); the host may also name the winner (1, 2 or null). */
+static int decode_result(const json_doc_t *d, int data, game_action_t *a, change_result_t *res)
+{
+    a->result.at_ms = now_wall_ms();
+    int t = data >= 0 ? json_get(d, data, "agree") : -1;
+    bool agree;
+    if (t < 0 || json_bool(d, t, &agree) != 0)
+        return change_bad(res, "agree", "required: true or false");
+    a->result.agree = agree ? 1 : 2;
+    int tw = json_get(d, data, "winner");
+    if (tw >= 0) {
+        int64_t w;
+        if (json_type(d, tw) == JSON_NULL)
+            a->result.winner = GAME_WINNER_DRAW;
+        else if (json_int(d, tw, &w) == 0 && (w == 1 || w == 2))
+            a->result.winner = (int)w;
+        else
+            return change_bad(res, "winner", "must be 1, 2 or null");
+    }
+    return 0;
+}
+
 /* The request's data for the action log: everything but private notes (which
  * the history must not reveal) and expected_version. */
 static void change_log_data(const json_doc_t *d, int data, buf_t *out)
@@ -231,6 +264,24 @@ static void change_core_error(int rc, const char *bad_field, change_result_t *re
         snprintf(res->message, sizeof(res->message), "the change could not be saved");
         break;
     }
+}
+
+/* Clearer words for the refusals of the judge and result rules and of the caps. */
+static void change_explain(int rc, const game_action_t *a, const char *bad_field, const game_t *g, change_result_t *res)
+{
+    size_t n = bad_field ? strlen(bad_field) : 0;
+    if (rc == GAME_E_BAD && n > 4 && strcmp(bad_field + n - 4, "_cap") == 0)
+        snprintf(res->message, sizeof(res->message), "%s: the change would go past this cap", bad_field);
+    if (rc != GAME_E_INVALID_STATE || g == NULL)
+        return;
+    if (a->type == GAME_A_JUDGE_CALL && g->judge.called_by != GAME_ACTOR_NONE)
+        snprintf(res->message, sizeof(res->message), "a judge call is already open");
+    else if (a->type == GAME_A_JUDGE_DONE)
+        snprintf(res->message, sizeof(res->message), "no judge call is open");
+    else if (a->type == GAME_A_RESULT && g->status == GAME_ENDED)
+        snprintf(res->message, sizeof(res->message), "the result is already %s", g->result.final ? "final" : "disputed");
+    else if (a->type == GAME_A_RESULT)
+        snprintf(res->message, sizeof(res->message), "the game has not ended");
 }
 
 /* May who read game_id? */
@@ -293,6 +344,8 @@ int change_apply(core_t *core, const auth_who_t *who, const char *type, const ch
         break;
     }
     case GAME_A_SETTINGS: rc = has_data ? decode_settings(d, data, &a, &strs, res) : change_bad(res, "data", "required"); break;
+    case GAME_A_JUDGE_CALL: rc = decode_judge(d, has_data ? data : -1, &a, &strs, res); break;
+    case GAME_A_RESULT: rc = decode_result(d, has_data ? data : -1, &a, res); break;
     default: break; /* start, pause, resume, undo carry nothing */
     }
     if (rc != 0)
@@ -305,7 +358,9 @@ int change_apply(core_t *core, const auth_who_t *who, const char *type, const ch
     rc = core_change(core, game_id, &a, logdata.data, reply_to, ref, &bad_field, &version);
     buf_free(&logdata);
     if (rc != 0) {
-        change_core_error(rc, bad_field, res, core_game(core, game_id));
+        const game_t *now = core_game(core, game_id);
+        change_core_error(rc, bad_field, res, now);
+        change_explain(rc, &a, bad_field, now, res);
         return -1;
     }
     res->version = version;

@@ -145,7 +145,7 @@ static void core_on_loaded(void *ctx, game_t *g, const char *created_at, const c
         cg->g->version++;
         core_iso_now(cg->updated);
         store_action_t a = {cg->g->id, cg->g->version, cg->updated, lc->now, "server", "server_restart",
-                            "{\"status\":\"paused\"}", NULL};
+                            "{\"status\":\"paused\"}", NULL, cg->g->round};
         if (store_begin(c->store) != 0 || store_save_game(c->store, cg->g, NULL, cg->created, cg->updated) != 0 ||
             store_log_action(c->store, &a) != 0)
             lc->failed++;
@@ -371,7 +371,7 @@ int core_write_end(core_t *c, bool ok)
 /* Writes one accepted change (the new state, its log entry and, for an undo, the
  * mark on the change it reverts) into the batch, under its own savepoint. */
 static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const game_t *after, game_actor_t actor,
-                        const char *type, const char *data, int64_t now, int64_t undone_version)
+                        const char *type, const char *data, int64_t now, int64_t undone_version, int round)
 {
     store_t *s = c->store;
     char at[32];
@@ -379,10 +379,10 @@ static int core_persist(core_t *c, core_game_t *cg, const game_t *before, const 
     buf_t bj;
     buf_init(&bj);
     if (before) {
-        view_meta_t m = {NULL, NULL, {false, false}, now, 0};
+        view_meta_t m = {NULL, NULL, {false, false}, now, 0, NULL};
         view_render(&bj, before, VIEW_FULL, &m);
     }
-    store_action_t a = {after->id, after->version, at, now, game_actor_name(actor), type, data, before ? bj.data : NULL};
+    store_action_t a = {after->id, after->version, at, now, game_actor_name(actor), type, data, before ? bj.data : NULL, round};
     if (core_sp_begin(c) != 0) {
         buf_free(&bj);
         return CORE_E_IO;
@@ -474,7 +474,8 @@ int core_change(core_t *c, const char *game_id, game_action_t *a, const char *da
      * live state serves as it is: no settled copy needed. A failed write undoes
      * only this change (or, if the transaction went with it, the whole batch,
      * whose senders are told). */
-    if (core_persist(c, cg, cg ? cg->g : NULL, c->spare, a->actor, game_type_name(a->type), data, now, undone_version) != 0) {
+    if (core_persist(c, cg, cg ? cg->g : NULL, c->spare, a->actor, game_type_name(a->type), data, now, undone_version,
+                     game_action_round(cg ? cg->g : c->spare, a)) != 0) {
         game_release(c->spare);
         return CORE_E_IO;
     }
@@ -609,7 +610,7 @@ void core_tick(core_t *c, int64_t now_ms, bool checkpoint)
             bool f1 = c->spare->players[0].clock.flagged && !g->players[0].clock.flagged;
             bool f2 = c->spare->players[1].clock.flagged && !g->players[1].clock.flagged;
             const char *data = f1 && f2 ? "{\"flagged\":[1,2]}" : f1 ? "{\"flagged\":[1]}" : "{\"flagged\":[2]}";
-            if (core_persist(c, cg, g, c->spare, GAME_ACTOR_SERVER, "clock_tick", data, now_ms, 0) != 0) {
+            if (core_persist(c, cg, g, c->spare, GAME_ACTOR_SERVER, "clock_tick", data, now_ms, 0, g->round) != 0) {
                 game_release(c->spare);
                 return;
             }

@@ -10,7 +10,7 @@
  * builds a new block (count 0, "not yet owned") and puts it in the scratch. On success
  * the scratch's block gains the reference *out holds; on refusal a new block is freed.
  */
-#include "game.h"
+#include "game_impl.h"
 #include "json.h"
 #include "utf8.h"
 
@@ -26,24 +26,29 @@ static bool is_control(uint32_t cp)
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
 }
 
-/* Names and factions: UTF-8, no controls, at most GAME_NAME_CHARS code points. */
-static bool valid_name(const char *s, size_t len)
+bool game_valid_text(const char *s, size_t len, size_t max_chars, size_t size)
 {
     size_t chars = 0, n;
     uint32_t cp;
 
-    if (len >= GAME_NAME_SIZE)
+    if (len >= size)
         return false;
     for (size_t i = 0; i < len; i += n) {
         n = utf8_next((const unsigned char *)s + i, len - i, &cp);
-        if (n == 0 || is_control(cp) || ++chars > GAME_NAME_CHARS)
+        if (n == 0 || is_control(cp) || ++chars > max_chars)
             return false;
     }
     return true;
 }
 
+/* Names and factions: UTF-8, no controls, at most GAME_NAME_CHARS code points. */
+bool game_valid_name(const char *s, size_t len)
+{
+    return game_valid_text(s, len, GAME_NAME_CHARS, GAME_NAME_SIZE);
+}
+
 /* Game ids and setting keys: they end up in URLs and JSON keys, so keep them plain. */
-static bool valid_token(const char *s, size_t len, size_t max)
+bool game_valid_token(const char *s, size_t len, size_t max)
 {
     if (len == 0 || len > max)
         return false;
@@ -61,7 +66,7 @@ static bool is_json_ws(char c)
 }
 
 /* Private notes: the edge parsed the JSON; here only the size, UTF-8 and the {...} outline. */
-static bool valid_private(const char *s, size_t len)
+bool game_valid_private(const char *s, size_t len)
 {
     size_t n, b = 0, e = len;
     uint32_t cp;
@@ -81,19 +86,19 @@ static bool valid_private(const char *s, size_t len)
 }
 
 /* Copies a slice into a fixed buffer, zero-filling the rest so equal states are equal bytes. */
-static void set_text(char *dst, size_t size, game_str_t s)
+void game_set_buf(char *dst, size_t size, game_str_t s)
 {
     memset(dst, 0, size);
     memcpy(dst, s.base, s.len < size ? s.len : size - 1);
 }
 
 /* The buffer holds a NUL-terminated string (a state from outside may not). */
-static bool terminated(const char *buf, size_t size)
+bool game_terminated(const char *buf, size_t size)
 {
     return memchr(buf, '\0', size) != NULL;
 }
 
-static int bad(const char **bf, const char *field)
+int game_bad(const char **bf, const char *field)
 {
     *bf = field;
     return GAME_E_BAD;
@@ -101,41 +106,47 @@ static int bad(const char **bf, const char *field)
 
 /* ---- settings ------------------------------------------------------------------- */
 
-/* The settings the rules read; each must be a JSON integer within [min, max]. */
+/* The settings the rules read: integers within [min, max], or (judge_pauses) a boolean.
+ * The first NDEFAULT are in every new game; the others are absent until set. The
+ * order matches GAME_K_* in game_impl.h. */
 #define STR_(x) #x
 #define STR(x) STR_(x)
-static const struct known_setting {
-    const char *key;
-    int64_t min, max, def;
-    const char *def_text; /* def as JSON */
-} known_settings[] = {
-    {"clock_ms", GAME_CLOCK_MS_MIN, GAME_CLOCK_MS_MAX, GAME_CLOCK_MS_DEFAULT, STR(GAME_CLOCK_MS_DEFAULT)},
-    {"rounds", GAME_ROUNDS_MIN, GAME_ROUNDS_MAX, GAME_ROUNDS_DEFAULT, STR(GAME_ROUNDS_DEFAULT)},
-    {"cp_per_turn", 0, GAME_CP_PER_TURN_MAX, GAME_CP_PER_TURN_DEFAULT, STR(GAME_CP_PER_TURN_DEFAULT)},
+static const struct known_setting known_settings[] = {
+    {"clock_ms", GAME_CLOCK_MS_MIN, GAME_CLOCK_MS_MAX, GAME_CLOCK_MS_DEFAULT, STR(GAME_CLOCK_MS_DEFAULT), GAME_V_NUMBER},
+    {"rounds", GAME_ROUNDS_MIN, GAME_ROUNDS_MAX, GAME_ROUNDS_DEFAULT, STR(GAME_ROUNDS_DEFAULT), GAME_V_NUMBER},
+    {"cp_per_turn", 0, GAME_CP_PER_TURN_MAX, GAME_CP_PER_TURN_DEFAULT, STR(GAME_CP_PER_TURN_DEFAULT), GAME_V_NUMBER},
+    {"primary_round_cap", 0, GAME_SCORE_MAX, 0, "0", GAME_V_NUMBER},
+    {"primary_cap", 0, GAME_SCORE_MAX, 0, "0", GAME_V_NUMBER},
+    {"secondary_round_cap", 0, GAME_SCORE_MAX, 0, "0", GAME_V_NUMBER},
+    {"secondary_cap", 0, GAME_SCORE_MAX, 0, "0", GAME_V_NUMBER},
+    {"judge_pauses", 0, 1, 1, "true", GAME_V_BOOL},
 };
+#define NDEFAULT 3
 #define NKNOWN (sizeof(known_settings) / sizeof(known_settings[0]))
 
-static bool slice_is(const char *s, size_t len, const char *lit)
+bool game_slice_is(const char *s, size_t len, const char *lit)
 {
     return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
-static const struct known_setting *find_known(const char *key, size_t len)
+const struct known_setting *game_find_known(const char *key, size_t len)
 {
     for (size_t i = 0; i < NKNOWN; i++)
-        if (slice_is(key, len, known_settings[i].key))
+        if (game_slice_is(key, len, known_settings[i].key))
             return &known_settings[i];
     return NULL;
 }
 
 /* A value of the given type, and in range when the key is a known one. */
-static bool valid_value(const struct known_setting *k, game_vtype_t type, const char *v, size_t len)
+bool game_valid_value(const struct known_setting *k, game_vtype_t type, const char *v, size_t len)
 {
     int64_t x;
     long chars;
 
     if (len > GAME_VALUE_MAX)
         return false;
+    if (k != NULL && k->type == GAME_V_BOOL)
+        return type == GAME_V_BOOL && (game_slice_is(v, len, "true") || game_slice_is(v, len, "false"));
     if (k != NULL)
         return type == GAME_V_NUMBER && json_lit_int(v, len, &x) && x >= k->min && x <= k->max;
     switch (type) {
@@ -145,74 +156,66 @@ static bool valid_value(const struct known_setting *k, game_vtype_t type, const 
     case GAME_V_NUMBER:
         return len <= GAME_VALUE_CHARS && json_lit_number(v, len);
     case GAME_V_BOOL:
-        return slice_is(v, len, "true") || slice_is(v, len, "false");
+        return game_slice_is(v, len, "true") || game_slice_is(v, len, "false");
     default:
         return false;
     }
 }
 
 /* Index of the setting with this key, or -1. */
-static int find_setting(const game_t *g, const char *key, size_t len)
+int game_find_setting(const game_t *g, const char *key, size_t len)
 {
     for (size_t i = 0; i < g->nsettings && i < GAME_SETTINGS_MAX; i++)
-        if (slice_is(key, len, g->settings[i].key))
+        if (game_slice_is(key, len, g->settings[i].key))
             return (int)i;
     return -1;
 }
 
 static int64_t setting_int(const game_t *g, const struct known_setting *k)
 {
-    int i = find_setting(g, k->key, strlen(k->key));
+    int i = game_find_setting(g, k->key, strlen(k->key));
     int64_t v;
 
-    if (i < 0 || g->settings[i].type != GAME_V_NUMBER)
+    if (i < 0)
         return k->def;
     const char *s = g->settings[i].value;
+    if (k->type == GAME_V_BOOL)
+        return g->settings[i].type == GAME_V_BOOL ? s[0] == 't' : k->def;
+    if (g->settings[i].type != GAME_V_NUMBER)
+        return k->def;
     return json_lit_int(s, strlen(s), &v) && v >= k->min && v <= k->max ? v : k->def;
+}
+
+int64_t game_known_int(const game_t *g, int k)
+{
+    return setting_int(g, &known_settings[k]);
 }
 
 /* ---- the text block: settings and private notes ------------------------------------ */
 
-/*
- * One allocation: this header, then the settings array, then every string (NUL-
- * terminated). refs counts the game_t values holding it; a block built inside
- * game_apply() has 0 until the result is handed out. The static default block is
- * never counted nor freed.
- */
-struct game_text {
-    unsigned refs;
-    bool immortal;
-    size_t nsettings;
-    game_setting_t *settings;
-    const char *private_json[2];
-};
+/* One allocation: the header (struct game_text, game_impl.h), then the settings array,
+ * then every string (NUL-terminated). */
 
 static const game_setting_t default_settings[] = {
     {"clock_ms", STR(GAME_CLOCK_MS_DEFAULT), GAME_V_NUMBER},
     {"rounds", STR(GAME_ROUNDS_DEFAULT), GAME_V_NUMBER},
     {"cp_per_turn", STR(GAME_CP_PER_TURN_DEFAULT), GAME_V_NUMBER},
 };
-static game_text_t default_text = {0, true, NKNOWN, (game_setting_t *)default_settings, {"{}", "{}"}};
+static game_text_t default_text = {0, true, NDEFAULT, (game_setting_t *)default_settings, {"{}", "{}"}};
 
-/* A block's contents while a new one is assembled: slices of existing strings or of the input. */
-typedef struct {
-    size_t n;
-    game_setting_in_t items[GAME_SETTINGS_MAX];
-    game_str_t private_json[2];
-} text_in_t;
 
-static game_str_t cstr(const char *s)
+game_str_t game_cstr(const char *s)
 {
     return (game_str_t){s, strlen(s)};
 }
 
-static void text_in_from(const game_t *g, text_in_t *t)
+void game_text_in_from(const game_t *g, game_text_in_t *t)
 {
     t->n = g->nsettings;
     for (size_t i = 0; i < g->nsettings; i++)
-        t->items[i] = (game_setting_in_t){cstr(g->settings[i].key), cstr(g->settings[i].value), g->settings[i].type};
+        t->items[i] = (game_setting_in_t){game_cstr(g->settings[i].key), game_cstr(g->settings[i].value), g->settings[i].type};
     for (int i = 0; i < 2; i++)
-        t->private_json[i] = cstr(g->players[i].private_json);
+        t->private_json[i] = game_cstr(g->players[i].private_json);
 }
 
 static char *put_str(char **p, game_str_t s)
@@ -226,7 +229,7 @@ static char *put_str(char **p, game_str_t s)
 }
 
 /* Builds a block (refs 0) from t; aborts on out of memory like every allocation here. */
-static game_text_t *text_build(const text_in_t *t)
+game_text_t *game_text_build(const game_text_in_t *t)
 {
     static const game_str_t empty_notes = {"{}", 2};
     size_t size = sizeof(game_text_t) + t->n * sizeof(game_setting_t);
@@ -253,7 +256,7 @@ static game_text_t *text_build(const text_in_t *t)
 }
 
 /* Points g at block x (taking no reference). */
-static void text_use(game_t *g, game_text_t *x)
+void game_text_use(game_t *g, game_text_t *x)
 {
     g->text = x;
     g->nsettings = x->nsettings;
@@ -342,7 +345,7 @@ static void clock_stop(game_clock_t *c)
 }
 
 /* Starts a clock unless it has nothing left to count (a flagged clock stays at 0). */
-static void clock_start(game_clock_t *c, int64_t now)
+void game_clock_start(game_clock_t *c, int64_t now)
 {
     if (c->remaining_ms > 0) {
         c->running = true;
@@ -350,7 +353,7 @@ static void clock_start(game_clock_t *c, int64_t now)
     }
 }
 
-static void stop_all(game_t *g)
+void game_stop_all(game_t *g)
 {
     clock_stop(&g->players[0].clock);
     clock_stop(&g->players[1].clock);
@@ -366,20 +369,19 @@ static void clock_reset(game_clock_t *c, int64_t ms)
 
 /* ---- shared rule steps ---------------------------------------------------------- */
 
-static int actor_player(game_actor_t a)
+int game_actor_player(game_actor_t a)
 {
     return a == GAME_ACTOR_P1 || a == GAME_ACTOR_P2 ? (int)a : 0;
 }
 
-static game_player_t *player(game_t *g, int n)
+game_player_t *game_pl(game_t *g, int n)
 {
     return &g->players[n - 1];
 }
 
-/* Ends the game; winner is GAME_WINNER_BY_SCORE, 1, 2 or GAME_WINNER_DRAW. */
-static void end_game(game_t *g, int winner)
+void game_end_now(game_t *g, int winner)
 {
-    stop_all(g);
+    game_stop_all(g);
     g->status = GAME_ENDED;
     if (winner == GAME_WINNER_BY_SCORE) {
         int d = game_score(g, 1) - game_score(g, 2);
@@ -387,33 +389,47 @@ static void end_game(game_t *g, int winner)
     }
     g->draw = winner == GAME_WINNER_DRAW;
     g->winner = g->draw ? 0 : winner;
+    memset(&g->result, 0, sizeof(g->result));
+}
+
+void game_pause_now(game_t *g)
+{
+    game_stop_all(g);
+    g->status = GAME_PAUSED;
+}
+
+void game_resume_now(game_t *g, int64_t now)
+{
+    g->status = GAME_ACTIVE;
+    g->game_time.running = true;
+    g->game_time.since_ms = now;
+    game_clock_start(&game_pl(g, g->current_turn)->clock, now);
 }
 
 /* A new turn starts for g->current_turn: both gain cp_per_turn, and its clock runs if the game does. */
-static void begin_turn(game_t *g, int64_t now)
+static void game_begin_turn(game_t *g, int64_t now)
 {
     int gain = game_cp_per_turn(g);
 
     for (int i = 0; i < 2; i++)
         g->players[i].cp = g->players[i].cp + gain > GAME_CP_MAX ? GAME_CP_MAX : g->players[i].cp + gain;
     if (g->status == GAME_ACTIVE)
-        clock_start(&player(g, g->current_turn)->clock, now);
+        game_clock_start(&game_pl(g, g->current_turn)->clock, now);
 }
 
 /* ---- handlers: each edits the scratch state w, already charged up to now ---------- */
 
-typedef int (*handler_t)(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf);
 
 static int check_names(const struct game_setup_args *s, const char **bf)
 {
-    if (s->player1_name.base != NULL && !valid_name(s->player1_name.base, s->player1_name.len))
-        return bad(bf, "player1_name");
-    if (s->player2_name.base != NULL && !valid_name(s->player2_name.base, s->player2_name.len))
-        return bad(bf, "player2_name");
-    if (s->name.base != NULL && !valid_name(s->name.base, s->name.len))
-        return bad(bf, "name");
-    if (s->faction.base != NULL && !valid_name(s->faction.base, s->faction.len))
-        return bad(bf, "faction");
+    if (s->player1_name.base != NULL && !game_valid_name(s->player1_name.base, s->player1_name.len))
+        return game_bad(bf, "player1_name");
+    if (s->player2_name.base != NULL && !game_valid_name(s->player2_name.base, s->player2_name.len))
+        return game_bad(bf, "player2_name");
+    if (s->name.base != NULL && !game_valid_name(s->name.base, s->name.len))
+        return game_bad(bf, "name");
+    if (s->faction.base != NULL && !game_valid_name(s->faction.base, s->faction.len))
+        return game_bad(bf, "faction");
     return GAME_OK;
 }
 
@@ -421,131 +437,39 @@ static int check_names(const struct game_setup_args *s, const char **bf)
 static int do_setup(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
 {
     const struct game_setup_args *s = &a->setup;
-    int me = actor_player(a->actor), rc, who;
+    int me = game_actor_player(a->actor), rc, who;
 
     (void)in, (void)now;
     if (!s->player1_name.base && !s->player2_name.base && !s->name.base && !s->faction.base && !s->attacker && !s->first_player)
-        return bad(bf, "data");
+        return game_bad(bf, "data");
     if ((rc = check_names(s, bf)) != GAME_OK)
         return rc;
     if (s->player < 0 || s->player > 2)
-        return bad(bf, "player_number");
+        return game_bad(bf, "player_number");
     if (s->attacker < 0 || s->attacker > 2)
-        return bad(bf, "attacker");
+        return game_bad(bf, "attacker");
     if (s->first_player < 0 || s->first_player > 2)
-        return bad(bf, "first_player");
+        return game_bad(bf, "first_player");
     who = s->player ? s->player : me;
     if ((s->name.base || s->faction.base) && who == 0)
-        return bad(bf, "player_number");
+        return game_bad(bf, "player_number");
     if (me && (w->status != GAME_SETUP || who != me || s->attacker || s->first_player || (s->player1_name.base && me != 1) ||
                (s->player2_name.base && me != 2)))
         return GAME_E_FORBIDDEN;
     if (s->first_player && w->status != GAME_SETUP)
         return GAME_E_INVALID_STATE;
     if (s->player1_name.base)
-        set_text(w->players[0].name, GAME_NAME_SIZE, s->player1_name);
+        game_set_buf(w->players[0].name, GAME_NAME_SIZE, s->player1_name);
     if (s->player2_name.base)
-        set_text(w->players[1].name, GAME_NAME_SIZE, s->player2_name);
+        game_set_buf(w->players[1].name, GAME_NAME_SIZE, s->player2_name);
     if (s->name.base)
-        set_text(player(w, who)->name, GAME_NAME_SIZE, s->name);
+        game_set_buf(game_pl(w, who)->name, GAME_NAME_SIZE, s->name);
     if (s->faction.base)
-        set_text(player(w, who)->faction, GAME_NAME_SIZE, s->faction);
+        game_set_buf(game_pl(w, who)->faction, GAME_NAME_SIZE, s->faction);
     if (s->attacker)
         w->attacker = s->attacker;
     if (s->first_player)
         w->first_player = s->first_player;
-    return GAME_OK;
-}
-
-/* One counter of a score_update: at most one "set" or "change" field, each in range. */
-struct counter {
-    const game_opt_t *abs, *delta;
-    const char *abs_name, *delta_name;
-    int max;
-};
-
-static int check_counter(const struct counter *c, const char **bf)
-{
-    if (c->abs->set && (c->abs->v < 0 || c->abs->v > c->max))
-        return bad(bf, c->abs_name);
-    if (c->delta->set && (c->delta->v < -c->max || c->delta->v > c->max))
-        return bad(bf, c->delta_name);
-    return GAME_OK;
-}
-
-static int apply_counter(const struct counter *c, int *val, const char **bf)
-{
-    int64_t v = c->abs->set ? c->abs->v : *val + (c->delta->set ? c->delta->v : 0);
-
-    if (v < 0 || v > c->max)
-        return bad(bf, c->delta_name); /* only a delta can get here: absolutes were checked */
-    *val = (int)v;
-    return GAME_OK;
-}
-
-/* Picks primary/primary_delta or their aliases score/score_delta; two of them at once is ambiguous. */
-static int primary_fields(const struct game_score_args *s, struct counter *c, const char **bf)
-{
-    const game_opt_t *f[4] = {&s->primary, &s->primary_delta, &s->score, &s->score_delta};
-    static const char *const names[4] = {"primary", "primary_delta", "score", "score_delta"};
-    int found = -1;
-
-    for (int i = 0; i < 4; i++) {
-        if (!f[i]->set)
-            continue;
-        if (found >= 0)
-            return bad(bf, names[i]);
-        found = i;
-    }
-    c->max = GAME_SCORE_MAX;
-    c->abs = found == 2 ? &s->score : &s->primary;
-    c->abs_name = found == 2 ? "score" : "primary";
-    c->delta = found == 3 ? &s->score_delta : &s->primary_delta;
-    c->delta_name = found == 3 ? "score_delta" : "primary_delta";
-    return GAME_OK;
-}
-
-static int do_score(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
-{
-    const struct game_score_args *s = &a->score;
-    struct counter c[3] = {
-        {0},
-        {&s->secondary, &s->secondary_delta, "secondary", "secondary_delta", GAME_SCORE_MAX},
-        {&s->cp, &s->cp_delta, "cp", "cp_delta", GAME_CP_MAX},
-    };
-    int me = actor_player(a->actor), rc;
-
-    (void)in, (void)now;
-    if (s->player < 1 || s->player > 2)
-        return bad(bf, "player_number");
-    if ((rc = primary_fields(s, &c[0], bf)) != GAME_OK)
-        return rc;
-    if (s->secondary.set && s->secondary_delta.set)
-        return bad(bf, "secondary_delta");
-    if (s->cp.set && s->cp_delta.set)
-        return bad(bf, "cp_delta");
-    for (int i = 0; i < 3; i++)
-        if ((rc = check_counter(&c[i], bf)) != GAME_OK)
-            return rc;
-    if (!c[0].abs->set && !c[0].delta->set && !s->secondary.set && !s->secondary_delta.set && !s->cp.set && !s->cp_delta.set &&
-        !s->private_json.base)
-        return bad(bf, "data");
-    if (s->private_json.base && !valid_private(s->private_json.base, s->private_json.len))
-        return bad(bf, "private");
-    if (me && me != s->player)
-        return GAME_E_FORBIDDEN;
-    if (w->status == GAME_ENDED)
-        return GAME_E_INVALID_STATE;
-    game_player_t *p = player(w, s->player);
-    if ((rc = apply_counter(&c[0], &p->primary, bf)) != GAME_OK || (rc = apply_counter(&c[1], &p->secondary, bf)) != GAME_OK ||
-        (rc = apply_counter(&c[2], &p->cp, bf)) != GAME_OK)
-        return rc;
-    if (s->private_json.base) {
-        text_in_t t;
-        text_in_from(w, &t);
-        t.private_json[s->player - 1] = s->private_json;
-        text_use(w, text_build(&t));
-    }
     return GAME_OK;
 }
 
@@ -556,20 +480,20 @@ static int do_timer(const game_t *in, game_t *w, const game_action_t *a, int64_t
 
     (void)in;
     if (t->player < 1 || t->player > 2)
-        return bad(bf, "player_number");
+        return game_bad(bf, "player_number");
     if (t->op != GAME_TIMER_START && t->op != GAME_TIMER_STOP && t->op != GAME_TIMER_SET)
-        return bad(bf, "action");
+        return game_bad(bf, "action");
     if (t->op == GAME_TIMER_SET && (!t->time_remaining.set || t->time_remaining.v < 0 || t->time_remaining.v > GAME_CLOCK_MS_MAX))
-        return bad(bf, "time_remaining");
+        return game_bad(bf, "time_remaining");
     if (a->actor != GAME_ACTOR_HOST)
         return GAME_E_FORBIDDEN;
-    game_clock_t *c = &player(w, t->player)->clock;
+    game_clock_t *c = &game_pl(w, t->player)->clock;
     switch (t->op) {
     case GAME_TIMER_START:
         if (w->status != GAME_ACTIVE || c->running || c->remaining_ms == 0)
             return GAME_E_INVALID_STATE;
-        clock_stop(&player(w, 3 - t->player)->clock);
-        clock_start(c, now);
+        clock_stop(&game_pl(w, 3 - t->player)->clock);
+        game_clock_start(c, now);
         break;
     case GAME_TIMER_STOP:
         if (!c->running)
@@ -595,11 +519,11 @@ static int do_timer(const game_t *in, game_t *w, const game_action_t *a, int64_t
  */
 static int do_turn(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
 {
-    int me = actor_player(a->actor), ct = a->turn.current_turn;
+    int me = game_actor_player(a->actor), ct = a->turn.current_turn;
 
     (void)in;
     if (ct < 0 || ct > 2)
-        return bad(bf, "current_turn");
+        return game_bad(bf, "current_turn");
     if (me && (ct || w->current_turn != me))
         return GAME_E_FORBIDDEN;
     if (w->status != GAME_ACTIVE && w->status != GAME_PAUSED)
@@ -611,13 +535,13 @@ static int do_turn(const game_t *in, game_t *w, const game_action_t *a, int64_t 
     clock_stop(&w->players[1].clock);
     if (next == w->first_player) {
         if (w->round >= game_rounds(w)) {
-            end_game(w, GAME_WINNER_BY_SCORE);
+            game_end_now(w, GAME_WINNER_BY_SCORE);
             return GAME_OK;
         }
         w->round++;
     }
     w->current_turn = next;
-    begin_turn(w, now);
+    game_begin_turn(w, now);
     return GAME_OK;
 }
 
@@ -636,7 +560,7 @@ static int do_start(const game_t *in, game_t *w, const game_action_t *a, int64_t
     w->round = 1;
     w->game_time.running = true;
     w->game_time.since_ms = now;
-    begin_turn(w, now);
+    game_begin_turn(w, now);
     return GAME_OK;
 }
 
@@ -647,8 +571,7 @@ static int do_pause(const game_t *in, game_t *w, const game_action_t *a, int64_t
         return GAME_E_FORBIDDEN;
     if (w->status != GAME_ACTIVE)
         return GAME_E_INVALID_STATE;
-    stop_all(w);
-    w->status = GAME_PAUSED;
+    game_pause_now(w);
     return GAME_OK;
 }
 
@@ -660,26 +583,25 @@ static int do_resume(const game_t *in, game_t *w, const game_action_t *a, int64_
         return GAME_E_FORBIDDEN;
     if (w->status != GAME_PAUSED)
         return GAME_E_INVALID_STATE;
-    w->status = GAME_ACTIVE;
-    w->game_time.running = true;
-    w->game_time.since_ms = now;
-    clock_start(&player(w, w->current_turn)->clock, now);
+    game_resume_now(w, now);
     return GAME_OK;
 }
 
-/* game_end: a player may only concede, i.e. name the opponent. */
+/* game_end: a player may only concede, i.e. name the opponent; conceding is also its word on the result. */
 static int do_end(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
 {
-    int me = actor_player(a->actor), win = a->end.winner;
+    int me = game_actor_player(a->actor), win = a->end.winner;
 
     (void)in, (void)now;
     if (win != GAME_WINNER_BY_SCORE && win != 1 && win != 2 && win != GAME_WINNER_DRAW)
-        return bad(bf, "winner");
+        return game_bad(bf, "winner");
     if (me && win != 3 - me)
         return GAME_E_FORBIDDEN;
     if (w->status == GAME_ENDED)
         return GAME_E_INVALID_STATE;
-    end_game(w, win);
+    game_end_now(w, win);
+    if (me)
+        w->result.confirmed = (uint8_t)(me == 1 ? GAME_RESULT_P1 : GAME_RESULT_P2);
     return GAME_OK;
 }
 
@@ -687,26 +609,26 @@ static int check_setting_in(const game_setting_in_t *it, const char **bf)
 {
     const struct known_setting *k;
 
-    if (it->key.base == NULL || !valid_token(it->key.base, it->key.len, GAME_KEY_MAX))
-        return bad(bf, "settings");
-    k = find_known(it->key.base, it->key.len);
+    if (it->key.base == NULL || !game_valid_token(it->key.base, it->key.len, GAME_KEY_MAX))
+        return game_bad(bf, "settings");
+    k = game_find_known(it->key.base, it->key.len);
     if (it->type == GAME_V_NULL)
         return GAME_OK;
-    if (it->value.base == NULL || !valid_value(k, it->type, it->value.base, it->value.len))
-        return bad(bf, k ? k->key : "settings");
+    if (it->value.base == NULL || !game_valid_value(k, it->type, it->value.base, it->value.len))
+        return game_bad(bf, k ? k->key : "settings");
     return GAME_OK;
 }
 
 /* Sets, replaces or (null) removes one setting; a known key set to null goes back to its default. */
-static int put_setting(text_in_t *t, const game_setting_in_t *it, const char **bf)
+static int put_setting(game_text_in_t *t, const game_setting_in_t *it, const char **bf)
 {
-    const struct known_setting *k = find_known(it->key.base, it->key.len);
+    const struct known_setting *k = game_find_known(it->key.base, it->key.len);
     int i = -1;
 
     for (size_t j = 0; j < t->n; j++)
         if (t->items[j].key.len == it->key.len && memcmp(t->items[j].key.base, it->key.base, it->key.len) == 0)
             i = (int)j;
-    if (it->type == GAME_V_NULL && k == NULL) {
+    if (it->type == GAME_V_NULL && (k == NULL || k >= &known_settings[NDEFAULT])) {
         if (i >= 0) {
             memmove(&t->items[i], &t->items[i + 1], (t->n - (size_t)i - 1) * sizeof(t->items[0]));
             t->n--;
@@ -715,11 +637,11 @@ static int put_setting(text_in_t *t, const game_setting_in_t *it, const char **b
     }
     if (i < 0) {
         if (t->n >= GAME_SETTINGS_MAX)
-            return bad(bf, "settings");
+            return game_bad(bf, "settings");
         i = (int)t->n++;
     }
     if (it->type == GAME_V_NULL)
-        t->items[i] = (game_setting_in_t){cstr(k->key), cstr(k->def_text), GAME_V_NUMBER};
+        t->items[i] = (game_setting_in_t){game_cstr(k->key), game_cstr(k->def_text), GAME_V_NUMBER};
     else
         t->items[i] = *it;
     return GAME_OK;
@@ -734,20 +656,25 @@ static int do_settings(const game_t *in, game_t *w, const game_action_t *a, int6
 
     (void)in, (void)now;
     if (s->n == 0 || s->n > GAME_SETTINGS_MAX)
-        return bad(bf, "settings");
+        return game_bad(bf, "settings");
     for (size_t i = 0; i < s->n; i++)
         if ((rc = check_setting_in(&s->items[i], bf)) != GAME_OK)
             return rc;
     if (a->actor != GAME_ACTOR_HOST)
         return GAME_E_FORBIDDEN;
-    text_in_t t;
-    text_in_from(w, &t);
+    game_text_in_t t;
+    game_text_in_from(w, &t);
     for (size_t i = 0; i < s->n; i++) {
         if ((rc = put_setting(&t, &s->items[i], bf)) != GAME_OK)
             return rc;
-        clock = clock || slice_is(s->items[i].key.base, s->items[i].key.len, "clock_ms");
+        clock = clock || game_slice_is(s->items[i].key.base, s->items[i].key.len, "clock_ms");
     }
-    text_use(w, text_build(&t));
+    game_text_use(w, game_text_build(&t));
+    /* rounds may not drop under a round that holds a score: the cells would vanish from the wire */
+    for (int r = game_rounds(w); r < GAME_ROUNDS_MAX; r++)
+        for (int i = 0; i < 2; i++)
+            if (w->players[i].rounds[r].primary || w->players[i].rounds[r].secondary)
+                return game_bad(bf, "rounds");
     if (clock && w->status == GAME_SETUP) {
         clock_reset(&w->players[0].clock, game_clock_ms(w));
         clock_reset(&w->players[1].clock, game_clock_ms(w));
@@ -763,11 +690,11 @@ static int do_settings(const game_t *in, game_t *w, const game_action_t *a, int6
 static int do_undo(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
 {
     const struct game_undo_args *u = &a->undo;
-    int me = actor_player(a->actor);
+    int me = game_actor_player(a->actor);
     const char *ignored;
 
     if ((int)u->by < GAME_ACTOR_P1 || (int)u->by > GAME_ACTOR_SERVER)
-        return bad(bf, "undo");
+        return game_bad(bf, "undo");
     if (me && u->by != (game_actor_t)me)
         return GAME_E_FORBIDDEN;
     if (u->before == NULL || u->before->version >= in->version || strcmp(u->before->id, in->id) != 0 ||
@@ -790,7 +717,7 @@ static int do_state(const game_t *in, game_t *w, const game_action_t *a, int64_t
     int rc;
 
     if (a->state.state == NULL)
-        return bad(bf, "data");
+        return game_bad(bf, "data");
     memcpy(w, a->state.state, sizeof(*w));
     w->version = 1; /* a placeholder that game_check() accepts; game_apply() sets the real one */
     for (int i = 0; i < 2; i++)
@@ -800,7 +727,7 @@ static int do_state(const game_t *in, game_t *w, const game_action_t *a, int64_t
     if ((rc = game_check(w, bf)) != GAME_OK)
         return rc;
     if (in != NULL && strcmp(in->id, w->id) != 0)
-        return bad(bf, "game_id");
+        return game_bad(bf, "game_id");
     if (a->actor != GAME_ACTOR_HOST)
         return GAME_E_FORBIDDEN;
     return GAME_OK;
@@ -813,8 +740,9 @@ static int do_tick(const game_t *in, game_t *w, const game_action_t *a, int64_t 
     return game_next_event_ms(in) <= now ? GAME_OK : GAME_E_INVALID_STATE;
 }
 
-static const handler_t handlers[GAME_A_COUNT_] = {
-    [GAME_A_STATE] = do_state, [GAME_A_SETUP] = do_setup,       [GAME_A_SCORE] = do_score, [GAME_A_TIMER] = do_timer,
+static const game_handler_t handlers[GAME_A_COUNT_] = {
+    [GAME_A_JUDGE_CALL] = game_do_judge_call, [GAME_A_JUDGE_DONE] = game_do_judge_done, [GAME_A_RESULT] = game_do_result,
+    [GAME_A_STATE] = do_state, [GAME_A_SETUP] = do_setup,       [GAME_A_SCORE] = game_do_score, [GAME_A_TIMER] = do_timer,
     [GAME_A_TURN] = do_turn,   [GAME_A_START] = do_start,       [GAME_A_PAUSE] = do_pause, [GAME_A_RESUME] = do_resume,
     [GAME_A_END] = do_end,     [GAME_A_SETTINGS] = do_settings, [GAME_A_UNDO] = do_undo,   [GAME_A_CLOCK_TICK] = do_tick,
 };
@@ -824,12 +752,12 @@ static const handler_t handlers[GAME_A_COUNT_] = {
 int game_init(game_t *g, const char *id)
 {
     memset(g, 0, sizeof(*g));
-    if (id == NULL || !valid_token(id, strlen(id), GAME_ID_MAX))
+    if (id == NULL || !game_valid_token(id, strlen(id), GAME_ID_MAX))
         return GAME_E_BAD;
     memcpy(g->id, id, strlen(id));
     g->version = 1;
     g->status = GAME_SETUP;
-    text_use(g, &default_text);
+    game_text_use(g, &default_text);
     for (int i = 0; i < 2; i++)
         clock_reset(&g->players[i].clock, GAME_CLOCK_MS_DEFAULT);
     return GAME_OK;
@@ -849,7 +777,7 @@ void game_release(game_t *g)
 
 int game_set_text(game_t *g, const game_setting_in_t *items, size_t n, game_str_t private1, game_str_t private2)
 {
-    text_in_t t;
+    game_text_in_t t;
 
     if (n > GAME_SETTINGS_MAX)
         return GAME_E_BAD;
@@ -857,10 +785,10 @@ int game_set_text(game_t *g, const game_setting_in_t *items, size_t n, game_str_
     memcpy(t.items, items, n * sizeof(items[0]));
     t.private_json[0] = private1;
     t.private_json[1] = private2;
-    game_text_t *x = text_build(&t);
+    game_text_t *x = game_text_build(&t);
     x->refs = 1;
     text_drop(g->text);
-    text_use(g, x);
+    game_text_use(g, x);
     return GAME_OK;
 }
 
@@ -894,7 +822,7 @@ static int apply_in(const game_t *in, const game_action_t *a, int64_t now_ms, ga
     if (a->expected_version.set && a->expected_version.v != version)
         return GAME_E_CONFLICT;
     if ((int)a->type <= GAME_A_NONE || (int)a->type >= GAME_A_COUNT_)
-        return bad(bf, "type");
+        return game_bad(bf, "type");
     if ((int)a->actor < GAME_ACTOR_P1 || (int)a->actor > GAME_ACTOR_SERVER ||
         (a->actor == GAME_ACTOR_SERVER) != (a->type == GAME_A_CLOCK_TICK))
         return GAME_E_FORBIDDEN;
@@ -984,103 +912,6 @@ bool game_recover(game_t *g)
     return changed;
 }
 
-/* Per-player field names for game_check(), in the wire's players[i].field form. */
-#define PLAYER_FIELD(f)                                                                                                            \
-    {                                                                                                                              \
-        "players[0]." f, "players[1]." f                                                                                           \
-    }
-static const char *const f_name[2] = PLAYER_FIELD("name"), *const f_faction[2] = PLAYER_FIELD("faction"),
-                         *const f_primary[2] = PLAYER_FIELD("primary"), *const f_secondary[2] = PLAYER_FIELD("secondary"),
-                         *const f_cp[2] = PLAYER_FIELD("cp"), *const f_private[2] = PLAYER_FIELD("private"),
-                         *const f_remaining[2] = PLAYER_FIELD("time_remaining"), *const f_used[2] = PLAYER_FIELD("time_used"),
-                         *const f_running[2] = PLAYER_FIELD("is_running"), *const f_flagged[2] = PLAYER_FIELD("flagged");
-
-static int check_player(const game_t *g, int i, const char **bf)
-{
-    const game_player_t *p = &g->players[i];
-    const game_clock_t *c = &p->clock;
-
-    if (!terminated(p->name, sizeof(p->name)) || !valid_name(p->name, strlen(p->name)))
-        return bad(bf, f_name[i]);
-    if (!terminated(p->faction, sizeof(p->faction)) || !valid_name(p->faction, strlen(p->faction)))
-        return bad(bf, f_faction[i]);
-    if (p->primary < 0 || p->primary > GAME_SCORE_MAX)
-        return bad(bf, f_primary[i]);
-    if (p->secondary < 0 || p->secondary > GAME_SCORE_MAX)
-        return bad(bf, f_secondary[i]);
-    if (p->cp < 0 || p->cp > GAME_CP_MAX)
-        return bad(bf, f_cp[i]);
-    if (p->private_json == NULL || !valid_private(p->private_json, strlen(p->private_json)))
-        return bad(bf, f_private[i]);
-    if (c->remaining_ms < 0 || c->remaining_ms > GAME_CLOCK_MS_MAX)
-        return bad(bf, f_remaining[i]);
-    if (c->used_ms < 0 || c->used_ms > GAME_TIME_MAX)
-        return bad(bf, f_used[i]);
-    if (c->running && (g->status != GAME_ACTIVE || c->flagged))
-        return bad(bf, f_running[i]);
-    if (c->flagged != (c->remaining_ms == 0) && !c->running)
-        return bad(bf, f_flagged[i]);
-    return GAME_OK;
-}
-
-/* status, round, turn and winner must agree; see the fields' comments in game.h. */
-static int check_progress(const game_t *g, const char **bf)
-{
-    bool playing = g->status == GAME_ACTIVE || g->status == GAME_PAUSED;
-
-    if ((int)g->status < GAME_SETUP || (int)g->status > GAME_ENDED)
-        return bad(bf, "status");
-    if (g->first_player < 0 || g->first_player > 2 || (playing && g->first_player == 0))
-        return bad(bf, "first_player");
-    if (g->attacker < 0 || g->attacker > 2)
-        return bad(bf, "attacker");
-    if (g->round < 0 || g->round > GAME_ROUNDS_MAX || (g->status == GAME_SETUP && g->round != 0) || (playing && g->round == 0))
-        return bad(bf, "round");
-    if (g->current_turn < 0 || g->current_turn > 2 || (g->current_turn == 0) != (g->round == 0))
-        return bad(bf, "current_turn");
-    if (g->status == GAME_ENDED ? (g->draw ? g->winner != 0 : g->winner != 1 && g->winner != 2) : g->draw || g->winner != 0)
-        return bad(bf, "winner");
-    if (g->game_time.ms < 0 || g->game_time.ms > GAME_TIME_MAX || g->game_time.running != (g->status == GAME_ACTIVE))
-        return bad(bf, "game_time");
-    return GAME_OK;
-}
-
-static int check_settings(const game_t *g, const char **bf)
-{
-    if (g->nsettings > GAME_SETTINGS_MAX || (g->nsettings && g->settings == NULL))
-        return bad(bf, "settings");
-    for (size_t i = 0; i < g->nsettings; i++) {
-        const game_setting_t *e = &g->settings[i];
-        if (e->key == NULL || e->value == NULL || !valid_token(e->key, strlen(e->key), GAME_KEY_MAX) ||
-            find_setting(g, e->key, strlen(e->key)) != (int)i)
-            return bad(bf, "settings");
-        const struct known_setting *k = find_known(e->key, strlen(e->key));
-        if (!valid_value(k, e->type, e->value, strlen(e->value)))
-            return bad(bf, k ? k->key : "settings");
-    }
-    return GAME_OK;
-}
-
-int game_check(const game_t *g, const char **bad_field)
-{
-    const char *unused, **bf = bad_field ? bad_field : &unused;
-    int rc;
-
-    *bf = NULL;
-    if (!terminated(g->id, sizeof(g->id)) || !valid_token(g->id, strlen(g->id), GAME_ID_MAX))
-        return bad(bf, "game_id");
-    if (g->version < 1)
-        return bad(bf, "version");
-    if ((rc = check_progress(g, bf)) != GAME_OK)
-        return rc;
-    for (int i = 0; i < 2; i++)
-        if ((rc = check_player(g, i, bf)) != GAME_OK)
-            return rc;
-    if (g->players[0].clock.running && g->players[1].clock.running)
-        return bad(bf, "players[1].is_running");
-    return check_settings(g, bf);
-}
-
 int64_t game_clock_remaining(const game_t *g, int p, int64_t now_ms)
 {
     if (p != 1 && p != 2)
@@ -1114,7 +945,7 @@ int game_score(const game_t *g, int p)
 
 const game_setting_t *game_setting_find(const game_t *g, const char *key)
 {
-    int i = find_setting(g, key, strlen(key));
+    int i = game_find_setting(g, key, strlen(key));
 
     return i < 0 ? NULL : &g->settings[i];
 }
@@ -1142,6 +973,7 @@ static const char *const type_names[GAME_A_COUNT_] = {
     [GAME_A_TIMER] = "timer_update",       [GAME_A_TURN] = "turn_change",   [GAME_A_START] = "game_start",
     [GAME_A_PAUSE] = "game_pause",         [GAME_A_RESUME] = "game_resume", [GAME_A_END] = "game_end",
     [GAME_A_SETTINGS] = "settings_update", [GAME_A_UNDO] = "undo",          [GAME_A_CLOCK_TICK] = "clock_tick",
+    [GAME_A_JUDGE_CALL] = "judge_call",    [GAME_A_JUDGE_DONE] = "judge_done", [GAME_A_RESULT] = "result_confirm",
 };
 static const char *const timer_names[] = {NULL, "start", "stop", "set"};
 static const char *const actor_names[] = {NULL, "player1", "player2", "host", "server"};
@@ -1154,7 +986,7 @@ const char *game_status_name(game_status_t s)
 int game_status_parse(const char *s, size_t len)
 {
     for (int i = GAME_SETUP; i <= GAME_ENDED; i++)
-        if (slice_is(s, len, status_names[i]))
+        if (game_slice_is(s, len, status_names[i]))
             return i;
     return -1;
 }
@@ -1167,7 +999,7 @@ const char *game_type_name(game_action_type_t t)
 int game_type_parse(const char *s, size_t len)
 {
     for (int i = GAME_A_NONE + 1; i < GAME_A_COUNT_; i++)
-        if (i != GAME_A_CLOCK_TICK && slice_is(s, len, type_names[i]))
+        if (i != GAME_A_CLOCK_TICK && game_slice_is(s, len, type_names[i]))
             return i;
     return -1;
 }
@@ -1180,7 +1012,7 @@ const char *game_timer_op_name(game_timer_op_t op)
 game_timer_op_t game_timer_op_parse(const char *s, size_t len)
 {
     for (int i = GAME_TIMER_START; i <= GAME_TIMER_SET; i++)
-        if (slice_is(s, len, timer_names[i]))
+        if (game_slice_is(s, len, timer_names[i]))
             return (game_timer_op_t)i;
     return GAME_TIMER_NONE;
 }

@@ -105,6 +105,10 @@
 #define GAME_ROUNDS_MAX 99
 #define GAME_CP_PER_TURN_DEFAULT 0 /* cp_per_turn: 0..10 CP for both players at each turn start */
 #define GAME_CP_PER_TURN_MAX 10
+/* Optional caps (0..GAME_SCORE_MAX; 0 or absent: no cap): primary_round_cap, primary_cap,
+ * secondary_round_cap, secondary_cap. judge_pauses: a boolean, true when absent. */
+#define GAME_REASON_CHARS 200 /* judge_call's reason: at most 200 characters ... */
+#define GAME_REASON_SIZE 801  /* ... of UTF-8, so at most 800 bytes */
 
 /* Return codes of game_apply() and friends; game_err_name() gives the protocol code. */
 enum {
@@ -158,12 +162,24 @@ typedef struct {
     bool running;
 } game_span_t;
 
-/** One player. players[0] is player 1. score = primary + secondary (game_score()). */
+/** One round's cells of one player (wire: players[].rounds[]); 0..GAME_SCORE_MAX each. */
+typedef struct {
+    int16_t primary;
+    int16_t secondary;
+} game_round_t;
+
+/**
+ * One player. players[0] is player 1. score = primary + secondary (game_score()).
+ * primary and secondary are the totals, kept equal to the sums of the round cells
+ * (game_check() holds it), so readers of a total need not add.
+ */
 typedef struct {
     char name[GAME_NAME_SIZE];    /* UTF-8, no control characters, may be empty */
     char faction[GAME_NAME_SIZE]; /* same rules as name */
-    int primary;                  /* 0..GAME_SCORE_MAX */
-    int secondary;                /* 0..GAME_SCORE_MAX */
+    int primary;                  /* 0..GAME_SCORE_MAX: sum of rounds[].primary */
+    int secondary;                /* 0..GAME_SCORE_MAX: sum of rounds[].secondary */
+    game_round_t rounds[GAME_ROUNDS_MAX]; /* rounds[r - 1]: round r; cells past settings.rounds stay 0 unless
+                                             rounds was lowered after they were scored */
     int cp;                       /* 0..GAME_CP_MAX */
     const char *private_json;     /* JSON object text, "{}" by default, in the game's text block; read-only */
     game_clock_t clock;
@@ -180,6 +196,32 @@ typedef struct {
     const char *value;
     game_vtype_t type;
 } game_setting_t;
+
+/**
+ * An open judge call (wire: state.judge, null when called_by is GAME_ACTOR_NONE).
+ * at_ms is wall-clock ms since the epoch, given by the edge with the action (the rules
+ * read no clock), so it means the same after a restart and on a follower.
+ */
+typedef struct {
+    game_actor_t called_by;             /* GAME_ACTOR_NONE: no call open; P1, P2 or HOST */
+    bool paused;                        /* the call paused an active game: judge_done resumes it */
+    int64_t at_ms;                      /* wall clock of the call */
+    char reason[GAME_REASON_SIZE];      /* UTF-8, no control characters, may be empty */
+} game_judge_t;
+
+/**
+ * The word of the players on an ended game's result (wire: state.result, null unless
+ * ended; its winner is the game's winner/draw, see game_result_winner()). Reset when a
+ * game ends; final once both players agreed or the host confirmed.
+ */
+typedef struct {
+    uint8_t confirmed; /* bit (n - 1) set: player n agreed (GAME_RESULT_P1, GAME_RESULT_P2) */
+    bool disputed;     /* a player said no: a judge call opened; only the host finalises now */
+    bool final;        /* both agreed, or the host confirmed: the result counts */
+} game_result_t;
+
+#define GAME_RESULT_P1 1u
+#define GAME_RESULT_P2 2u
 
 /** The out-of-line, shared, immutable block holding a game's settings and private notes. */
 typedef struct game_text game_text_t;
@@ -202,6 +244,8 @@ typedef struct {
     bool draw;        /* true when ended as a draw; the wire's winner:null when ended */
     game_player_t players[2];
     game_span_t game_time;
+    game_judge_t judge;   /* an open judge call, if called_by is set */
+    game_result_t result; /* meaningful while ended */
     size_t nsettings;
     const game_setting_t *settings; /* nsettings of them, in insertion order; unique keys; in text */
     game_text_t *text;              /* owns settings and the players' private_json */
@@ -222,6 +266,9 @@ typedef enum {
     GAME_A_SETTINGS,   /* "settings_update" */
     GAME_A_UNDO,       /* "undo" */
     GAME_A_CLOCK_TICK, /* "clock_tick": server only, flags clocks that ran out; never parsed from clients */
+    GAME_A_JUDGE_CALL, /* "judge_call" */
+    GAME_A_JUDGE_DONE, /* "judge_done": host only */
+    GAME_A_RESULT,     /* "result_confirm" */
     GAME_A_COUNT_
 } game_action_type_t;
 
@@ -266,6 +313,7 @@ typedef struct {
             game_opt_t primary, primary_delta, score, score_delta; /* at most one of these four */
             game_opt_t secondary, secondary_delta;                 /* at most one of these two */
             game_opt_t cp, cp_delta;                               /* at most one of these two */
+            game_opt_t round;                                      /* 1..settings.rounds; absent: the current round */
             game_str_t private_json;                               /* JSON object text, the edge checked it is an object */
         } score;
         struct game_timer_args {
@@ -290,6 +338,15 @@ typedef struct {
                                      game_recover() on a copy of the before-state first: old monotonic times mean nothing */
             game_actor_t by;      /* who made that change */
         } undo;
+        struct game_judge_args {
+            game_str_t reason; /* optional, at most GAME_REASON_CHARS characters */
+            int64_t at_ms;     /* wall-clock ms of the call, set by the edge (not a client field) */
+        } judge;
+        struct game_result_args {
+            int agree;     /* 0 = absent (bad_message), 1 = true, 2 = false */
+            int winner;    /* host only: GAME_WINNER_BY_SCORE (absent: keep), 1, 2 or GAME_WINNER_DRAW */
+            int64_t at_ms; /* wall-clock ms, set by the edge: the time of the judge call a dispute opens */
+        } result;
         struct game_state_args {
             const game_t *state; /* the full new state; its version, since_ms and game_time.running are ignored */
         } state;
@@ -388,6 +445,22 @@ int64_t game_clock_used(const game_t *g, int player, int64_t now_ms);
 
 /** Active game time as of now_ms. */
 int64_t game_time_ms(const game_t *g, int64_t now_ms);
+
+/** The result's winner: 1 or 2, GAME_WINNER_DRAW, or GAME_WINNER_BY_SCORE (0) when not ended. */
+int game_result_winner(const game_t *g);
+
+/** True when g is ended and its result is final (an event counts only such a game). */
+bool game_result_final(const game_t *g);
+
+/** True when judge_pauses is on (absent or true). */
+bool game_judge_pauses(const game_t *g);
+
+/**
+ * The round a change belongs to, for the action log: a score_update's cell round (its
+ * `round`, or the default it takes in game g, the state before it); any other change,
+ * g's round (0 in setup).
+ */
+int game_action_round(const game_t *g, const game_action_t *a);
 
 /** primary + secondary of player (1 or 2); 0 for a bad player. */
 int game_score(const game_t *g, int player);

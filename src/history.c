@@ -53,7 +53,7 @@ static void history_data(buf_t *out, const char *data, bool host)
 }
 
 static void history_row(void *ctx, int64_t version, const char *at, const char *actor, const char *type, const char *data,
-                            int64_t undone_by)
+                            int64_t undone_by, int round)
 {
     history_ctx_t *h = ctx;
     buf_t shown;
@@ -72,6 +72,9 @@ static void history_row(void *ctx, int64_t version, const char *at, const char *
         buf_putc(h->out, ',');
         if (undone_by)
             buf_printf(h->out, "%lld", (long long)undone_by);
+        buf_putc(h->out, ',');
+        if (round >= 0)
+            buf_printf(h->out, "%d", round);
         buf_puts(h->out, "\r\n");
         buf_free(&shown);
         return;
@@ -92,6 +95,11 @@ static void history_row(void *ctx, int64_t version, const char *at, const char *
         buf_put_i64(h->out, undone_by);
     else
         buf_puts(h->out, "null");
+    buf_puts(h->out, ",\"round\":");
+    if (round >= 0)
+        buf_put_i64(h->out, round);
+    else
+        buf_puts(h->out, "null");
     buf_putc(h->out, '}');
     buf_free(&shown);
 }
@@ -100,7 +108,7 @@ int history_render(store_t *s, const char *game_id, bool host, bool csv, buf_t *
 {
     history_ctx_t h = {out, csv, true, host};
     if (csv) {
-        buf_puts(out, "version,at,actor,type,data,undone_by\r\n");
+        buf_puts(out, "version,at,actor,type,data,undone_by,round\r\n"); /* round last: older readers keep their columns */
     } else {
         buf_puts(out, "{\"game_id\":");
         json_put_cstr(out, game_id);

@@ -380,6 +380,13 @@ void hub_close_session(hub_t *h, int64_t session_id, uint16_t code, const char *
             wsconn_close(c->ws, code, reason);
 }
 
+void hub_each(hub_t *h, void (*fn)(void *ctx, hub_client_t *c), void *ctx)
+{
+    for (hub_client_t *c = h->head; c; c = c->next)
+        if (c->ws)
+            fn(ctx, c);
+}
+
 void hub_forget_game(hub_t *h, const char *game_id)
 {
     /* Sessions of a deleted game die with it (their invites are gone); a phone left

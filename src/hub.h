@@ -90,6 +90,8 @@ void hub_publish_list(hub_t *h, const char *json, size_t len);
 hub_rate_t hub_rate_take(hub_client_t *c, int64_t now_ms);
 /* Number of open connections of a game's player. */
 int hub_player_connections(hub_t *h, const char *game_id, int player);
+/* Calls fn with every client whose upgrade is done; fn may send and close but not free. */
+void hub_each(hub_t *h, void (*fn)(void *ctx, hub_client_t *c), void *ctx);
 /* Number of clients (connections, including those still upgrading). */
 size_t hub_count(const hub_t *h);
 /* Once a second: pings and timeouts of every connection, unauthenticated idlers. */

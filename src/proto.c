@@ -8,6 +8,7 @@
 #include "log.h"
 #include "now.h"
 #include "session.h"
+#include "tourney.h"
 #include "ws.h"
 
 #include <stdio.h>
@@ -28,7 +29,8 @@ void proto_error(app_t *app, hub_client_t *c, wire_err_t code, const char *messa
 
 void proto_connect_msg(buf_t *out, const hub_client_t *c, const char *ref)
 {
-    wire_envelope(out, "connect", c->who.role == AUTH_PLAYER || c->who.role == AUTH_OBSERVER ? c->who.game_id : NULL);
+    bool in_game = (c->who.role == AUTH_PLAYER || c->who.role == AUTH_OBSERVER) && c->who.game_id[0];
+    wire_envelope(out, "connect", in_game ? c->who.game_id : NULL);
     buf_puts(out, "{\"client_id\":");
     json_put_cstr(out, c->client_id);
     buf_puts(out, ",\"role\":");
@@ -37,9 +39,17 @@ void proto_connect_msg(buf_t *out, const hub_client_t *c, const char *ref)
         buf_puts(out, ",\"player_number\":");
         buf_put_i64(out, c->who.player);
     }
-    if (c->who.role == AUTH_PLAYER || c->who.role == AUTH_OBSERVER) {
+    if (in_game) {
         buf_puts(out, ",\"game_id\":");
         json_put_cstr(out, c->who.game_id);
+    }
+    if (c->who.event_id[0]) {
+        buf_puts(out, ",\"event_id\":");
+        json_put_cstr(out, c->who.event_id);
+        if (c->who.entrant_id > 0) {
+            buf_puts(out, ",\"entrant_id\":");
+            buf_put_i64(out, c->who.entrant_id);
+        }
     }
     buf_puts(out, ",\"server_time\":");
     buf_put_i64(out, now_wall_ms());
@@ -72,12 +82,17 @@ void proto_render(app_t *app, const char *game_id, view_t v, buf_t *out)
     /* Never a change that is not on disk yet: a read between a change and its
      * commit shows the state before it (the broadcast after the commit follows). */
     const game_t *g = core_committed(app->core, game_id);
-    view_meta_t m = {NULL, NULL, {false, false}, now_mono_ms(), now_wall_ms()};
+    view_meta_t m = {NULL, NULL, {false, false}, now_mono_ms(), now_wall_ms(), NULL};
     if (g == NULL || !core_stamps(app->core, game_id, &m.created_at, &m.updated_at))
         return;
     m.connected[0] = hub_player_connections(app->hub, game_id, 1) > 0;
     m.connected[1] = hub_player_connections(app->hub, game_id, 2) > 0;
+    buf_t block;
+    buf_init(&block);
+    if (app->tourney && tourney_block(app->tourney, game_id, &block))
+        m.event_block = block.data;
     view_render(out, g, v, &m);
+    buf_free(&block);
 }
 
 /* ---- outcomes of the core ------------------------------------------------ */
@@ -128,6 +143,8 @@ static void proto_on_changed(void *ctx, const char *game_id)
     if (core_game(p.app->core, game_id) == NULL)
         return;
     hub_publish(p.app->hub, game_id, proto_render_msg, &p);
+    if (p.app->tourney)
+        tourney_game_changed(p.app->tourney, game_id);
 }
 
 static void proto_on_deleted(void *ctx, const char *game_id)
@@ -152,6 +169,8 @@ static void proto_games_msg(app_t *app, buf_t *out, const char *ref)
 static void proto_on_flushed(void *ctx)
 {
     app_t *app = ctx;
+    if (app->tourney)
+        tourney_flushed(app->tourney);
     if (!hub_list_wanted(app->hub))
         return;
     buf_t b;
@@ -162,6 +181,145 @@ static void proto_on_flushed(void *ctx)
 }
 
 const core_sink_t proto_sink = {proto_on_accepted, proto_on_refused, proto_on_changed, proto_on_deleted, proto_on_flushed};
+
+/* ---- events (section 11) --------------------------------------------------- */
+
+/* The hub topic of an event's subscribers: game ids never contain ':'. */
+static void proto_event_topic(char out[32], const char *event_id)
+{
+    snprintf(out, 32, "ev:%s", event_id);
+}
+
+typedef struct {
+    app_t *app;
+    const event_t *ev;
+    const char *ref;
+} proto_ev_t;
+
+static void proto_event_msg(void *ctx, hub_view_t v, buf_t *out)
+{
+    proto_ev_t *p = ctx;
+    wire_envelope(out, "event_state", NULL);
+    tourney_render(p->app->tourney, p->ev, v == HUB_VIEW_HOST, out);
+    if (p->ref) {
+        out->len--;
+        buf_puts(out, ",\"ref\":");
+        json_put_cstr(out, p->ref);
+        buf_putc(out, '}');
+    }
+    buf_putc(out, '}');
+}
+
+static void proto_send_event(app_t *app, hub_client_t *c, const event_t *ev, const char *ref)
+{
+    proto_ev_t p = {app, ev, ref};
+    buf_t b;
+    buf_init(&b);
+    proto_event_msg(&p, c->who.role == AUTH_HOST ? HUB_VIEW_HOST : HUB_VIEW_OBSERVER, &b);
+    hub_send(c, b.data, b.len);
+    buf_free(&b);
+}
+
+static void proto_event_changed(void *ctx, const char *event_id)
+{
+    app_t *app = ctx;
+    const event_t *ev = tourney_event(app->tourney, event_id);
+    if (ev == NULL)
+        return;
+    char topic[32];
+    proto_event_topic(topic, event_id);
+    proto_ev_t p = {app, ev, NULL};
+    hub_publish(app->hub, topic, proto_event_msg, &p);
+}
+
+static void proto_event_rebind_one(void *ctx, hub_client_t *c)
+{
+    proto_ev_t *p = ctx;
+    if (strcmp(c->who.event_id, p->ev->id) != 0 || (c->who.role != AUTH_ENTRANT && c->who.role != AUTH_PLAYER))
+        return;
+    auth_who_t who = c->who;
+    tourney_bind(p->app->tourney, &who);
+    hub_client_set_who(c, &who);
+    buf_t b;
+    buf_init(&b);
+    proto_connect_msg(&b, c, NULL);
+    hub_send(c, b.data, b.len);
+    buf_free(&b);
+    proto_send_event(p->app, c, p->ev, NULL);
+}
+
+static void proto_event_rebind(void *ctx, const char *event_id)
+{
+    app_t *app = ctx;
+    proto_ev_t p = {app, tourney_event(app->tourney, event_id), NULL};
+    if (p.ev != NULL)
+        hub_each(app->hub, proto_event_rebind_one, &p);
+}
+
+static void proto_event_close_one(void *ctx, hub_client_t *c)
+{
+    if (strcmp(c->who.event_id, ctx) == 0 && c->who.role != AUTH_HOST)
+        wsconn_close(c->ws, WS_CLOSE_POLICY, "event deleted");
+}
+
+static void proto_event_gone(void *ctx, const char *event_id)
+{
+    app_t *app = ctx;
+    hub_each(app->hub, proto_event_close_one, (void *)event_id);
+    char topic[32];
+    proto_event_topic(topic, event_id);
+    hub_forget_game(app->hub, topic);
+}
+
+const tourney_sink_t proto_event_sink = {proto_event_changed, proto_event_rebind, proto_event_gone};
+
+/* subscribe_event / unsubscribe_event: data.event_id, or the token's own event. */
+static void proto_subscribe_event(app_t *app, hub_client_t *c, const char *type, const json_doc_t *d, int data, const char *ref)
+{
+    char id[EVENT_ID_SIZE + 8] = "";
+    int t = data >= 0 ? json_get(d, data, "event_id") : -1;
+    if (t >= 0 && json_str(d, t, id, sizeof(id)) <= 0) {
+        proto_error(app, c, WIRE_E_BAD_MESSAGE, "event_id: must be a short string", ref, -1);
+        return;
+    }
+    if (id[0] == '\0')
+        snprintf(id, sizeof(id), "%s", c->who.event_id);
+    if (id[0] == '\0') {
+        proto_error(app, c, WIRE_E_BAD_MESSAGE, "event_id: required", ref, -1);
+        return;
+    }
+    const event_t *ev = tourney_event(app->tourney, id);
+    if (ev != NULL && !tourney_may_read(&c->who, ev)) {
+        proto_error(app, c, WIRE_E_FORBIDDEN, "this token belongs to another event", ref, -1);
+        return;
+    }
+    if (ev == NULL) {
+        proto_error(app, c, c->who.role == AUTH_HOST ? WIRE_E_NOT_FOUND : WIRE_E_FORBIDDEN,
+                    c->who.role == AUTH_HOST ? "no such event" : "this token belongs to another event", ref, -1);
+        return;
+    }
+    char topic[32];
+    proto_event_topic(topic, id);
+    if (type[0] == 'u') {
+        hub_unsubscribe(c, topic);
+        if (ref) {
+            buf_t b;
+            buf_init(&b);
+            wire_envelope(&b, "ack", NULL);
+            buf_puts(&b, "{\"ref\":");
+            json_put_cstr(&b, ref);
+            buf_puts(&b, "}}");
+            hub_send(c, b.data, b.len);
+            buf_free(&b);
+        }
+        return;
+    }
+    if (hub_subscribe(c, topic) != 0) {
+        proto_error(app, c, WIRE_E_BAD_MESSAGE, "at most 64 subscriptions on one connection", ref, -1);
+        return;
+    }
+    proto_send_event(app, c, ev, ref);
+}
 
 /* ---- dispatch ------------------------------------------------------------- */
 
@@ -229,10 +387,15 @@ static void proto_dispatch(app_t *app, hub_client_t *c, const char *type, const 
     }
     if (c->who.role == AUTH_NONE) {
         if (game_type_parse(type, strlen(type)) < 0 && strcmp(type, "subscribe") != 0 && strcmp(type, "unsubscribe") != 0 &&
-            strcmp(type, "subscribe_games") != 0 && strcmp(type, "unsubscribe_games") != 0)
+            strcmp(type, "subscribe_games") != 0 && strcmp(type, "unsubscribe_games") != 0 && strcmp(type, "subscribe_event") != 0 &&
+            strcmp(type, "unsubscribe_event") != 0)
             proto_error(app, c, WIRE_E_UNKNOWN_TYPE, "unknown message type", ref, -1);
         else
             proto_error(app, c, WIRE_E_UNAUTHORIZED, "send connect with a token first", ref, -1);
+        return;
+    }
+    if (strcmp(type, "subscribe_event") == 0 || strcmp(type, "unsubscribe_event") == 0) {
+        proto_subscribe_event(app, c, type, d, data, ref);
         return;
     }
     if (strcmp(type, "subscribe_games") == 0 || strcmp(type, "unsubscribe_games") == 0) {

@@ -13,11 +13,15 @@
 #include "buf.h"
 #include "core.h"
 #include "hub.h"
+#include "tourney.h"
 #include "view.h"
 #include "wire.h"
 
 /* The core's outcomes, turned into messages; its context is the app_t. */
 extern const core_sink_t proto_sink;
+
+/* The events' pushes (event_state, rebinding entrants, closing on deletion); ctx is the app_t. */
+extern const tourney_sink_t proto_event_sink;
 
 /* A ping from a client: true to answer it, false when it is over the rate
  * limit (every frame counts; a sustained flood closes the connection). */

@@ -15,6 +15,7 @@
 #include "qr.h"
 #include "screen.h"
 #include "store.h"
+#include "tourney.h"
 #include "wire.h"
 #include "ws.h"
 
@@ -516,6 +517,11 @@ int server_main(const config_t *cfg)
         log_error("%s", err);
         return 1;
     }
+    app->tourney = tourney_new(app, &proto_event_sink);
+    if (tourney_load(app->tourney, err, sizeof(err)) != 0) {
+        log_error("%s", err);
+        return 1;
+    }
     if (cfg->screen != CONFIG_SCREEN_OFF) {
         /* A missing or busy display is no reason not to serve the phones. */
         app->screen = screen_new(cfg, err, sizeof(err));
@@ -573,6 +579,8 @@ int server_main(const config_t *cfg)
     if (h2o_timeout_is_linked(&srv.flush_entry))
         h2o_timeout_unlink(&srv.flush_entry);
     screen_free(app->screen);
+    tourney_free(app->tourney);
+    app->tourney = NULL;
     core_free(app->core);
     hub_free(app->hub);
     h2o_context_dispose(&srv.ctx);

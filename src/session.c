@@ -5,6 +5,7 @@
 #include "map.h"
 #include "now.h"
 #include "store.h"
+#include "tourney.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,14 @@ int session_who(app_t *app, const char *token, auth_who_t *who)
         return 0;
     }
     /* The lookup is by hash, so timing reveals nothing about a token. */
-    return store_session_find(app->store, hash, who) == 0 ? 0 : -1;
+    int rc = store_session_find(app->store, hash, who);
+    if (rc == STORE_E_NOT_FOUND && store_event_session_find(app->store, hash, who) == 0) {
+        /* An entrant is, right now, the player of its table's game, or an entrant. */
+        if (app->tourney)
+            tourney_bind(app->tourney, who);
+        return 0;
+    }
+    return rc == 0 ? 0 : -1;
 }
 
 /* Runs one write of this module in core's transaction and commits it. */
@@ -122,6 +130,8 @@ int session_join(app_t *app, const char *code_in, const char *peer, char token[A
     int found = STORE_E_NOT_FOUND;
     if (auth_code_normalize(code)) {
         found = store_invite_find(app->store, code, who);
+        if (found == STORE_E_NOT_FOUND)
+            found = store_event_invite_find(app->store, code, who);
         if (found == STORE_E_NOT_FOUND) {
             found = store_host_invite_check(app->store, code, now_wall_ms());
             host_code = found != STORE_E_NOT_FOUND;
@@ -146,14 +156,17 @@ int session_join(app_t *app, const char *code_in, const char *peer, char token[A
     int64_t sid = 0;
     int w = host_code ? store_host_invite_use(app->store, code, at) : 0;
     if (w == 0)
-        w = host_code ? store_host_session_create(app->store, hash, code, at, &sid)
-                      : store_session_create(app->store, hash, code, at, &sid);
+        w = host_code            ? store_host_session_create(app->store, hash, code, at, &sid)
+            : who->event_id[0] ? store_event_session_create(app->store, hash, code, at, &sid)
+                               : store_session_create(app->store, hash, code, at, &sid);
     int rc = session_commit(app, w);
     if (rc != 0)
         return w == STORE_E_GONE ? SESSION_E_GONE : rc;
     who->session_id = sid;
     if (host_code)
         log_info("join: a phone was paired as host (session h-%lld)", (long long)-sid);
+    else if (who->event_id[0])
+        log_info("join: %s %lld of event %s", auth_role_name(who->role), (long long)who->entrant_id, who->event_id);
     else
         log_info("join: %s %s%s for game %s", auth_role_name(who->role), who->role == AUTH_PLAYER ? "number " : "",
                  who->role == AUTH_PLAYER ? (who->player == 1 ? "1" : "2") : "", who->game_id);

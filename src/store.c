@@ -28,19 +28,19 @@ static const char *const store_sql[Q_COUNT] = {
                       " updated_at = ?7, first_player = ?8, attacker = ?9, winner = ?10, draw = ?11,"
                       " game_time_ms = ?12, game_time_running = ?13",
     [Q_SCORE_UPSERT] = "INSERT OR REPLACE INTO scores (game_id, player_number, name, faction, primary_vp, secondary_vp, cp,"
-                       " private_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       " private_json, rounds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [Q_TIMER_UPSERT] = "INSERT OR REPLACE INTO timers (game_id, player_number, remaining_ms, used_ms, running, flagged)"
                        " VALUES (?, ?, ?, ?, ?, ?)",
     [Q_SETTINGS_DEL] = "DELETE FROM game_settings WHERE game_id = ?",
     [Q_SETTING_INS] = "INSERT INTO game_settings (game_id, position, key, value, type) VALUES (?, ?, ?, ?, ?)",
     [Q_GAME_DEL] = "DELETE FROM game_state WHERE game_id = ?",
-    [Q_ACTION_INS] = "INSERT INTO actions (game_id, version, at, mono_ms, boot, actor, type, data, before_state)"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [Q_ACTION_INS] = "INSERT INTO actions (game_id, version, at, mono_ms, boot, actor, type, data, before_state, round)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [Q_UNDO_TARGET] = "SELECT version, actor, mono_ms, boot, before_state FROM actions WHERE game_id = ?"
                       " AND undone_by IS NULL AND type <> 'undo' AND before_state IS NOT NULL"
                       " ORDER BY version DESC LIMIT 1",
     [Q_MARK_UNDONE] = "UPDATE actions SET undone_by = ? WHERE game_id = ? AND version = ?",
-    [Q_HISTORY] = "SELECT version, at, actor, type, data, undone_by FROM actions WHERE game_id = ? ORDER BY version",
+    [Q_HISTORY] = "SELECT version, at, actor, type, data, undone_by, round FROM actions WHERE game_id = ? ORDER BY version",
     [Q_SECRET_GET] = "SELECT value FROM secrets WHERE name = ?",
     [Q_SECRET_PUT] = "INSERT OR REPLACE INTO secrets (name, value) VALUES (?, ?)",
     [Q_SETTINGS_ALL] = "SELECT key, value FROM settings ORDER BY key",
@@ -48,8 +48,10 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_SETTING_DEL] = "DELETE FROM settings WHERE key = ?",
     [Q_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
     [Q_GAMES] = "SELECT game_id, version, status, round, current_turn, created_at, updated_at, first_player, attacker, winner,"
-                " draw, game_time_ms, game_time_running FROM game_state ORDER BY created_at, game_id",
-    [Q_SCORES] = "SELECT player_number, name, faction, primary_vp, secondary_vp, cp, private_json FROM scores WHERE game_id = ?",
+                " draw, game_time_ms, game_time_running, judge_by, judge_reason, judge_at, judge_paused, result_confirmed,"
+                " result_disputed, result_final FROM game_state ORDER BY created_at, game_id",
+    [Q_SCORES] = "SELECT player_number, name, faction, primary_vp, secondary_vp, cp, private_json, rounds FROM scores"
+                 " WHERE game_id = ?",
     [Q_TIMERS] = "SELECT player_number, remaining_ms, used_ms, running, flagged FROM timers WHERE game_id = ?",
     [Q_GSETTINGS] = "SELECT key, value, type FROM game_settings WHERE game_id = ? ORDER BY position",
     [Q_PING] = "SELECT 1",
@@ -67,6 +69,9 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_GAME_UPD] = "UPDATE game_state SET version = ?2, round = ?4, current_turn = ?5, updated_at = ?7, first_player = ?8,"
                    " attacker = ?9, winner = ?10, draw = ?11, game_time_ms = ?12, game_time_running = ?13 WHERE game_id = ?1",
     [Q_SETTING_UPD] = "UPDATE game_settings SET value = ?3, type = ?4 WHERE game_id = ?1 AND key = ?2",
+    /* Judge call and result: written only when they change (most changes leave them). */
+    [Q_JUDGE_UPD] = "UPDATE game_state SET judge_by = ?2, judge_reason = ?3, judge_at = ?4, judge_paused = ?5,"
+                    " result_confirmed = ?6, result_disputed = ?7, result_final = ?8 WHERE game_id = ?1",
 };
 
 
@@ -232,6 +237,8 @@ void store_close(store_t *s)
         sqlite3_finalize(s->q[i]);
     for (int i = 0; i < G_COUNT; i++)
         sqlite3_finalize(s->g[i]); /* NULL for those never used */
+    for (int i = 0; i < E_COUNT; i++)
+        sqlite3_finalize(s->e[i]);
     sqlite3_close(s->db);
     free(s);
 }
@@ -330,7 +337,74 @@ int store_rollback_to(store_t *s)
 static bool player_row_same(const game_player_t *a, const game_player_t *b)
 {
     return a->primary == b->primary && a->secondary == b->secondary && a->cp == b->cp && strcmp(a->name, b->name) == 0 &&
-           strcmp(a->faction, b->faction) == 0 && strcmp(a->private_json, b->private_json) == 0;
+           strcmp(a->faction, b->faction) == 0 && strcmp(a->private_json, b->private_json) == 0 &&
+           memcmp(a->rounds, b->rounds, sizeof(a->rounds)) == 0;
+}
+
+static bool judge_result_same(const game_t *a, const game_t *b)
+{
+    return memcmp(&a->judge, &b->judge, sizeof(a->judge)) == 0 && memcmp(&a->result, &b->result, sizeof(a->result)) == 0;
+}
+
+/* The cells as [[primary,secondary],...] up to the last scored round; "" when none is. */
+static size_t rounds_text(const game_player_t *p, char *out, size_t cap)
+{
+    int last = GAME_ROUNDS_MAX;
+    size_t n = 0;
+    while (last > 0 && !p->rounds[last - 1].primary && !p->rounds[last - 1].secondary)
+        last--;
+    if (last == 0 || cap < 3)
+        return 0;
+    out[n++] = '[';
+    for (int r = 0; r < last && n + 12 < cap; r++) {
+        int v[2] = {p->rounds[r].primary, p->rounds[r].secondary};
+        out[n++] = r ? ',' : '[';
+        if (r)
+            out[n++] = '[';
+        for (int k = 0; k < 2; k++) {
+            char tmp[4];
+            int m = 0, x = v[k];
+            do {
+                tmp[m++] = (char)('0' + x % 10);
+                x /= 10;
+            } while (x && m < 4);
+            while (m)
+                out[n++] = tmp[--m];
+            out[n++] = k ? ']' : ',';
+        }
+    }
+    out[n++] = ']';
+    return n;
+}
+
+/* Reads rounds_text()'s form into the cells; false if it is malformed. */
+static bool rounds_parse(const char *s, game_player_t *p)
+{
+    memset(p->rounds, 0, sizeof(p->rounds));
+    if (s == NULL || *s == '\0')
+        return true;
+    if (*s++ != '[')
+        return false;
+    for (int r = 0; r < GAME_ROUNDS_MAX; r++) {
+        int v[2];
+        if (*s++ != '[')
+            return false;
+        for (int k = 0; k < 2; k++) {
+            if (*s < '0' || *s > '9')
+                return false;
+            for (v[k] = 0; *s >= '0' && *s <= '9' && v[k] <= GAME_SCORE_MAX; s++)
+                v[k] = v[k] * 10 + (*s - '0');
+            if (*s++ != (k ? ']' : ','))
+                return false;
+        }
+        p->rounds[r].primary = (int16_t)(v[0] > GAME_SCORE_MAX ? -1 : v[0]);
+        p->rounds[r].secondary = (int16_t)(v[1] > GAME_SCORE_MAX ? -1 : v[1]);
+        if (*s == ']')
+            return s[1] == '\0';
+        if (*s++ != ',')
+            return false;
+    }
+    return false;
 }
 
 static bool clock_row_same(const game_clock_t *a, const game_clock_t *b)
@@ -358,6 +432,19 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
     sqlite3_bind_int(st, 13, g->game_time.running);
     if (store_exec(s, st, "save game") != 0)
         return STORE_E_IO;
+    if (!prev || !judge_result_same(g, prev)) {
+        st = store_q(s, Q_JUDGE_UPD);
+        store_bind_text(st, 1, g->id);
+        sqlite3_bind_int(st, 2, (int)g->judge.called_by);
+        store_bind_text(st, 3, g->judge.reason);
+        sqlite3_bind_int64(st, 4, g->judge.at_ms);
+        sqlite3_bind_int(st, 5, g->judge.paused);
+        sqlite3_bind_int(st, 6, g->result.confirmed);
+        sqlite3_bind_int(st, 7, g->result.disputed);
+        sqlite3_bind_int(st, 8, g->result.final);
+        if (store_exec(s, st, "save judge and result") != 0)
+            return STORE_E_IO;
+    }
     for (int n = 0; n < 2; n++) {
         const game_player_t *p = &g->players[n];
         /* Most changes touch one number of one player: write only what moved. */
@@ -372,6 +459,9 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
         sqlite3_bind_int(st, 6, p->secondary);
         sqlite3_bind_int(st, 7, p->cp);
         store_bind_text(st, 8, p->private_json[0] ? p->private_json : "{}");
+        char rt[GAME_ROUNDS_MAX * 10 + 4];
+        size_t rlen = rounds_text(p, rt, sizeof(rt));
+        sqlite3_bind_text(st, 9, rt, (int)rlen, SQLITE_TRANSIENT);
         if (store_exec(s, st, "save scores") != 0)
             return STORE_E_IO;
     clock:
@@ -483,6 +573,13 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
         g->winner = sqlite3_column_int(games, 9);
         g->draw = sqlite3_column_int(games, 10);
         g->game_time.ms = sqlite3_column_int64(games, 11);
+        g->judge.called_by = (game_actor_t)sqlite3_column_int(games, 13);
+        store_col_copy(games, 14, g->judge.reason, sizeof(g->judge.reason));
+        g->judge.at_ms = sqlite3_column_int64(games, 15);
+        g->judge.paused = sqlite3_column_int(games, 16);
+        g->result.confirmed = (uint8_t)sqlite3_column_int(games, 17);
+        g->result.disputed = sqlite3_column_int(games, 18);
+        g->result.final = sqlite3_column_int(games, 19);
         /* Game time runs exactly while the game is active (older databases did
          * not store the flag). */
         g->game_time.running = g->status == GAME_ACTIVE;
@@ -503,6 +600,8 @@ int store_load_games(store_t *s, int64_t now_ms, store_game_fn fn, void *ctx)
             p->secondary = sqlite3_column_int(st, 4);
             p->cp = sqlite3_column_int(st, 5);
             store_col_copy(st, 6, t->notes[n - 1], sizeof(t->notes[n - 1]));
+            if (!rounds_parse((const char *)sqlite3_column_text(st, 7), p))
+                p->rounds[0].primary = -1; /* game_check refuses the game below, by name */
             notes[n - 1] = (game_str_t){t->notes[n - 1], strlen(t->notes[n - 1])};
         }
         sqlite3_reset(st);
@@ -598,6 +697,7 @@ int store_log_action(store_t *s, const store_action_t *a)
     store_bind_text(st, 7, a->type);
     store_bind_text(st, 8, a->data ? a->data : "{}");
     store_bind_text(st, 9, a->before);
+    sqlite3_bind_int(st, 10, a->round);
     return store_exec(s, st, "log action");
 }
 
@@ -637,7 +737,8 @@ int store_history(store_t *s, const char *game_id, store_history_fn fn, void *ct
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
-           (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4), sqlite3_column_int64(st, 5));
+           (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4), sqlite3_column_int64(st, 5),
+           sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6));
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : store_fail(s, "history");

@@ -16,6 +16,7 @@
 
 #include "auth.h"
 #include "buf.h"
+#include "event.h"
 #include "game.h"
 
 #define STORE_E_IO (-1)        /* SQLite failed (disk, corruption, ...) */
@@ -84,6 +85,7 @@ typedef struct {
     const char *type;
     const char *data;       /* JSON */
     const char *before;     /* JSON of the full state before, or NULL */
+    int round;              /* the round the change belongs to (game_action_round()) */
 } store_action_t;
 
 /* Appends one entry to a game's action log. */
@@ -102,9 +104,10 @@ int store_undo_target(store_t *s, const char *game_id, store_undo_t *out);
 /* Marks the change at version as undone by the undo at undo_version. */
 int store_mark_undone(store_t *s, const char *game_id, int64_t version, int64_t undo_version);
 
-/* Called for each log entry, oldest first. data is JSON; undone_by is 0 if standing. */
+/* Called for each log entry, oldest first. data is JSON; undone_by is 0 if standing;
+ * round is -1 for an entry logged before rounds were recorded. */
 typedef void (*store_history_fn)(void *ctx, int64_t version, const char *at, const char *actor, const char *type,
-                                 const char *data, int64_t undone_by);
+                                 const char *data, int64_t undone_by, int round);
 int store_history(store_t *s, const char *game_id, store_history_fn fn, void *ctx);
 
 /* Invites and sessions. */
@@ -152,6 +155,37 @@ int store_settings_json(store_t *s, buf_t *out);
 int store_setting_get(store_t *s, const char *key, char *out, size_t cap);
 /* Sets (value != NULL) or removes (NULL) one server setting. */
 int store_setting_put(store_t *s, const char *key, const char *value);
+
+/* store_events.c: events (section 11). Every write runs inside core's transaction. */
+/* Writes an event's own row (status, round, timer as of now_mono_ms / now_wall_ms). */
+int store_event_save_head(store_t *s, const event_t *ev, int64_t now_mono_ms, int64_t now_wall_ms);
+/* Writes one entrant of an event (id 1..). */
+int store_event_save_entrant(store_t *s, const event_t *ev, uint32_t id);
+/* Writes one table or bye of an event. */
+int store_event_save_game(store_t *s, const event_t *ev, const event_game_t *eg);
+/* Deletes an event with its entrants, tables, codes and sessions (not its games). */
+int store_event_delete(store_t *s, const char *event_id);
+/* Called for each stored event; it takes over *ev (event_free is its to call). */
+typedef void (*store_event_fn)(void *ctx, event_t *ev);
+/* Loads every event. A running round timer comes back stopped at what was left
+ * by the wall clock (never more than it had). */
+int store_events_load(store_t *s, int64_t now_mono_ms, int64_t now_wall_ms, store_event_fn fn, void *ctx);
+/* Stores a join code of an event: role "entrant" (with its id) or "observer". */
+int store_event_invite_create(store_t *s, const char *code, const char *event_id, auth_role_t role, int64_t entrant_id,
+                              const char *at);
+/* Finds a live join code of an event: who gets role, event_id, entrant_id. */
+int store_event_invite_find(store_t *s, const char *code, auth_who_t *who);
+/* Session ids of event codes start here, apart from the games' and the host's. */
+#define STORE_EVENT_SESSION_BASE (1LL << 40)
+/* Makes a session of an event code; *id is >= STORE_EVENT_SESSION_BASE. */
+int store_event_session_create(store_t *s, const char *token_hash, const char *code, const char *at, int64_t *id);
+/* Finds a live session of an event code by token hash. */
+int store_event_session_find(store_t *s, const char *token_hash, auth_who_t *who);
+/* Revokes / notes the use of a session of an event code (id from store_event_session_create). */
+int store_event_session_revoke(store_t *s, int64_t id, const char *at);
+int store_event_session_seen(store_t *s, int64_t id, const char *at, const char *addr);
+/* Lists the live sessions of event codes (see store_session_fn). */
+int store_event_sessions_list(store_t *s, store_session_fn fn, void *ctx);
 
 /* An online backup: a consistent snapshot of every committed table, copied in
  * slices so the event loop can serve between them while changes keep committing

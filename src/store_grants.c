@@ -242,11 +242,15 @@ int store_sessions_list(store_t *s, store_session_fn fn, void *ctx)
            (const char *)sqlite3_column_text(st, 6));
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : store_fail(s, "list sessions");
+    if (rc != SQLITE_DONE)
+        return store_fail(s, "list sessions");
+    return store_event_sessions_list(s, fn, ctx);
 }
 
 int store_session_revoke(store_t *s, int64_t id, const char *at)
 {
+    if (id >= STORE_EVENT_SESSION_BASE)
+        return store_event_session_revoke(s, id, at);
     sqlite3_stmt *st = store_g(s, id < 0 ? G_HOST_SESSION_REVOKE : G_SESSION_REVOKE);
     store_bind_text(st, 1, at);
     sqlite3_bind_int64(st, 2, id < 0 ? -id : id);
@@ -257,6 +261,8 @@ int store_session_revoke(store_t *s, int64_t id, const char *at)
 
 int store_session_seen(store_t *s, int64_t id, const char *at, const char *addr)
 {
+    if (id >= STORE_EVENT_SESSION_BASE)
+        return store_event_session_seen(s, id, at, addr);
     sqlite3_stmt *st = store_g(s, id < 0 ? G_HOST_SESSION_SEEN : G_SESSION_SEEN);
     store_bind_text(st, 1, at);
     store_bind_text(st, 2, addr);

@@ -1,6 +1,6 @@
 /* The inside of the store, shared by its two files: store.c (games, the log,
  * settings, secrets, transactions) and store_grants.c (invites, host pairing
- * codes and sessions). Nothing outside the store includes this. */
+ * codes and sessions), store_events.c (tournaments). Nothing outside the store includes this. */
 #ifndef STATE_STORE_IMPL_H
 #define STATE_STORE_IMPL_H
 
@@ -18,7 +18,7 @@ enum {
     Q_ACTION_INS, Q_UNDO_TARGET, Q_MARK_UNDONE, Q_HISTORY,
     Q_SECRET_GET, Q_SECRET_PUT, Q_SETTINGS_ALL, Q_SETTING_PUT, Q_SETTING_DEL, Q_SETTING_GET,
     Q_GAMES, Q_SCORES, Q_TIMERS, Q_GSETTINGS, Q_PING,
-    Q_CHECKPOINT, Q_CHECKPOINT_GET, Q_CHECKPOINT_DEL, Q_SETTING_UPD, Q_GAME_UPD,
+    Q_CHECKPOINT, Q_CHECKPOINT_GET, Q_CHECKPOINT_DEL, Q_SETTING_UPD, Q_GAME_UPD, Q_JUDGE_UPD,
     Q_COUNT
 };
 
@@ -31,10 +31,18 @@ enum {
     G_COUNT
 };
 
+/* Statements of store_events.c. */
+enum {
+    E_EVENT_UPSERT, E_EVENT_DEL, E_ENTRANT_UPSERT, E_GAME_UPSERT, E_EVENTS, E_ENTRANTS, E_GAMES,
+    E_INVITE_INS, E_INVITE_FIND, E_SESSION_INS, E_SESSION_FIND, E_SESSION_REVOKE, E_SESSION_SEEN, E_SESSIONS_LIST,
+    E_COUNT
+};
+
 struct store {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
     sqlite3_stmt *g[G_COUNT];
+    sqlite3_stmt *e[E_COUNT];
     bool in_tx;
     char last_error[200]; /* what failed last, for /healthz */
     char boot[17];

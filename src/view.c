@@ -38,6 +38,42 @@ static void put_bool(buf_t *b, bool v)
             PUT(b, "null");                                                                                                    \
     } while (0)
 
+/* ,"judge":null or the open call; ,"result":null or the players' word on an ended game. */
+static void view_judge_result(buf_t *b, const game_t *g)
+{
+    const game_judge_t *j = &g->judge;
+    if (j->called_by == GAME_ACTOR_NONE) {
+        PUT(b, ",\"judge\":null");
+    } else {
+        PUT(b, ",\"judge\":{\"called_by\":\"");
+        buf_puts(b, game_actor_name(j->called_by));
+        PUT(b, "\",\"reason\":");
+        json_put_cstr(b, j->reason);
+        PUT(b, ",\"at\":");
+        put_int(b, j->at_ms);
+        PUT(b, ",\"paused\":");
+        put_bool(b, j->paused);
+        buf_putc(b, '}');
+    }
+    if (g->status != GAME_ENDED) {
+        PUT(b, ",\"result\":null");
+        return;
+    }
+    PUT_INT_OR_NULL(b, ",\"result\":{\"winner\":", g->winner);
+    PUT(b, ",\"confirmed\":[");
+    if ((g->result.confirmed & GAME_RESULT_P1) && (g->result.confirmed & GAME_RESULT_P2))
+        PUT(b, "1,2");
+    else if (g->result.confirmed & GAME_RESULT_P1)
+        PUT(b, "1");
+    else if (g->result.confirmed & GAME_RESULT_P2)
+        PUT(b, "2");
+    PUT(b, "],\"disputed\":");
+    put_bool(b, g->result.disputed);
+    PUT(b, ",\"final\":");
+    put_bool(b, g->result.final);
+    buf_putc(b, '}');
+}
+
 static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_meta_t *m)
 {
     const game_player_t *p = &g->players[n - 1];
@@ -53,6 +89,20 @@ static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_m
     put_int(b, p->secondary);
     PUT(b, ",\"score\":");
     put_int(b, game_score(g, n));
+    PUT(b, ",\"rounds\":[");
+    int shown = game_rounds(g); /* cells past it are 0 (game_check) */
+    for (int r = 0; r < shown; r++) {
+        PUT(b, "{\"round\":");
+        put_int(b, r + 1);
+        PUT(b, ",\"primary\":");
+        put_int(b, p->rounds[r].primary);
+        PUT(b, ",\"secondary\":");
+        put_int(b, p->rounds[r].secondary);
+        buf_putc(b, '}');
+        if (r + 1 < shown)
+            buf_putc(b, ',');
+    }
+    buf_putc(b, ']');
     PUT(b, ",\"cp\":");
     put_int(b, p->cp);
     int64_t remaining = game_clock_remaining(g, n, m->now_mono_ms);
@@ -99,6 +149,7 @@ void view_render(buf_t *b, const game_t *g, view_t v, const view_meta_t *m)
     view_player(b, g, 2, v, m);
     buf_putc(b, ']');
     PUT_INT_OR_NULL(b, ",\"attacker\":", g->attacker);
+    view_judge_result(b, g);
     PUT(b, ",\"game_time\":");
     put_int(b, game_time_ms(g, m->now_mono_ms));
     if (v == VIEW_FULL) {
@@ -128,6 +179,10 @@ void view_render(buf_t *b, const game_t *g, view_t v, const view_meta_t *m)
     if (m->updated_at) {
         PUT(b, ",\"updated_at\":");
         json_put_cstr(b, m->updated_at);
+    }
+    if (m->event_block != NULL && v != VIEW_FULL) {
+        PUT(b, ",\"event\":");
+        buf_puts(b, m->event_block);
     }
     if (v != VIEW_FULL) {
         PUT(b, ",\"server_time\":");
@@ -199,6 +254,48 @@ static int get_str(const json_doc_t *d, int obj, const char *key, char *out, siz
         return GAME_E_BAD;                                                                                                     \
     } while (0)
 
+/*
+ * players[].rounds: the cells; the totals are then their sums, and a total given as
+ * well must agree. Without rounds (a state of the original plan) the totals go into
+ * round 1's cell, as the migration does with stored games.
+ */
+static int parse_rounds(const json_doc_t *d, int p, game_player_t *pl, int idx, const char **bad_field)
+{
+    static const char *const f[2] = {"players[0].rounds", "players[1].rounds"};
+    int tr = json_get(d, p, "rounds");
+    if (tr < 0 || json_type(d, tr) == JSON_NULL) {
+        pl->rounds[0].primary = (int16_t)pl->primary;
+        pl->rounds[0].secondary = (int16_t)pl->secondary;
+        return 0;
+    }
+    if (json_type(d, tr) != JSON_ARRAY || json_size(d, tr) > GAME_ROUNDS_MAX)
+        FAIL(f[idx]);
+    int sp = 0, ss = 0, c = tr + 1;
+    for (int i = 0; i < json_size(d, tr); i++, c = json_next(d, c)) {
+        int64_t r, v;
+        bool set;
+        if (json_type(d, c) != JSON_OBJECT || get_int(d, c, "round", 1, GAME_ROUNDS_MAX, false, &r, &set) != 0 || !set)
+            FAIL(f[idx]);
+        game_round_t *cell = &pl->rounds[r - 1];
+        if (get_int(d, c, "primary", 0, GAME_SCORE_MAX, false, &v, &set) != 0)
+            FAIL(f[idx]);
+        cell->primary = set ? (int16_t)v : 0;
+        if (get_int(d, c, "secondary", 0, GAME_SCORE_MAX, false, &v, &set) != 0)
+            FAIL(f[idx]);
+        cell->secondary = set ? (int16_t)v : 0;
+    }
+    for (int r = 0; r < GAME_ROUNDS_MAX; r++) {
+        sp += pl->rounds[r].primary;
+        ss += pl->rounds[r].secondary;
+    }
+    if (sp > GAME_SCORE_MAX || ss > GAME_SCORE_MAX || (json_get(d, p, "primary") >= 0 && sp != pl->primary) ||
+        (json_get(d, p, "secondary") >= 0 && ss != pl->secondary))
+        FAIL(f[idx]);
+    pl->primary = sp;
+    pl->secondary = ss;
+    return 0;
+}
+
 static int parse_player(const json_doc_t *d, int p, game_t *g, int64_t since_ms, game_str_t notes[2], const char **bad_field)
 {
     static const char *const fields[2][9] = {
@@ -251,6 +348,8 @@ static int parse_player(const json_doc_t *d, int p, game_t *g, int64_t since_ms,
     if (get_bool(d, p, "flagged", &b) != 0)
         FAIL("players[].flagged");
     pl->clock.flagged = b;
+    if (parse_rounds(d, p, pl, idx, bad_field) != 0)
+        return GAME_E_BAD;
     int t = json_get(d, p, "private");
     if (t >= 0 && json_type(d, t) != JSON_NULL) {
         size_t len;
@@ -258,6 +357,55 @@ static int parse_player(const json_doc_t *d, int p, game_t *g, int64_t since_ms,
         if (json_type(d, t) != JSON_OBJECT || len > GAME_PRIVATE_MAX)
             FAIL(f[7]);
         notes[idx] = (game_str_t){raw, len};
+    }
+    return 0;
+}
+
+/* judge: null or {called_by, reason, at, paused}; result: null or {confirmed, disputed, final}
+ * (its winner is the state's). */
+static int parse_judge_result(const json_doc_t *d, int obj, game_t *g, const char **bad_field)
+{
+    int t = json_get(d, obj, "judge");
+    if (t >= 0 && json_type(d, t) != JSON_NULL) {
+        char who[16];
+        int64_t v;
+        bool set, paused = false;
+        if (json_type(d, t) != JSON_OBJECT || get_str(d, t, "called_by", who, sizeof(who)) != 0)
+            FAIL("judge.called_by");
+        g->judge.called_by = strcmp(who, "player1") == 0 ? GAME_ACTOR_P1 : strcmp(who, "player2") == 0 ? GAME_ACTOR_P2
+                             : strcmp(who, "host") == 0                                                 ? GAME_ACTOR_HOST
+                                                                                                        : GAME_ACTOR_NONE;
+        if (g->judge.called_by == GAME_ACTOR_NONE)
+            FAIL("judge.called_by");
+        if (get_str(d, t, "reason", g->judge.reason, sizeof(g->judge.reason)) != 0)
+            FAIL("judge.reason");
+        if (get_int(d, t, "at", 0, INT64_MAX / 2, false, &v, &set) != 0)
+            FAIL("judge.at");
+        g->judge.at_ms = set ? v : 0;
+        if (get_bool(d, t, "paused", &paused) != 0)
+            FAIL("judge.paused");
+        g->judge.paused = paused;
+    }
+    t = json_get(d, obj, "result");
+    if (t >= 0 && json_type(d, t) != JSON_NULL) {
+        if (json_type(d, t) != JSON_OBJECT)
+            FAIL("result");
+        int tc = json_get(d, t, "confirmed");
+        if (tc >= 0) {
+            if (json_type(d, tc) != JSON_ARRAY || json_size(d, tc) > 2)
+                FAIL("result.confirmed");
+            int e = tc + 1;
+            for (int i = 0; i < json_size(d, tc); i++, e = json_next(d, e)) {
+                int64_t n;
+                if (json_int(d, e, &n) != 0 || (n != 1 && n != 2))
+                    FAIL("result.confirmed");
+                g->result.confirmed |= (uint8_t)(n == 1 ? GAME_RESULT_P1 : GAME_RESULT_P2);
+            }
+        }
+        if (get_bool(d, t, "disputed", &g->result.disputed) != 0)
+            FAIL("result.disputed");
+        if (get_bool(d, t, "final", &g->result.final) != 0)
+            FAIL("result.final");
     }
     return 0;
 }
@@ -388,6 +536,8 @@ static int view_parse_in(const json_doc_t *d, int obj, const char *id, int64_t s
     out->game_time.running = gt_running;
     out->game_time.since_ms = since_ms;
 
+    if (parse_judge_result(d, obj, out, bad_field) != 0)
+        return GAME_E_BAD;
     int tp = json_get(d, obj, "players");
     if (tp >= 0) {
         if (json_type(d, tp) != JSON_ARRAY || json_size(d, tp) > 2)

@@ -30,6 +30,7 @@ typedef struct {
     bool connected[2];      /* presence of player 1 and 2 */
     int64_t now_mono_ms;    /* clocks are reported as of this moment */
     int64_t server_time_ms; /* wall clock of the same moment */
+    const char *event_block; /* JSON object of the game's `event` (section 11), or NULL */
 } view_meta_t;
 
 /* Appends the state object for view v. */

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     CHECK(game_check(&g, &bad) == GAME_OK);
-    view_meta_t m = {"c", "u", {true, false}, 1000, 0};
+    view_meta_t m = {"c", "u", {true, false}, 1000, 0, NULL};
     buf_t a, b;
     buf_init(&a);
     buf_init(&b);

@@ -195,9 +195,9 @@ test('GET /api/games/{id}/history: JSON entries and CSV', async () => {
   assert.match(c.headers.get('content-type'), /^text\/csv/);
   assert.match(c.headers.get('content-disposition'), new RegExp(`attachment; filename="${gid}-history.csv"`));
   const lines = c.text.trimEnd().split('\r\n');
-  assert.equal(lines[0], 'version,at,actor,type,data,undone_by');
+  assert.equal(lines[0], 'version,at,actor,type,data,undone_by,round');
   assert.equal(lines.length, 5);
-  assert.match(lines[3], /^3,"[^"]+","host","game_setup","\{""player1_name"":""A \\""quoted\\"", name""\}",4$/);
+  assert.match(lines[3], /^3,"[^"]+","host","game_setup","\{""player1_name"":""A \\""quoted\\"", name""\}",4,0$/);
   assert.ok(!c.text.includes('hidden'));
   isError(await http(srv, 'GET', `/api/games/${gid}/history?format=xml`), 400, 'bad_message');
   isError(await http(srv, 'GET', '/api/games/nope/history'), 404, 'not_found');

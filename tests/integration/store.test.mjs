@@ -51,6 +51,11 @@ for (let v = 1; v < migrations.length; v++) {
       assert.equal(g.players[1].cp, 1);
       assert.equal(g.players[0].time_remaining, 4711000);
       assert.equal(g.round, 2);
+      // Totals from before per-round scores sit in round 1's cell (migration 4).
+      assert.deepEqual(g.players[0].rounds[0], { round: 1, primary: 10, secondary: 4 });
+      assert.deepEqual(g.players[1].rounds.slice(1).map((r) => r.primary + r.secondary), [0, 0, 0, 0]);
+      assert.equal(g.judge, null);
+      assert.equal(g.result, null);
       // It was active when the old binary stopped: it comes back paused, clock stopped.
       assert.equal(g.status, 'paused');
       assert.equal(g.players[0].is_running, false);
@@ -58,6 +63,25 @@ for (let v = 1; v < migrations.length; v++) {
       assert.equal((await http(srv, 'GET', '/api/settings')).json.venue, 'Club');
       await srv.stop();
       assert.equal(sqlite(db, 'PRAGMA user_version;').trim(), String(migrations.length));
+    } finally {
+      await srv.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+// From 2 on: schema 1 had no winner column, and migration 2 gives an ended game none.
+for (let v = 2; v < 4 && v < migrations.length; v++) {
+  test(`a game that had ended at schema version ${v} keeps its result, final`, async () => {
+    const { dir, db } = oldDatabase(v);
+    sqlite(db, "UPDATE game_state SET status = 'ended', winner = 1, game_time_running = 0 WHERE game_id = 'old-game';"
+      + ' UPDATE timers SET running = 0;');
+    const srv = await startServer([], { dir });
+    try {
+      const g = (await http(srv, 'GET', '/api/games/old-game')).json;
+      assert.equal(g.status, 'ended');
+      assert.deepEqual(g.result, { winner: 1, confirmed: [], disputed: false, final: true });
+      assert.deepEqual(g.players[1].rounds[0], { round: 1, primary: 5, secondary: 4 });
     } finally {
       await srv.stop();
       rmSync(dir, { recursive: true, force: true });

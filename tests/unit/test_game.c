@@ -1083,6 +1083,7 @@ static void mid_game(game_t *s)
     prep(s, P_ACTIVE);
     s->round = 2;
     s->players[0].primary = 12;
+    s->players[0].rounds[1].primary = 12; /* the total is the sum of the cells */
     s->players[1].clock.remaining_ms = 1000;
     s->players[1].clock.used_ms = 7;
     s->players[0].clock.since_ms = -777; /* ignored: times are as of now */
@@ -1113,6 +1114,7 @@ static void test_state_create_replace(void **unused)
 
     a.expected_version = (game_opt_t){true, 1};
     s.players[1].primary = 3;
+    s.players[1].rounds[0].primary = 3;
     s.status = GAME_PAUSED;
     s.players[0].clock.running = false;
     ok_at(&g, &a, 7000);
