@@ -651,7 +651,7 @@ static int put_setting(game_text_in_t *t, const game_setting_in_t *it, const cha
 static int do_settings(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf)
 {
     const struct game_settings_args *s = &a->settings;
-    bool clock = false;
+    bool clock = false, rounds = false;
     int rc;
 
     (void)in, (void)now;
@@ -668,10 +668,11 @@ static int do_settings(const game_t *in, game_t *w, const game_action_t *a, int6
         if ((rc = put_setting(&t, &s->items[i], bf)) != GAME_OK)
             return rc;
         clock = clock || game_slice_is(s->items[i].key.base, s->items[i].key.len, "clock_ms");
+        rounds = rounds || game_slice_is(s->items[i].key.base, s->items[i].key.len, "rounds");
     }
     game_text_use(w, game_text_build(&t));
     /* rounds may not drop under a round that holds a score: the cells would vanish from the wire */
-    for (int r = game_rounds(w); r < GAME_ROUNDS_MAX; r++)
+    for (int r = rounds ? game_rounds(w) : GAME_ROUNDS_MAX; r < GAME_ROUNDS_MAX; r++)
         for (int i = 0; i < 2; i++)
             if (w->players[i].rounds[r].primary || w->players[i].rounds[r].secondary)
                 return game_bad(bf, "rounds");

@@ -38,6 +38,48 @@ static void put_bool(buf_t *b, bool v)
             PUT(b, "null");                                                                                                    \
     } while (0)
 
+/* Writes 0..999 (a cell or a round number) without a call; returns the end. */
+static char *view_small(char *o, int v)
+{
+    if (v >= 100)
+        *o++ = (char)('0' + v / 100);
+    if (v >= 10)
+        *o++ = (char)('0' + v / 10 % 10);
+    *o++ = (char)('0' + v % 10);
+    return o;
+}
+
+/* Rounds 1..n of the cells as ,"rounds":[{"round":1,"primary":a,"secondary":b},...]: built
+ * in place and appended once, since every render of every view writes them. */
+static void view_rounds(buf_t *b, const game_player_t *p, int n)
+{
+    char tmp[sizeof(",\"rounds\":[]") + GAME_ROUNDS_MAX * sizeof("{\"round\":99,\"primary\":999,\"secondary\":999},")], *o = tmp;
+    memcpy(o, ",\"rounds\":[", 11);
+    o += 11;
+    for (int r = 0; r < n && r < GAME_ROUNDS_MAX; r++) {
+        if (r)
+            *o++ = ',';
+        memcpy(o, "{\"round\":", 9);
+        o = view_small(o + 9, r + 1);
+        memcpy(o, ",\"primary\":", 11);
+        o = view_small(o + 11, p->rounds[r].primary);
+        memcpy(o, ",\"secondary\":", 13);
+        o = view_small(o + 13, p->rounds[r].secondary);
+        *o++ = '}';
+    }
+    *o++ = ']';
+    buf_append(b, tmp, (size_t)(o - tmp));
+}
+
+/* The number of rounds up to the last scored one: the stored full form leaves trailing empty ones out. */
+static int view_last_scored(const game_player_t *p)
+{
+    int n = GAME_ROUNDS_MAX;
+    while (n > 0 && !p->rounds[n - 1].primary && !p->rounds[n - 1].secondary)
+        n--;
+    return n;
+}
+
 /* ,"judge":null or the open call; ,"result":null or the players' word on an ended game. */
 static void view_judge_result(buf_t *b, const game_t *g)
 {
@@ -89,20 +131,7 @@ static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_m
     put_int(b, p->secondary);
     PUT(b, ",\"score\":");
     put_int(b, game_score(g, n));
-    PUT(b, ",\"rounds\":[");
-    int shown = game_rounds(g); /* cells past it are 0 (game_check) */
-    for (int r = 0; r < shown; r++) {
-        PUT(b, "{\"round\":");
-        put_int(b, r + 1);
-        PUT(b, ",\"primary\":");
-        put_int(b, p->rounds[r].primary);
-        PUT(b, ",\"secondary\":");
-        put_int(b, p->rounds[r].secondary);
-        buf_putc(b, '}');
-        if (r + 1 < shown)
-            buf_putc(b, ',');
-    }
-    buf_putc(b, ']');
+    view_rounds(b, p, v == VIEW_FULL ? view_last_scored(p) : game_rounds(g)); /* cells past settings.rounds are 0 */
     PUT(b, ",\"cp\":");
     put_int(b, p->cp);
     int64_t remaining = game_clock_remaining(g, n, m->now_mono_ms);

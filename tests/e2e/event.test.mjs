@@ -199,7 +199,7 @@ describe('a tournament on four phones and a hall board', () => {
     await p.fill('[data-testid=judge-reason]', 'Line of sight');
     await p.click('[data-testid=judge-send]');
     await s.hall.waitForSelector('[data-testid=hall-table].judge[data-game="' + game + '"]', { timeout: WAIT });
-    await p.waitForSelector('[data-testid=judge-called]', { timeout: WAIT });
+    await p.waitForSelector('[data-testid=judge-banner]', { timeout: WAIT });
     const first = await s.org.waitForSelector('[data-testid=event-tables] [data-testid=event-table]:first-child.judge', { timeout: WAIT });
     assert.equal(await first.getAttribute('data-table'), String(s.r1[name].table));
     await s.org.click('[data-testid=judge-done]');
@@ -213,8 +213,8 @@ describe('a tournament on four phones and a hall board', () => {
     const byTable = (n) => NAMES.filter((x) => s.r1[x].table === n);
     for (const name of byTable(1)) {
       const p = s.phones[name];
-      await (await p.waitForSelector('[data-testid=result-agree]', { timeout: WAIT })).click();
-      await p.waitForSelector('[data-testid=result-confirm] >> text=/confirmed|Waiting/i', { timeout: WAIT }).catch(() => undefined);
+      await (await p.waitForSelector('[data-testid=result-confirm]', { timeout: WAIT })).click();
+      await p.waitForSelector('[data-testid=result-panel]:not(:has([data-testid=result-confirm]))', { timeout: WAIT });
     }
     const t2 = s.r1[byTable(2)[0]].game;
     await s.org.click('[data-testid=event-table][data-table="2"] [data-testid=finalise]');

@@ -136,7 +136,7 @@ export function tableOf(raw: unknown): Table {
     table: num(t.table),
     game_id: str(t.game_id),
     status: STATUSES.indexOf(st) >= 0 ? st : 'setup',
-    round: num(t.round),
+    round: num(t.game_round ?? t.round),
     current_turn: pn(t.current_turn),
     seats: [seatOf(list[0], 1), seatOf(list[1], 2)],
     result: resultOf(t.result),
@@ -218,7 +218,8 @@ export type Place =
   | { kind: 'dropped' }
   | { kind: 'waiting' };
 
-export function placeOf(e: EventState, entrantId: string): Place {
+export function placeOf(e: EventState, entrant: string | number): Place {
+  const entrantId = String(entrant);
   const me = e.entrants.find((x) => x.entrant_id === entrantId);
   if (me && me.dropped) return { kind: 'dropped' };
   for (const t of e.tables) {

@@ -19,6 +19,31 @@ export interface PlayerState {
   connected: boolean;
   /** Present only for the player itself (and the host). */
   private?: Record<string, unknown> | null;
+  /** Per-round cells, rounds 1..settings.rounds; primary and secondary are their sums. */
+  rounds?: RoundCell[];
+}
+
+export interface RoundCell {
+  round: number;
+  primary: number;
+  secondary: number;
+}
+
+/** An open judge call (state.judge); `at` is wall-clock ms. */
+export interface JudgeCall {
+  called_by: 'player1' | 'player2' | 'host';
+  reason: string;
+  at: number;
+  /** The call paused the game: judge_done resumes it. */
+  paused?: boolean;
+}
+
+/** The players' word on an ended game (state.result). */
+export interface GameResult {
+  winner: PlayerNumber | null;
+  confirmed: PlayerNumber[];
+  disputed: boolean;
+  final: boolean;
 }
 
 export type SettingValue = string | number | boolean;
@@ -34,6 +59,9 @@ export interface GameState {
   players: PlayerState[];
   attacker: PlayerNumber | 0 | null;
   game_time: number;
+  judge?: JudgeCall | null;
+  /** null until the game has ended. */
+  result?: GameResult | null;
   settings: Record<string, SettingValue>;
   created_at?: string;
   updated_at?: string;
@@ -56,7 +84,8 @@ export interface JoinReply {
   player_number?: PlayerNumber | null;
   /** An entrant's or an event observer's code (section 11). */
   event_id?: string | null;
-  entrant_id?: string | null;
+  /** An integer on the server; kept as a string here. */
+  entrant_id?: string | number | null;
 }
 
 export interface Invite {
@@ -104,6 +133,8 @@ export interface HistoryEntry {
   type: string;
   data: Record<string, unknown>;
   undone_by: number | null;
+  /** The round the change belongs to; null for entries logged before rounds were recorded. */
+  round?: number | null;
 }
 
 /** Types that change a game and so are answered with ack or error. */
@@ -118,6 +149,9 @@ export const CHANGE_TYPES = [
   'game_end',
   'settings_update',
   'undo',
+  'judge_call',
+  'judge_done',
+  'result_confirm',
 ] as const;
 
 export function player(game: GameState | null, n: number): PlayerState | undefined {

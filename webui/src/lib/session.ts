@@ -129,7 +129,9 @@ export interface EntrantSession {
 
 export function loadEntrant(): EntrantSession | null {
   const s = readJson<EntrantSession>('entrant');
-  return s && typeof s.token === 'string' && s.token && typeof s.event_id === 'string' && typeof s.entrant_id === 'string' ? s : null;
+  if (!s || typeof s.token !== 'string' || !s.token || typeof s.event_id !== 'string') return null;
+  if (typeof s.entrant_id === 'number') s.entrant_id = String(s.entrant_id);
+  return typeof s.entrant_id === 'string' && s.entrant_id ? s : null;
 }
 
 export function saveEntrant(s: EntrantSession | null): void {

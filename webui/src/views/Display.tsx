@@ -7,6 +7,7 @@ import { SLOTS, bySlot, ensureInvites, slotLabel, type Slot } from '../lib/invit
 import { player, type Invite } from '../lib/protocol';
 import { keepAwake } from '../lib/wakelock';
 import { Board } from '../components/board';
+import { JudgeBanner } from '../components/depth';
 import { useGameList } from '../components/gamelist';
 import { HostLogin, useHostAuth } from '../components/hostauth';
 import { Qr, StatusDot, Toast, initialState, useConnection } from '../components/ui';
@@ -97,6 +98,7 @@ function Display({ token, onDenied }: { token: string | null; onDenied: () => vo
         <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
         <h1 class={obsCorner ? 'sr' : 'topbar-label muted'}>State Server</h1>
       </header>
+      <JudgeBanner g={g} />
       <Board g={g} sync={conn.sync} change={s.lastChange} size="tv" />
       {waiting.length ? (
         <section class={'qr-strip' + (wifi ? ' steps' : '')} aria-label="Join codes">

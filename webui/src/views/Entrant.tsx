@@ -6,9 +6,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../lib/api';
 import { eventApi } from '../lib/eventapi';
-import { placeOf, type EventState, type Place, type TableResult } from '../lib/event';
+import { placeOf, type EventState, type Place } from '../lib/event';
 import { loadEntrant, saveEntrant, type EntrantSession } from '../lib/session';
-import type { GameState } from '../lib/protocol';
 import { navigate } from '../router';
 import { RoundTimer, Standings, roundLabel, useEventState } from '../components/event';
 import { Modal, StatusDot, ThemeToggle, Toast, initialState, useConnection } from '../components/ui';
@@ -47,7 +46,7 @@ function Entrant({ session }: { session: EntrantSession }) {
   }, [gameId]);
 
   if (ev && place && place.kind === 'table') {
-    return <PlayerScreen store={c.store} conn={c.conn} state={c.state} me={place.me} top={<EventBar ev={ev} place={place} conn={c.conn} game={c.state.game} me={session.entrant_id} />} />;
+    return <PlayerScreen store={c.store} conn={c.conn} state={c.state} me={place.me} top={<EventBar ev={ev} place={place} conn={c.conn} me={session.entrant_id} />} />;
   }
   return (
     <main class="page narrow entrant-view" data-testid="entrant-view">
@@ -89,22 +88,14 @@ function placeText(p: Place, ev: EventState): string {
   return ev.round === 0 ? 'You are checked in. Your table shows here when round 1 is paired.' : 'Waiting for the next round. Your table shows here when it is paired.';
 }
 
-/** Judge and result of the game: the depth fields of the game state, else what the event says of the table. */
-function gameExtra(g: GameState | null, fallback: { result: TableResult | null; judge: unknown }) {
-  const x = (g || {}) as { judge?: unknown; result?: TableResult | null };
-  return { judge: x.judge !== undefined ? x.judge : fallback.judge, result: x.result !== undefined ? x.result : fallback.result };
-}
-
-/** The event over the player screen: table, opponent, round timer, "Call a judge", and the result to confirm. */
-function EventBar(props: { ev: EventState; place: Extract<Place, { kind: 'table' }>; conn: ReturnType<typeof useConnection>['conn']; game: GameState | null; me: string }) {
+/**
+ * The event over the player screen: table, opponent, round timer and standings.
+ * "Call a judge" and the result to confirm or dispute are the player screen's own.
+ */
+function EventBar(props: { ev: EventState; place: Extract<Place, { kind: 'table' }>; conn: ReturnType<typeof useConnection>['conn']; me: string }) {
   const { ev, place, conn } = props;
-  const [dialog, setDialog] = useState<'judge' | 'standings' | null>(null);
-  const [reason, setReason] = useState('');
+  const [standings, setStandings] = useState(false);
   const t = place.table;
-  const g = props.game && props.game.game_id === t.game_id ? props.game : null;
-  const { judge, result } = gameExtra(g, t);
-  const ended = g ? g.status === 'ended' : t.status === 'ended';
-  const mine = result && result.confirmed.indexOf(place.me) >= 0;
   const opp = place.opponent;
   return (
     <section class="event-bar" aria-label="Tournament" data-testid="event-bar" data-table={t.table} data-game={t.game_id}>
@@ -120,68 +111,12 @@ function EventBar(props: { ev: EventState; place: Extract<Place, { kind: 'table'
       </div>
       <div class="eb-row">
         <span class="muted small">Event: {roundLabel(ev)}</span>
-        <button class="btn ghost" onClick={() => setDialog('standings')} data-testid="entrant-standings">
+        <button class="btn ghost" onClick={() => setStandings(true)} data-testid="entrant-standings">
           Standings
         </button>
-        {judge ? (
-          <span class="judge-flag" role="status" data-testid="judge-called">
-            Judge called
-          </span>
-        ) : (
-          <button class="btn" onClick={() => setDialog('judge')} disabled={ended && !!(result && result.final)} data-testid="call-judge">
-            Call a judge
-          </button>
-        )}
       </div>
-      {ended && result && !result.final ? (
-        <div class="eb-result" role="group" aria-label="Result" data-testid="result-confirm">
-          {result.disputed ? (
-            <p>Result disputed: a judge will decide.</p>
-          ) : mine ? (
-            <p>You confirmed the result. Waiting for your opponent.</p>
-          ) : (
-            <>
-              <p>
-                Result: <strong>{result.winner === null ? 'draw' : result.winner === place.me ? 'you won' : (opp.name || 'your opponent') + ' won'}</strong>. Is that right?
-              </p>
-              <div class="row">
-                <button class="btn primary" onClick={() => conn.request('result_confirm', { agree: true })} data-testid="result-agree">
-                  Confirm
-                </button>
-                <button class="btn danger" onClick={() => conn.request('result_confirm', { agree: false })} data-testid="result-dispute">
-                  Dispute
-                </button>
-              </div>
-            </>
-          )}
-        </div>
-      ) : null}
-      {dialog === 'judge' ? (
-        <Modal title="Call a judge" onClose={() => setDialog(null)}>
-          <label class="field">
-            <span>What is it about? (optional)</span>
-            <input value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} data-testid="judge-reason" />
-          </label>
-          <div class="row end">
-            <button class="btn" onClick={() => setDialog(null)}>
-              Cancel
-            </button>
-            <button
-              class="btn primary"
-              data-testid="judge-send"
-              onClick={() => {
-                conn.request('judge_call', reason.trim() ? { reason: reason.trim() } : {});
-                setReason('');
-                setDialog(null);
-              }}
-            >
-              Call
-            </button>
-          </div>
-        </Modal>
-      ) : null}
-      {dialog === 'standings' ? (
-        <Modal title="Standings" onClose={() => setDialog(null)} wide>
+      {standings ? (
+        <Modal title="Standings" onClose={() => setStandings(false)} wide>
           <Standings rows={ev.standings} me={props.me} />
         </Modal>
       ) : null}

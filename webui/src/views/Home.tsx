@@ -21,8 +21,8 @@ async function joinWith(code: string): Promise<string> {
   }
   // A tournament code: an entrant's phone follows its event; an event observer code opens the hall board.
   if (r && r.token && r.event_id) {
-    if (r.entrant_id) {
-      saveEntrant({ token: r.token, event_id: r.event_id, entrant_id: r.entrant_id, code });
+    if (r.entrant_id !== null && r.entrant_id !== undefined && r.entrant_id !== '') {
+      saveEntrant({ token: r.token, event_id: r.event_id, entrant_id: String(r.entrant_id), code });
       return '/event';
     }
     if (!r.game_id) {

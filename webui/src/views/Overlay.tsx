@@ -54,6 +54,11 @@ function Overlay(props: { session: Session; lost: () => void }) {
         <div class="ov-mid">
           <div class="ov-round">{statusLine(g)}</div>
           {state.conn !== 'open' ? <div class="ov-off">reconnecting</div> : null}
+          {g.judge ? (
+            <div class="ov-judge" data-testid="ov-judge">
+              Judge called
+            </div>
+          ) : null}
         </div>
         {side(2)}
       </div>

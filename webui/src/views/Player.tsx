@@ -14,6 +14,8 @@ import { statusLine } from '../components/board';
 import { Icon } from '../components/icons';
 import { SessionGate, useSessionConnection } from '../components/session';
 import { Clock, Confirm, Modal, NumberPad, StatusDot, TapButton, ThemeToggle, Toast, nameOf } from '../components/ui';
+import { JudgeBanner, JudgeDialog, ResultPanel, RoundTable } from '../components/depth';
+import { scoringRound } from '../lib/depth';
 
 type Field = ScoreField;
 const MAX: Record<Field, number> = { primary: SCORE_MAX, secondary: SCORE_MAX, cp: CP_MAX };
@@ -32,7 +34,7 @@ function Player(props: { session: Session; lost: () => void }) {
 export function PlayerScreen(props: { store: Store; conn: Connection; state: ClientState; me: PlayerNumber; top?: ComponentChildren }) {
   const { store, conn, state: s, me } = props;
   const [pad, setPad] = useState<Field | null>(null);
-  const [dialog, setDialog] = useState<'concede' | 'notes' | 'undo' | null>(null);
+  const [dialog, setDialog] = useState<'concede' | 'notes' | 'undo' | 'judge' | null>(null);
   const g = s.game;
   const mine = player(g, me);
   const theirs = player(g, other(me));
@@ -77,6 +79,7 @@ export function PlayerScreen(props: { store: Store; conn: Connection; state: Cli
         <ThemeToggle />
       </header>
       {props.top}
+      <JudgeBanner g={g} />
 
       <section class={'opponent p' + other(me) + (g.current_turn === other(me) && g.status === 'active' ? ' turn' : '')} aria-label="Opponent" data-testid="opponent">
         <div class="who">
@@ -117,7 +120,9 @@ export function PlayerScreen(props: { store: Store; conn: Connection; state: Cli
             : g.status === 'setup'
               ? 'Waiting for the host to start'
               : g.status === 'paused'
-                ? 'Paused by the host'
+                ? g.judge && g.judge.paused
+                  ? 'Paused for the judge'
+                  : 'Paused by the host'
                 : statusLine(g, me)}
         </div>
         <div class="scores">
@@ -131,7 +136,7 @@ export function PlayerScreen(props: { store: Store; conn: Connection; state: Cli
                 icon="minus"
                 label={'Minus one ' + LABEL[f]}
                 disabled={!canScore || mine[f] <= 0}
-                onTap={() => score({ [f + '_delta']: -1 })}
+                onTap={() => score(f === 'cp' ? { cp_delta: -1 } : { [f + '_delta']: -1, round: scoringRound(g) })}
                 testid={f + '-minus'}
                 guard={250}
               />
@@ -150,7 +155,7 @@ export function PlayerScreen(props: { store: Store; conn: Connection; state: Cli
                 icon="plus"
                 label={'Plus one ' + LABEL[f]}
                 disabled={!canScore || mine[f] >= MAX[f]}
-                onTap={() => score({ [f + '_delta']: 1 })}
+                onTap={() => score(f === 'cp' ? { cp_delta: 1 } : { [f + '_delta']: 1, round: scoringRound(g) })}
                 testid={f + '-plus'}
                 guard={250}
               />
@@ -158,11 +163,14 @@ export function PlayerScreen(props: { store: Store; conn: Connection; state: Cli
           ))}
           <div class="total-line">
             Total <strong data-testid="my-score">{mine.score}</strong>
+            {g.status !== 'ended' ? <span class="muted small"> · buttons score round {scoringRound(g)}</span> : null}
           </div>
+          <RoundTable g={g} n={me} caption="Your VP per round" />
         </div>
       </section>
 
       <div class="actions">
+        <ResultPanel g={g} me={me} disabled={!live || busy} onConfirm={(agree) => send('result_confirm', { agree })} />
         <div class="row small-actions">
           <TapButton class="ghost" icon="undo" disabled={!live || busy || g.status === 'ended'} onTap={() => setDialog('undo')} testid="undo">
             Undo
@@ -172,6 +180,9 @@ export function PlayerScreen(props: { store: Store; conn: Connection; state: Cli
           </TapButton>
           <TapButton class="ghost" icon="flag" disabled={!live || busy || g.status === 'ended' || g.status === 'setup'} onTap={() => setDialog('concede')} testid="concede">
             Concede
+          </TapButton>
+          <TapButton class="ghost" icon="whistle" disabled={!live || busy || !!g.judge} label="Call a judge" onTap={() => setDialog('judge')} testid="call-judge">
+            Judge
           </TapButton>
         </div>
         {myTurn ? (
@@ -204,6 +215,7 @@ export function PlayerScreen(props: { store: Store; conn: Connection; state: Cli
           onClose={() => setDialog(null)}
         />
       ) : null}
+      {dialog === 'judge' ? <JudgeDialog onCall={(reason) => send('judge_call', reason ? { reason } : {})} onClose={() => setDialog(null)} /> : null}
       {dialog === 'undo' ? (
         <Confirm title="Undo?" text="Take back your last change." yes="Undo" onYes={() => send('undo')} onClose={() => setDialog(null)} />
       ) : null}

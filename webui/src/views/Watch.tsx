@@ -4,6 +4,7 @@ import { useEffect } from 'preact/hooks';
 import type { Session } from '../lib/session';
 import { keepAwake } from '../lib/wakelock';
 import { Board } from '../components/board';
+import { JudgeBanner } from '../components/depth';
 import { SessionGate, useSessionConnection } from '../components/session';
 import { StatusDot, ThemeToggle, Toast, useMedia } from '../components/ui';
 
@@ -23,7 +24,10 @@ function Watch(props: { session: Session; lost: () => void }) {
         <ThemeToggle />
       </header>
       {s.game ? (
-        <Board g={s.game} sync={conn.sync} change={s.lastChange} size={wide ? 'tv' : 'phone'} />
+        <>
+          <JudgeBanner g={s.game} />
+          <Board g={s.game} sync={conn.sync} change={s.lastChange} size={wide ? 'tv' : 'phone'} />
+        </>
       ) : (
         <p class="lead center" role="status">
           Loading the game…

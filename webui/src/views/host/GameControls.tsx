@@ -8,6 +8,7 @@ import type { Connection } from '../../lib/connection';
 import { player, type GameState, type PlayerNumber } from '../../lib/protocol';
 import type { Change } from '../../lib/reducer';
 import { Board } from '../../components/board';
+import { JudgeBanner, ResultPanel } from '../../components/depth';
 import { Confirm, Modal, TapButton, nameOf } from '../../components/ui';
 import { HistoryCard } from './HistoryCard';
 import { InvitesCard } from './InvitesCard';
@@ -69,7 +70,9 @@ export function GameControls(props: {
             {g.game_id} · v{g.version}
           </span>
         </div>
+        <JudgeBanner g={g} onDone={() => send('judge_done')} disabled={off} />
         <Board g={g} sync={conn.sync} change={props.change} />
+        <ResultPanel g={g} me={0} disabled={off} onConfirm={() => send('result_confirm', { agree: true })} />
         <div class="row wrap controls" role="group" aria-label="Game controls">
           {g.status === 'setup' ? (
             <TapButton class="primary" disabled={off} onTap={() => send('game_start')} testid="start">

@@ -8,6 +8,8 @@ import type { Connection } from '../../lib/connection';
 import { CLOCK_MS_MAX, NAME_CHARS, fieldMax, type ScoreField } from '../../lib/limits';
 import { player, type GameState, type PlayerNumber } from '../../lib/protocol';
 import { Clock, TapButton } from '../../components/ui';
+import { RoundTable } from '../../components/depth';
+import { scoringRound } from '../../lib/depth';
 
 const FIELD_NAME: Record<ScoreField, string> = { primary: 'Primary', secondary: 'Secondary', cp: 'CP' };
 
@@ -18,6 +20,8 @@ export function PlayerAdmin(props: { g: GameState; n: PlayerNumber; conn: Connec
   useEffect(() => setName(p.name), [p.name]);
   const send = (type: string, data: Record<string, unknown>) => conn.request(type, data);
   const score = (d: Record<string, unknown>) => send('score_update', { player_number: n, ...d });
+  // − and + of primary and secondary act on the current round's cell
+  const step = (f: ScoreField, d: number) => score(f === 'cp' ? { cp_delta: d } : { [f + '_delta']: d, round: scoringRound(g) });
   const remainingNow = () => remainingAt(p, g, conn.sync.serverNow(performance.now()));
   const who = 'Player ' + n;
   return (
@@ -39,11 +43,12 @@ export function PlayerAdmin(props: { g: GameState; n: PlayerNumber; conn: Connec
         {(['primary', 'secondary', 'cp'] as const).map((f) => (
           <div class="adjust-row" key={f}>
             <span class="adjust-label">{FIELD_NAME[f]}</span>
-            <TapButton class="small" icon="minus" label={who + ' ' + FIELD_NAME[f] + ' minus one'} disabled={off || p[f] <= 0} onTap={() => score({ [f + '_delta']: -1 })} guard={200} />
+            <TapButton class="small" icon="minus" label={who + ' ' + FIELD_NAME[f] + ' minus one'} disabled={off || p[f] <= 0} onTap={() => step(f, -1)} guard={200} />
             <span class="num">{p[f]}</span>
-            <TapButton class="small" icon="plus" label={who + ' ' + FIELD_NAME[f] + ' plus one'} disabled={off || p[f] >= fieldMax(f)} onTap={() => score({ [f + '_delta']: 1 })} guard={200} />
+            <TapButton class="small" icon="plus" label={who + ' ' + FIELD_NAME[f] + ' plus one'} disabled={off || p[f] >= fieldMax(f)} onTap={() => step(f, 1)} guard={200} />
           </div>
         ))}
+        <RoundTable g={g} n={n} caption={'Per round (buttons: round ' + scoringRound(g) + ')'} />
         <div class="adjust-row">
           <span class="adjust-label">Clock</span>
           <TapButton class="small" disabled={off} onTap={() => send('timer_update', { player_number: n, action: 'set', time_remaining: Math.max(0, remainingNow() - 60000) })}>
