@@ -169,7 +169,7 @@ const listOf = (r, key) => (Array.isArray(r) ? r : r && Array.isArray(r[key]) ? 
 async function makeEvents() {
   const probe = await fetch(base + '/api/events', { headers: { authorization: 'Bearer ' + TOKEN } });
   if (probe.status === 404) return null;
-  const long = await rest('POST', '/api/events', { name: 'Autumn Grand Tournament of the Northern Leagues', rounds: 3, round_time_ms: 9000000 });
+  const long = await rest('POST', '/api/events', { name: 'Autumn Grand Tournament of the North', rounds: 3, round_time_ms: 9000000 });
   await rest('POST', '/api/events/' + long.event_id + '/entrants', {
     entrants: [
       { name: 'Alexandria Montgomery-Featherstonehaugh', faction: 'Adeptus Mechanicus', club: 'Dice & Dragons Club' },

@@ -249,7 +249,8 @@ export class Connection {
     }
     const s = this.opts.store.get();
     this.isHost = d.role === 'host';
-    const gameId = this.isHost ? s.gameId : d.game_id || s.gameId;
+    // An entrant without a table this round (section 11) has no game to follow.
+    const gameId = this.isHost ? s.gameId : d.role === 'entrant' ? null : d.game_id || s.gameId;
     if (gameId) this.send({ type: 'subscribe', game_id: gameId });
     if (this.isHost && this.gamesFn) this.subscribeGames();
     this.subscribeEvent();

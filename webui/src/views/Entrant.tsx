@@ -42,8 +42,8 @@ function Entrant({ session }: { session: EntrantSession }) {
   const gameId = place && place.kind === 'table' ? place.table.game_id : null;
   // A new pairing: follow the entrant to its table on the same socket.
   useEffect(() => {
-    if (gameId && c.store.get().gameId !== gameId) c.conn.select(gameId);
-  }, [gameId]);
+    if (ev && c.store.get().gameId !== gameId) c.conn.select(gameId);
+  }, [gameId, !!ev]);
 
   if (ev && place && place.kind === 'table') {
     return <PlayerScreen store={c.store} conn={c.conn} state={c.state} me={place.me} top={<EventBar ev={ev} place={place} conn={c.conn} me={session.entrant_id} />} />;

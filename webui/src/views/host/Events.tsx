@@ -106,7 +106,7 @@ function NewEvent({ token }: { token: string | null }) {
       >
         <label>
           <span>Name</span>
-          <input value={name} required maxLength={80} data-testid="event-name" onInput={(e) => setName(val(e))} />
+          <input value={name} required maxLength={40} data-testid="event-name" onInput={(e) => setName(val(e))} />
         </label>
         <div class="form-pair">
           <label>
