@@ -13,7 +13,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -127,6 +127,30 @@ describe('a tournament on four phones and a hall board', () => {
     for (const c of cards) assert.match(c.code, /^[A-Z2-9]{6}$/);
     await org.goBack();
     await org.waitForSelector('[data-testid=event-panel] [data-live="1"]', { timeout: WAIT });
+  });
+
+  it('the check-in sheet prints eight cards to a page, without its buttons', async (t) => {
+    if (noEvents) return t.skip('no events');
+    const ev = await rest('POST', '/api/events', { name: 'Print test', rounds: 1 });
+    await rest('POST', '/api/events/' + ev.event_id + '/entrants', { entrants: Array.from({ length: 17 }, (_, i) => ({ name: 'Entrant ' + (i + 1), faction: 'Faction ' + (i + 1) })) });
+    const page = await newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(base + '/host/events/' + encodeURIComponent(ev.event_id) + '/checkin#token=' + TOKEN);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=ci-card] .qr').length === 17, null, { timeout: WAIT });
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.isVisible('[data-testid=print]'), false, 'the Print button is hidden on paper');
+    assert.deepEqual(await page.$$eval('.ci-page', (ps) => ps.map((p) => p.querySelectorAll('[data-testid=ci-card]').length)), [8, 8, 1]);
+    const pdf = (await page.pdf({ format: 'A4' })).toString('latin1');
+    assert.equal((pdf.match(/\/Type\s*\/Page[^s]/g) || []).length, 3, 'three A4 pages');
+    // A printed card's QR code reads back as the entrant's join URL (zbarimg, when installed).
+    const zbar = ['/usr/bin/zbarimg', '/usr/local/bin/zbarimg'].find((f) => existsSync(f));
+    if (zbar) {
+      const file = join(tmp, 'card.png');
+      const card = page.locator('[data-testid=ci-card]').first();
+      await card.screenshot({ path: file });
+      const code = (await card.locator('.ci-code').textContent()).trim();
+      assert.equal(execFileSync(zbar, ['-q', '--raw', file]).toString().trim(), base + '/j/' + code);
+    } else t.diagnostic('zbarimg not installed: the QR code was not decoded');
+    await page.context().close();
   });
 
   it('the hall board runs on an event observer code; four phones join with their codes', async (t) => {
