@@ -41,7 +41,7 @@ function HallEventGate({ eventId }: { eventId: string }) {
     join();
     return () => clearTimeout(retry);
   }, [token]);
-  if (token === undefined)
+  if (token === undefined || (token === null && error))
     return (
       <main class="hall-view empty">
         <h1 class="sr">Hall board</h1>
