@@ -79,7 +79,8 @@ const cpuTicks = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').
 const status = (pid, key) => Number((readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${key}:\\s+(\\d+)`)) || [])[1]);
 
 async function load() {
-  const srv = await start();
+  // BENCH_EVENT_DURABILITY=normal leaves the fsync of each commit out of the latencies.
+  const srv = await start([], ['--durability', process.env.BENCH_EVENT_DURABILITY || 'full']);
   const ev = await http(srv, 'POST', '/api/events', { name: 'Bench open', rounds: 5, round_time_ms: 9000000 });
   const E = `/api/events/${ev.event_id}`;
   const added = await http(srv, 'POST', `${E}/entrants`, {
@@ -151,7 +152,7 @@ async function load() {
   board.close();
   await srv.stop();
   return {
-    entrants: 256, tables: state.tables.length, seconds: SECONDS, changes,
+    entrants: 256, tables: state.tables.length, seconds: SECONDS, changes, durability: process.env.BENCH_EVENT_DURABILITY || 'full',
     pairing_logged_ms: logged ? Number(logged[2]) : null, pairing_rest_ms: Math.round(pairRestMs * 10) / 10,
     table_p50_ms: pct(tableLat, 50), table_p99_ms: pct(tableLat, 99), table_samples: tableLat.length,
     board_p50_ms: pct(boardLat, 50), board_p99_ms: pct(boardLat, 99), board_samples: boardLat.length,

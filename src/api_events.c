@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define API_EVENTS_TOKENS 8192 /* 512 entrants of three fields, and room */
 
@@ -141,62 +140,8 @@ static void api_ev_create(app_t *app, h2o_req_t *req)
     api_ev_state(app, req, ev, true, 201);
 }
 
-/* Trims spaces and tabs at both ends, in place. */
-static char *api_ev_trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-    return s;
-}
-
-/* A pasted list: one entrant a line, name,faction,club. Fills in[] (pointing into
- * text, which is changed in place). Returns the count, or -1 with msg. */
-static int api_ev_parse_text(char *text, tourney_entrant_in_t *in, int cap, char *msg, size_t msgcap)
-{
-    int n = 0, line = 0;
-    char *save = NULL;
-    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        line++;
-        char *f[3] = {l, NULL, NULL};
-        for (int k = 1; k < 3; k++) {
-            char *c = f[k - 1] ? strchr(f[k - 1], ',') : NULL;
-            if (c) {
-                *c = '\0';
-                f[k] = c + 1;
-            }
-        }
-        if (f[2] && strchr(f[2], ',')) {
-            snprintf(msg, msgcap, "line %d: at most three fields (name,faction,club)", line);
-            return -1;
-        }
-        for (int k = 0; k < 3; k++)
-            f[k] = f[k] ? api_ev_trim(f[k]) : "";
-        if (f[0][0] == '\0' && f[1][0] == '\0' && f[2][0] == '\0')
-            continue;
-        if (line == 1 && strcasecmp(f[0], "name") == 0)
-            continue;
-        if (n >= cap) {
-            snprintf(msg, msgcap, "at most %d entrants", EVENT_MAX_ENTRANTS);
-            return -1;
-        }
-        const char *bad = event_entrant_check(f[0], f[1], f[2]);
-        if (bad) {
-            snprintf(msg, msgcap, "line %d: %s: 1 to 40 characters, no control characters", line, bad);
-            return -1;
-        }
-        in[n].name = f[0];
-        in[n].faction = f[1];
-        in[n].club = f[2];
-        n++;
-    }
-    return n;
-}
-
 /* One entrant object of a JSON body into in (strings in store, 3 x GAME_NAME_SIZE * 2). */
-static int api_ev_parse_one(const json_doc_t *d, int obj, tourney_entrant_in_t *in, char *store, const char *where, char *msg,
+static int api_ev_parse_one(const json_doc_t *d, int obj, event_entrant_in_t *in, char *store, const char *where, char *msg,
                             size_t msgcap)
 {
     static const char *const keys[3] = {"name", "faction", "club"};
@@ -227,7 +172,7 @@ static int api_ev_parse_one(const json_doc_t *d, int obj, tourney_entrant_in_t *
 /* POST /api/events/{id}/entrants */
 static void api_ev_entrants(app_t *app, h2o_req_t *req, event_t *ev)
 {
-    tourney_entrant_in_t *in = mem_alloc((EVENT_MAX_ENTRANTS + 1) * sizeof(*in));
+    event_entrant_in_t *in = mem_alloc((EVENT_MAX_ENTRANTS + 1) * sizeof(*in));
     char *store = NULL, *text = NULL;
     jsmntok_t *toks = NULL;
     char msg[200] = "";
@@ -241,7 +186,7 @@ static void api_ev_entrants(app_t *app, h2o_req_t *req, event_t *ev)
             goto out;
         }
         text = mem_strndup(req->entity.base ? req->entity.base : "", req->entity.len);
-        n = api_ev_parse_text(text, in, EVENT_MAX_ENTRANTS, msg, sizeof(msg));
+        n = event_parse_list(text, in, EVENT_MAX_ENTRANTS, msg, sizeof(msg));
     } else {
         json_doc_t d;
         if (api_ev_body(app, req, &d, &toks) != 0)

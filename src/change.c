@@ -209,29 +209,31 @@ static int decode_result(const json_doc_t *d, int data, game_action_t *a, change
 }
 
 /* The request's data for the action log: everything but private notes (which
- * the history must not reveal) and expected_version. */
-static void change_log_data(const json_doc_t *d, int data, buf_t *out)
+ * the history must not reveal) and expected_version. at >= 0 (judge_call,
+ * result_confirm) records the server's wall-clock time of the call as "at", in
+ * place of any "at" the client sent, so a replay of the log can give the same. */
+static void change_log_data(const json_doc_t *d, int data, int64_t at, buf_t *out)
 {
-    buf_putc(out, '{');
-    if (data < 0 || json_type(d, data) != JSON_OBJECT) {
-        buf_putc(out, '}');
-        return;
-    }
     bool first = true;
-    int k = data + 1;
-    for (int i = 0; i < json_size(d, data); i++, k = json_next(d, k + 1)) {
-        if (json_str_eq(d, k, "private") || json_str_eq(d, k, "expected_version"))
-            continue;
-        if (!first)
-            buf_putc(out, ',');
-        size_t len;
-        const char *raw = json_raw(d, k, &len);
-        buf_append(out, raw, len);
-        buf_putc(out, ':');
-        raw = json_raw(d, k + 1, &len);
-        buf_append(out, raw, len);
-        first = false;
+    buf_putc(out, '{');
+    if (data >= 0 && json_type(d, data) == JSON_OBJECT) {
+        int k = data + 1;
+        for (int i = 0; i < json_size(d, data); i++, k = json_next(d, k + 1)) {
+            if (json_str_eq(d, k, "private") || json_str_eq(d, k, "expected_version") || (at >= 0 && json_str_eq(d, k, "at")))
+                continue;
+            if (!first)
+                buf_putc(out, ',');
+            size_t len;
+            const char *raw = json_raw(d, k, &len);
+            buf_append(out, raw, len);
+            buf_putc(out, ':');
+            raw = json_raw(d, k + 1, &len);
+            buf_append(out, raw, len);
+            first = false;
+        }
     }
+    if (at >= 0)
+        buf_printf(out, "%s\"at\":%lld", first ? "" : ",", (long long)at);
     buf_putc(out, '}');
 }
 
@@ -352,7 +354,8 @@ int change_apply(core_t *core, const auth_who_t *who, const char *type, const ch
         return -1;
     buf_t logdata;
     buf_init(&logdata);
-    change_log_data(d, has_data ? data : -1, &logdata);
+    int64_t at = a.type == GAME_A_JUDGE_CALL ? a.judge.at_ms : a.type == GAME_A_RESULT ? a.result.at_ms : -1;
+    change_log_data(d, has_data ? data : -1, at, &logdata);
     const char *bad_field = NULL;
     int64_t version = 0;
     rc = core_change(core, game_id, &a, logdata.data, reply_to, ref, &bad_field, &version);

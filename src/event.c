@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const event_status_names[] = {"setup", "running", "ended"};
 
@@ -70,6 +71,63 @@ const char *event_entrant_check(const char *name, const char *faction, const cha
     if (!event_name_ok(club ? club : "", false))
         return "club";
     return NULL;
+}
+
+/* Trims spaces, tabs and a CR at both ends, in place. */
+static char *event_trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+int event_parse_list(char *text, event_entrant_in_t *in, int cap, char *msg, size_t msgcap)
+{
+    int n = 0, line = 0;
+    char *next = text;
+    while (next != NULL) {
+        char *l = next;
+        next = strchr(l, '\n');
+        if (next)
+            *next++ = '\0';
+        line++;
+        char *f[3] = {l, NULL, NULL};
+        for (int k = 1; k < 3; k++) {
+            char *c = strchr(f[k - 1], ',');
+            if (c == NULL)
+                break;
+            *c = '\0';
+            f[k] = c + 1;
+        }
+        if (f[2] && strchr(f[2], ',')) {
+            snprintf(msg, msgcap, "line %d: at most three fields (name,faction,club)", line);
+            return -1;
+        }
+        for (int k = 0; k < 3; k++)
+            f[k] = f[k] ? event_trim(f[k]) : "";
+        if (f[0][0] == '\0' && f[1][0] == '\0' && f[2][0] == '\0')
+            continue;
+        if (line == 1 && strcasecmp(f[0], "name") == 0)
+            continue;
+        if (n >= cap) {
+            snprintf(msg, msgcap, "at most %d entrants", cap);
+            return -1;
+        }
+        const char *bad = event_entrant_check(f[0], f[1], f[2]);
+        if (bad) {
+            snprintf(msg, msgcap, "line %d: %s: %s40 characters, no control characters", line, bad,
+                     bad[0] == 'n' ? "1 to " : "at most ");
+            return -1;
+        }
+        in[n].name = f[0];
+        in[n].faction = f[1];
+        in[n].club = f[2];
+        n++;
+    }
+    return n;
 }
 
 int event_entrant_add(event_t *ev, const char *name, const char *faction, const char *club)
@@ -444,6 +502,17 @@ static const char *const event_kind_names[] = {"none", "game", "bye", "pending"}
 void event_render_standings(buf_t *out, const event_t *ev, event_live_fn live, void *ctx)
 {
     standings_row_t *rows = mem_alloc((ev->n_entrants + 1) * sizeof(*rows));
+    /* Each entrant's table in each round, found in one pass (index + 1; 0: none). */
+    uint32_t nr = ev->round < EVENT_MAX_ROUNDS ? ev->round : EVENT_MAX_ROUNDS;
+    size_t *at = mem_zalloc((ev->n_entrants * nr + 1) * sizeof(*at));
+    for (size_t j = 0; j < ev->n_games; j++) {
+        const event_game_t *g = &ev->games[j];
+        if (g->round < 1 || g->round > nr)
+            continue;
+        at[(g->a - 1) * nr + g->round - 1] = j + 1;
+        if (g->b != 0)
+            at[(g->b - 1) * nr + g->round - 1] = j + 1;
+    }
     buf_putc(out, '[');
     if (event_standings(ev, live, ctx, rows) == STANDINGS_OK) {
         for (size_t i = 0; i < ev->n_entrants; i++) {
@@ -462,11 +531,9 @@ void event_render_standings(buf_t *out, const event_t *ev, event_live_fn live, v
                             "\"vp_against\":%lld,\"dropped\":%s,\"rounds\":[",
                        (unsigned)r->wins, (unsigned)r->draws, (unsigned)r->losses, (unsigned)r->byes, (long long)r->points,
                        (long long)r->sos, (long long)r->vp_for, (long long)r->vp_against, r->dropped ? "true" : "false");
-            for (uint32_t k = 0; k < ev->round && k < EVENT_MAX_ROUNDS; k++) {
-                const event_game_t *eg = NULL;
-                for (size_t j = 0; j < ev->n_games && eg == NULL; j++)
-                    if (ev->games[j].round == k + 1 && (ev->games[j].a == id || ev->games[j].b == id))
-                        eg = &ev->games[j];
+            for (uint32_t k = 0; k < nr; k++) {
+                size_t j = at[r->entrant * nr + k];
+                const event_game_t *eg = j ? &ev->games[j - 1] : NULL;
                 if (k)
                     buf_putc(out, ',');
                 buf_printf(out, "{\"round\":%u,\"kind\":\"%s\",\"vp\":%lld,\"game_id\":", (unsigned)k + 1,
@@ -486,6 +553,7 @@ void event_render_standings(buf_t *out, const event_t *ev, event_live_fn live, v
         }
     }
     buf_putc(out, ']');
+    free(at);
     free(rows);
 }
 

@@ -113,6 +113,19 @@ void event_free(event_t *ev);
 /* Checks an entrant's fields (names and factions by the games' rules, club likewise).
  * NULL if fine, else the name of the bad field ("name", "faction", "club"). */
 const char *event_entrant_check(const char *name, const char *faction, const char *club);
+/* One entrant to add (strings borrowed from the caller). */
+typedef struct {
+    const char *name, *faction, *club;
+} event_entrant_in_t;
+/*
+ * Parses a pasted list of entrants in place: one a line, "name,faction,club" (the
+ * fields after the name optional, spaces and tabs around them trimmed, CR LF or LF,
+ * no quoting); a first line whose name is "name" is a header, blank lines are
+ * skipped. Each entrant is checked (event_entrant_check). Fills in[] with pointers
+ * into text and returns the count (0 for an empty list), or -1 with a message naming
+ * the line in msg. At most cap entrants (more is -1).
+ */
+int event_parse_list(char *text, event_entrant_in_t *in, int cap, char *msg, size_t msgcap);
 /* Adds an entrant (fields checked already); returns its id, or EVENT_E_FULL. */
 int event_entrant_add(event_t *ev, const char *name, const char *faction, const char *club);
 /* The entrant with this id, or NULL. */

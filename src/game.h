@@ -40,6 +40,9 @@
  *   undo              yes (restores the status of the state before the change)
  *   game_state (full) yes (replaces everything but game_id; any status allowed)
  *   clock_tick        invalid      yes (a running clock must have run out)  invalid
+ *   judge_call        yes          yes (-> paused while judge_pauses)  yes  yes
+ *   judge_done        (host; needs an open call; resumes a game the call paused)
+ *   result_confirm    invalid      invalid      invalid      yes
  *
  * "invalid" means GAME_E_INVALID_STATE. A turn_change that ends the last round moves
  * active/paused -> ended.
@@ -75,6 +78,11 @@
  *   charges real time to the clocks that were running in it; a clock that runs out on the
  *   way is flagged, so undoing a flag does not give time back.
  * - game_state (replace) takes the given times as "as of now" and recomputes since_ms.
+ * - Per-round scores, caps, judge calls and results: see game_score.c and game_judge.c.
+ *   In short: a score change past a cap is bad_message naming the cap; a second
+ *   judge_call while one is open is invalid_state; the host finalises a result with
+ *   result_confirm agree:true (optionally correcting winner); rounds may not be lowered
+ *   under a round holding a score (bad_message on "rounds").
  */
 #ifndef GAME_H
 #define GAME_H

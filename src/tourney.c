@@ -415,7 +415,7 @@ static int tourney_new_code(tourney_t *t, const char *event_id, auth_role_t role
     return STORE_E_IO;
 }
 
-int tourney_add_entrants(tourney_t *t, event_t *ev, const tourney_entrant_in_t *in, size_t n, uint32_t *first_id)
+int tourney_add_entrants(tourney_t *t, event_t *ev, const event_entrant_in_t *in, size_t n, uint32_t *first_id)
 {
     tourney_ev_t *te = tourney_te(t, ev);
     if (te == NULL)

@@ -58,13 +58,9 @@ bool tourney_live(void *ctx, const char *game_id, event_live_t *out);
  * it is checked like a game's). *ev gets it. msg names a bad field. */
 int tourney_create(tourney_t *t, const char *name, uint32_t rounds, int64_t round_time_ms, const standings_scoring_t *scoring,
                    const char *settings, event_t **ev, char *msg, size_t cap);
-/* One entrant to add. */
-typedef struct {
-    const char *name, *faction, *club;
-} tourney_entrant_in_t;
 /* Adds n entrants, all or none (fields checked by the caller with
  * event_entrant_check); each gets an id and a join code. *first_id gets the first id. */
-int tourney_add_entrants(tourney_t *t, event_t *ev, const tourney_entrant_in_t *in, size_t n, uint32_t *first_id);
+int tourney_add_entrants(tourney_t *t, event_t *ev, const event_entrant_in_t *in, size_t n, uint32_t *first_id);
 /* Changes an entrant (NULL fields and dropped < 0 stay as they are). */
 int tourney_patch_entrant(tourney_t *t, event_t *ev, uint32_t id, const char *name, const char *faction, const char *club,
                           int dropped);

@@ -19,9 +19,9 @@ typedef enum { VIEW_HOST = 0, VIEW_P1, VIEW_P2, VIEW_OBSERVER, VIEW_FULL } view_
 
 /* JSON tokens a full state can need, from the limits: each player's private notes
  * (at most GAME_PRIVATE_MAX bytes, so at most about one value per two bytes), the
- * settings (a key and a value each), and the fixed fields with the per-round cells
- * (generously). Token arrays that read states are sized from this. */
-#define VIEW_MAX_TOKENS (2 * (GAME_PRIVATE_MAX / 2 + 2) + 2 * GAME_SETTINGS_MAX + 8 * GAME_ROUNDS_MAX + 256)
+ * settings (a key and a value each), the per-round cells (an object of three keys
+ * and values: 7 tokens a round, both players) and the fixed fields (generously). Token arrays that read states are sized from this. */
+#define VIEW_MAX_TOKENS (2 * (GAME_PRIVATE_MAX / 2 + 2) + 2 * GAME_SETTINGS_MAX + 2 * (7 * GAME_ROUNDS_MAX + 1) + 256)
 
 /* Facts about a game that are not part of the rules' state. */
 typedef struct {

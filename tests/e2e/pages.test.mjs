@@ -5,6 +5,7 @@
 //     heading and one main landmark per view;
 //   - on the phone widths, every interactive control at least 44x44 CSS px (the
 //     overlay and the big screen, which nobody taps, are exempt).
+// Also a game with an open judge call and an ended game awaiting a player's confirmation.
 // A failure names the page, the size, the theme and the element.
 //
 //   make && (cd tests/e2e && npm ci && node --test pages.test.mjs)
@@ -95,6 +96,14 @@ async function makeGame(status, names) {
   }
   if (status === 'paused') await act(id, 'game_pause');
   if (status === 'ended') await act(id, 'game_end');
+  // An open judge call (it pauses the game), and an ended game awaiting player 1's word.
+  if (status === 'judge') await act(id, 'judge_call', { reason: 'Line of sight through the ruins on the left flank, measured twice' });
+  if (status === 'awaiting') {
+    await act(id, 'game_end');
+    const p2 = await rest('POST', '/api/games/' + id + '/invites', { role: 'player', player_number: 2 });
+    const j2 = await rest('POST', '/api/join', { code: p2.code }, null);
+    await rest('POST', '/api/games/' + id + '/actions', { type: 'result_confirm', data: { agree: true } }, j2.token);
+  }
   const j = await rest('POST', '/api/join', { code: p1.code }, null);
   sessions[status] = { token: j.token, role: j.role, game_id: j.game_id, player_number: j.player_number, code: p1.code };
   games[status] = { id, p1: p1.code, obs: obs.code };
@@ -116,7 +125,7 @@ function routes() {
     { name: 'host-login', path: '/host', ready: '[data-testid=host-token]' },
     { name: 'display-login', path: '/display', ready: '[data-testid=host-token]', tapless: true },
   ];
-  for (const st of ['setup', 'active', 'paused', 'ended']) {
+  for (const st of ['setup', 'active', 'paused', 'ended', 'judge', 'awaiting']) {
     r.push({ name: 'host-' + st, path: '/host?game=' + games[st].id, store: host, ready: '.player-admin', live: true });
     r.push({ name: 'player-' + st, path: '/play', store: { session: JSON.stringify(sessions[st]) }, ready: '[data-testid=player-view]', live: true });
   }
@@ -154,6 +163,8 @@ function routes() {
   r.push({ name: 'display-setup', path: '/display?game=' + games.setup.id, store: host, ready: '[data-testid=qr-p1] img.qr', live: true, tapless: true });
   r.push({ name: 'display-active', path: '/display?game=' + games.active.id, store: host, ready: '[data-testid=display-view] .board', live: true, tapless: true });
   r.push({ name: 'overlay', path: '/overlay?code=' + games.active.obs, ready: '[data-testid=overlay] .ov-score', tapless: true, transparent: true });
+  r.push({ name: 'display-judge', path: '/display?game=' + games.judge.id, store: host, ready: '[data-testid=judge-banner]', live: true, tapless: true });
+  r.push({ name: 'overlay-judge', path: '/overlay?code=' + games.judge.obs, ready: '[data-testid=ov-judge]', tapless: true, transparent: true });
   return r;
 }
 
@@ -410,6 +421,8 @@ describe('every page fits every phone', () => {
     await makeGame('active', ['Ana', 'Ben']);
     await makeGame('paused', ['Chiara', 'Dmitri Alexandrovich Volkonsky']);
     await makeGame('ended', ['Eve', 'Frank']);
+    await makeGame('judge', ['Gwendolyn', 'Hiroshi']);
+    await makeGame('awaiting', ['Ines', 'Jacques-Emmanuel de la Tour']);
     // A phone paired as host, so the sessions list has every kind of row.
     const pair = await rest('POST', '/api/host-invites');
     await rest('POST', '/api/join', { code: pair.code }, null);

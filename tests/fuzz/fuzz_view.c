@@ -25,10 +25,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static jsmntok_t toks[1024];
+    static jsmntok_t toks[VIEW_MAX_TOKENS];
     static game_t g, g2;
     json_doc_t d;
-    if (size > 16384 || json_parse(&d, (const char *)data, size, toks, 1024) != 0)
+    if (size > 16384 || json_parse(&d, (const char *)data, size, toks, VIEW_MAX_TOKENS) != 0)
         return 0;
     const char *bad = NULL;
     if (view_parse(&d, 0, size % 2 ? NULL : "fuzz-id", 1000, &g, &bad) != 0) {
@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_init(&b);
     view_render(&a, &g, VIEW_FULL, &m);
     json_doc_t d2;
-    CHECK(json_parse(&d2, a.data, a.len, toks, 1024) == 0);
+    CHECK(json_parse(&d2, a.data, a.len, toks, VIEW_MAX_TOKENS) == 0);
     CHECK(view_parse(&d2, 0, NULL, 1000, &g2, &bad) == 0);
     view_render(&b, &g2, VIEW_FULL, &m);
     CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int v = VIEW_HOST; v <= VIEW_OBSERVER; v++) {
         buf_reset(&b);
         view_render(&b, &g, (view_t)v, &m);
-        CHECK(json_parse(&d2, b.data, b.len, toks, 1024) == 0);
+        CHECK(json_parse(&d2, b.data, b.len, toks, VIEW_MAX_TOKENS) == 0);
     }
     buf_free(&a);
     buf_free(&b);

@@ -237,7 +237,7 @@ test('history: every entry carries its round (JSON and the CSV round column)', a
   await ok(h, gid, 'turn_change', {});
   await ok(h, gid, 'score_update', { player_number: 2, secondary_delta: 2 });
   await ok(h, gid, 'score_update', { player_number: 2, round: 1, primary_delta: 3 });
-  await ok(h, gid, 'judge_call', { reason: 'terrain' });
+  await ok(h, gid, 'judge_call', { reason: 'terrain', at: 5 }); // a client's "at" is not taken
   const j = (await http(srv, 'GET', `/api/games/${gid}/history`)).json.entries;
   assert.deepEqual(j.map((e) => [e.type, e.round]), [
     ['game_state', 0], ['score_update', 1], ['game_start', 0], ['turn_change', 1], ['turn_change', 1],
@@ -246,7 +246,10 @@ test('history: every entry carries its round (JSON and the CSV round column)', a
   const csv = (await http(srv, 'GET', `/api/games/${gid}/history?format=csv`)).text.trimEnd().split('\r\n');
   assert.equal(csv[0], 'version,at,actor,type,data,undone_by,round');
   assert.deepEqual(csv.slice(1).map((l) => l.split(',').at(-1)), ['0', '1', '0', '1', '1', '2', '1', '2']);
-  assert.match(csv[8], /"judge_call","\{""reason"":""terrain""\}",,2$/);
+  assert.match(csv[8], /"judge_call","\{""reason"":""terrain"",""at"":\d+\}",,2$/);
+  // the call's time is logged as the server had it, so a replay can give the same
+  const call = j.at(-1);
+  assert.equal(call.data.at, (await read(gid)).judge.at);
   await h.close();
 });
 

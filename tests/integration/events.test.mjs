@@ -228,6 +228,7 @@ test('an event of 8 entrants over 3 rounds: pairing, phones, results, dispute, d
       // broadcast with the block at 0, and the board gets event_state.
       const p = phones.find((x) => x.game === state.tables[0].game_id);
       await p.ws.request('subscribe', {}, { game_id: p.game });
+      board.queue.length = 0; // earlier states (in setup the timer showed 0 too)
       r = await host('POST', `${E}/timer`, { action: 'set', remaining_ms: 300 });
       assert.equal(r.status, 200, r.text);
       r = await host('POST', `${E}/timer`, { action: 'start' });
@@ -254,6 +255,20 @@ test('an event of 8 entrants over 3 rounds: pairing, phones, results, dispute, d
   assert.deepEqual(r.json.standings.map((x) => [x.rank, x.entrant_id, x.wins, x.draws, x.losses, x.points, x.sos, x.vp_for, x.vp_against]),
     exp.sorted.map((x) => [x.rank, x.id, x.w, x.d, x.l, x.points, x.sos, x.vf, x.va]));
   assert.equal(r.json.standings.find((x) => x.entrant_id === 8).dropped, true);
+  // Each row's rounds: the game, the opponent and the VP of every round, the bye as such.
+  const row = (id) => r.json.standings.find((x) => x.entrant_id === id);
+  for (const g of played) {
+    const ra = row(g.a).rounds[g.round - 1];
+    if (g.b === 0) { assert.deepEqual(ra, { round: g.round, kind: 'bye', vp: 0, game_id: null, opponent: null }); continue; }
+    const gid = `${ev.event_id}-r${g.round}-t`;
+    assert.equal(ra.kind, 'game');
+    assert.equal(ra.opponent, g.b);
+    assert.equal(ra.vp, g.vpA);
+    assert.ok(ra.game_id.startsWith(gid));
+    const rb = row(g.b).rounds[g.round - 1];
+    assert.deepEqual([rb.kind, rb.opponent, rb.vp, rb.game_id], ['game', g.a, g.vpB, ra.game_id]);
+  }
+  assert.deepEqual(row(8).rounds[2], { round: 3, kind: 'none', vp: 0, game_id: null, opponent: null });
   r = await host('GET', `${E}/standings?format=csv`);
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/csv/);
@@ -285,6 +300,31 @@ test('an event of 8 entrants over 3 rounds: pairing, phones, results, dispute, d
   assert.equal(r.status, 200);
 });
 
+test('event_state is coalesced: a burst of changes on many tables reaches the board a few times, the last state included', async () => {
+  let r = await host('POST', '/api/events', { name: 'Burst', rounds: 1 });
+  const E = `/api/events/${r.json.event_id}`;
+  await host('POST', `${E}/entrants`, { entrants: Array.from({ length: 16 }, (_, i) => ({ name: `B${i}` })) });
+  const st = (await host('POST', `${E}/rounds`)).json;
+  const board = await open(`${srv.ws}/ws?token=${HOST_TOKEN}`);
+  await board.request('subscribe_event', {});
+  assert.equal((await board.request('subscribe_event', { event_id: st.event_id })).type, 'event_state');
+  board.queue.length = 0;
+  const t0 = Date.now();
+  for (let k = 1; k <= 10; k++) {
+    for (const t of st.tables) await action(t.game_id, 'score_update', { player_number: 1, primary: k });
+  }
+  const burstMs = Date.now() - t0;
+  await sleep(600);
+  const states = board.queue.filter((m) => m.type === 'event_state');
+  // 80 committed changes; at most one event_state every 250 ms (and one more at the edges).
+  assert.ok(states.length >= 1, 'the board heard of it');
+  assert.ok(states.length <= Math.ceil((burstMs + 600) / 250) + 1, `${states.length} event_state in ${burstMs + 600} ms`);
+  assert.ok(states.length < 80);
+  const last = states[states.length - 1].data;
+  assert.deepEqual(last.tables.map((t) => t.players[0].primary), st.tables.map(() => 10), 'the last state is the newest');
+  board.close();
+});
+
 test('bad input gets clear errors and changes nothing', async () => {
   let r = await host('POST', '/api/events', { name: 'Other', rounds: 2 });
   const A = r.json.event_id;
@@ -304,6 +344,17 @@ test('bad input gets clear errors and changes nothing', async () => {
   ws.close();
   r = await host('GET', `/api/events/${B}/qr.svg?code=${codeA}`);
   assert.equal(r.status, 404);
+  // Sessions of event codes are listed and revoked like any other.
+  r = await host('GET', '/api/sessions');
+  const mine = r.json.sessions.find((x) => x.event_id === A && x.entrant_id === 1);
+  assert.ok(mine, JSON.stringify(r.json).slice(0, 300));
+  assert.equal(mine.role, 'entrant');
+  const j2 = await http(srv, 'POST', '/api/join', { body: { code: codeA } });
+  const r2 = await host('GET', '/api/sessions');
+  const second = r2.json.sessions.find((x) => x.event_id === A && x.session_id !== mine.session_id);
+  assert.equal((await host('DELETE', `/api/sessions/${second.session_id}`)).status, 204);
+  assert.equal((await http(srv, 'GET', `/api/events/${A}`, { token: j2.json.token })).status, 401);
+  assert.equal((await http(srv, 'GET', `/api/events/${A}`, { token: j.json.token })).status, 200, 'the other session lives on');
   // Entrants may not change anything.
   r = await http(srv, 'POST', `/api/events/${A}/rounds`, { token: j.json.token });
   assert.equal(r.status, 403);

@@ -30,6 +30,7 @@ function oldDatabase(v) {
           ${v >= 2 ? "UPDATE game_state SET first_player = 1, game_time_running = 1 WHERE game_id = 'old-game';" : ''}
           INSERT INTO scores (game_id, player_number, name, primary_vp, secondary_vp, cp) VALUES
             ('old-game', 1, 'Ana', 10, 4, 3), ('old-game', 2, 'Ben', 5, 4, 1);
+          ${v >= 4 ? "UPDATE scores SET rounds = '[[' || primary_vp || ',' || secondary_vp || ']]' WHERE game_id = 'old-game';" : ''}
           INSERT INTO timers (game_id, player_number, remaining_ms, used_ms, running) VALUES
             ('old-game', 1, 4711000, 689000, 1), ('old-game', 2, 5380000, 20000, 0);
           INSERT INTO settings (key, value) VALUES ('venue', 'Club');\n`;
@@ -61,6 +62,9 @@ for (let v = 1; v < migrations.length; v++) {
       assert.equal(g.players[0].is_running, false);
       assert.equal(g.version, 8, 'the recovery is a change of its own');
       assert.equal((await http(srv, 'GET', '/api/settings')).json.venue, 'Club');
+      // Migration 5: the event tables are there and empty, and an event can be made.
+      assert.deepEqual((await http(srv, 'GET', '/api/events')).json.events, []);
+      assert.equal((await http(srv, 'POST', '/api/events', { body: { name: 'After upgrade', rounds: 1 } })).status, 201);
       await srv.stop();
       assert.equal(sqlite(db, 'PRAGMA user_version;').trim(), String(migrations.length));
     } finally {

@@ -110,6 +110,43 @@ static void test_entrants(void **state)
     event_free(&ev);
 }
 
+static void test_parse_list(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int n;             /* count, or -1 */
+        const char *first; /* "name|faction|club" of the first entrant, or the message's start */
+    } cases[] = {
+        {"", 0, NULL},
+        {"\n\n  \n", 0, NULL},
+        {"Ana", 1, "Ana||"},
+        {"name,faction,club\nAna, Orks ,North\r\nBen\n", 2, "Ana|Orks|North"},
+        {"NAME\nAna", 1, "Ana||"},                  /* a header in any case */
+        {"Ana\nname", 2, "Ana||"},                  /* only the first line can be a header */
+        {" Ana\t,,Club \n", 1, "Ana||Club"},
+        {",Orks,\n", -1, "line 1: name"},           /* a faction without a name */
+        {"Ana\nBen,a,b,c\n", -1, "line 2: at most three fields"},
+        {"Ana\n12345678901234567890123456789012345678901\n", -1, "line 2: name"},
+        {"Ana,\x01\n", -1, "line 1: faction"},
+        {"A\nB\nC\nD\n", -1, "at most 3 entrants"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[256], msg[128] = "";
+        event_entrant_in_t in[3];
+        snprintf(text, sizeof(text), "%s", cases[i].text);
+        int n = event_parse_list(text, in, 3, msg, sizeof(msg));
+        assert_int_equal(n, cases[i].n);
+        if (n > 0) {
+            char got[160];
+            snprintf(got, sizeof(got), "%s|%s|%s", in[0].name, in[0].faction, in[0].club);
+            assert_string_equal(got, cases[i].first);
+        } else if (n < 0) {
+            assert_memory_equal(msg, cases[i].first, strlen(cases[i].first));
+        }
+    }
+}
+
 static void test_rounds_and_results(void **state)
 {
     (void)state;
@@ -275,7 +312,8 @@ static void test_render(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_init_limits), cmocka_unit_test(test_entrants), cmocka_unit_test(test_rounds_and_results),
+        cmocka_unit_test(test_init_limits), cmocka_unit_test(test_entrants), cmocka_unit_test(test_parse_list),
+        cmocka_unit_test(test_rounds_and_results),
         cmocka_unit_test(test_timer),       cmocka_unit_test(test_render),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
