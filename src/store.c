@@ -48,8 +48,10 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_SETTING_DEL] = "DELETE FROM settings WHERE key = ?",
     [Q_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
     [Q_GAMES] = "SELECT game_id, version, status, round, current_turn, created_at, updated_at, first_player, attacker, winner,"
-                " draw, game_time_ms, game_time_running, judge_by, judge_reason, judge_at, judge_paused, result_confirmed,"
-                " result_disputed, result_final FROM game_state ORDER BY created_at, game_id",
+                " draw, game_time_ms, game_time_running, COALESCE(o.judge_by, 0), COALESCE(o.judge_reason, ''),"
+                " COALESCE(o.judge_at, 0), COALESCE(o.judge_paused, 0), COALESCE(o.result_confirmed, 0),"
+                " COALESCE(o.result_disputed, 0), COALESCE(o.result_final, 0)"
+                " FROM game_state LEFT JOIN game_outcomes o USING (game_id) ORDER BY created_at, game_id",
     [Q_SCORES] = "SELECT player_number, name, faction, primary_vp, secondary_vp, cp, private_json, rounds FROM scores"
                  " WHERE game_id = ?",
     [Q_TIMERS] = "SELECT player_number, remaining_ms, used_ms, running, flagged FROM timers WHERE game_id = ?",
@@ -69,9 +71,10 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_GAME_UPD] = "UPDATE game_state SET version = ?2, round = ?4, current_turn = ?5, updated_at = ?7, first_player = ?8,"
                    " attacker = ?9, winner = ?10, draw = ?11, game_time_ms = ?12, game_time_running = ?13 WHERE game_id = ?1",
     [Q_SETTING_UPD] = "UPDATE game_settings SET value = ?3, type = ?4 WHERE game_id = ?1 AND key = ?2",
-    /* Judge call and result: written only when they change (most changes leave them). */
-    [Q_JUDGE_UPD] = "UPDATE game_state SET judge_by = ?2, judge_reason = ?3, judge_at = ?4, judge_paused = ?5,"
-                    " result_confirmed = ?6, result_disputed = ?7, result_final = ?8 WHERE game_id = ?1",
+    /* Judge call and result: written only when they change (most changes leave them), a row only while there is one. */
+    [Q_OUTCOME_PUT] = "INSERT OR REPLACE INTO game_outcomes (game_id, judge_by, judge_reason, judge_at, judge_paused,"
+                      " result_confirmed, result_disputed, result_final) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_OUTCOME_DEL] = "DELETE FROM game_outcomes WHERE game_id = ?1",
 };
 
 
@@ -343,7 +346,8 @@ static bool player_row_same(const game_player_t *a, const game_player_t *b)
 
 static bool judge_result_same(const game_t *a, const game_t *b)
 {
-    return memcmp(&a->judge, &b->judge, sizeof(a->judge)) == 0 && memcmp(&a->result, &b->result, sizeof(a->result)) == 0;
+    return a->judge.called_by == b->judge.called_by && memcmp(&a->result, &b->result, sizeof(a->result)) == 0 &&
+           (a->judge.called_by == GAME_ACTOR_NONE || memcmp(&a->judge, &b->judge, sizeof(a->judge)) == 0);
 }
 
 /* The cells as [[primary,secondary],...] up to the last scored round; "" when none is. */
@@ -433,15 +437,18 @@ int store_save_game(store_t *s, const game_t *g, const game_t *prev, const char 
     if (store_exec(s, st, "save game") != 0)
         return STORE_E_IO;
     if (!prev || !judge_result_same(g, prev)) {
-        st = store_q(s, Q_JUDGE_UPD);
+        bool none = g->judge.called_by == GAME_ACTOR_NONE && !g->result.confirmed && !g->result.disputed && !g->result.final;
+        st = store_q(s, none ? Q_OUTCOME_DEL : Q_OUTCOME_PUT);
         store_bind_text(st, 1, g->id);
-        sqlite3_bind_int(st, 2, (int)g->judge.called_by);
-        store_bind_text(st, 3, g->judge.reason);
-        sqlite3_bind_int64(st, 4, g->judge.at_ms);
-        sqlite3_bind_int(st, 5, g->judge.paused);
-        sqlite3_bind_int(st, 6, g->result.confirmed);
-        sqlite3_bind_int(st, 7, g->result.disputed);
-        sqlite3_bind_int(st, 8, g->result.final);
+        if (!none) {
+            sqlite3_bind_int(st, 2, (int)g->judge.called_by);
+            store_bind_text(st, 3, g->judge.reason);
+            sqlite3_bind_int64(st, 4, g->judge.at_ms);
+            sqlite3_bind_int(st, 5, g->judge.paused);
+            sqlite3_bind_int(st, 6, g->result.confirmed);
+            sqlite3_bind_int(st, 7, g->result.disputed);
+            sqlite3_bind_int(st, 8, g->result.final);
+        }
         if (store_exec(s, st, "save judge and result") != 0)
             return STORE_E_IO;
     }

@@ -75,6 +75,7 @@ describe('result', () => {
     expect(resultLine(ended({ winner: 1, confirmed: [], disputed: false, final: false }), name)).toBe('Ana wins · waiting for both players to confirm');
     expect(resultLine(ended({ winner: 1, confirmed: [2], disputed: false, final: false }), name)).toBe('Ana wins · confirmed by Ben, waiting for Ana');
     expect(resultLine(ended({ winner: 1, confirmed: [2], disputed: false, final: false }), name, 2)).toBe('Ana wins · waiting for Ana to confirm');
+    expect(resultLine(ended({ winner: 1, confirmed: [2], disputed: false, final: false }), name, 1)).toBe('Ana wins · confirm or dispute the result');
     expect(resultLine(ended({ winner: null, confirmed: [1], disputed: true, final: false }, null), name)).toBe('A draw · result disputed: the judge decides');
     expect(resultLine(ended({ winner: 2, confirmed: [1, 2], disputed: false, final: true }, 2), name)).toBe('Ben wins · result final');
   });

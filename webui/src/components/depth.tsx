@@ -105,7 +105,7 @@ export function ResultPanel(props: {
   g: GameState;
   me: PlayerNumber | 0;
   disabled?: boolean;
-  onConfirm: (agree: boolean) => void;
+  onConfirm: (agree: boolean, winner?: PlayerNumber | null) => void;
 }) {
   const { g, me } = props;
   const stage = resultStage(g);
@@ -127,10 +127,19 @@ export function ResultPanel(props: {
           </TapButton>
         </div>
       ) : null}
-      {ask && !me ? (
+      {ask && !me && stage === 'provisional' ? (
         <TapButton class="primary" disabled={props.disabled} onTap={() => props.onConfirm(true)} testid="result-finalise">
           Finalise result
         </TapButton>
+      ) : null}
+      {ask && !me && stage === 'disputed' ? (
+        <div class="row wrap" role="group" aria-label="Final result">
+          {([1, 2, null] as (PlayerNumber | null)[]).map((w) => (
+            <TapButton key={String(w)} disabled={props.disabled} onTap={() => props.onConfirm(true, w)} testid={'result-final-' + (w || 'draw')}>
+              {w ? namer(g)(w) + ' wins' : 'Draw'}
+            </TapButton>
+          ))}
+        </div>
       ) : null}
     </section>
   );

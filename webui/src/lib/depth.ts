@@ -69,6 +69,7 @@ export function resultLine(g: GameState, name: (n: PlayerNumber) => string, me: 
   if (stage === 'disputed') return who + ' · result disputed: the judge decides';
   const got = r.confirmed || [];
   if (me && got.includes(me)) return who + ' · waiting for ' + name(me === 1 ? 2 : 1) + ' to confirm';
+  if (me) return who + ' · confirm or dispute the result';
   if (got.length === 1) return who + ' · confirmed by ' + name(got[0]) + ', waiting for ' + name(got[0] === 1 ? 2 : 1);
   return who + ' · waiting for both players to confirm';
 }

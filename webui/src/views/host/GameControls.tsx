@@ -72,7 +72,7 @@ export function GameControls(props: {
         </div>
         <JudgeBanner g={g} onDone={() => send('judge_done')} disabled={off} />
         <Board g={g} sync={conn.sync} change={props.change} />
-        <ResultPanel g={g} me={0} disabled={off} onConfirm={() => send('result_confirm', { agree: true })} />
+        <ResultPanel g={g} me={0} disabled={off} onConfirm={(agree, winner) => send('result_confirm', winner === undefined ? { agree } : { agree, winner })} />
         <div class="row wrap controls" role="group" aria-label="Game controls">
           {g.status === 'setup' ? (
             <TapButton class="primary" disabled={off} onTap={() => send('game_start')} testid="start">
