@@ -74,6 +74,7 @@ function HallEvent(props: { eventId: string; token: string | null; onDenied: () 
   });
   const ev = useEventState(conn, props.eventId);
   useEffect(() => keepAwake(), []);
+  useTvPaging();
   const between = !!ev && (ev.round === 0 || ev.status === 'ended' || (ev.tables.length > 0 && !roundOpen(ev)));
   return (
     <main class="hall-view" data-testid="hall-view">
@@ -100,6 +101,22 @@ function HallEvent(props: { eventId: string; token: string | null; onDenied: () 
       )}
     </main>
   );
+}
+
+/**
+ * On a TV nobody scrolls: when the tables (or standings) are taller than the
+ * screen, turn the page every 10 s and start again at the top. Phones scroll by hand.
+ */
+function useTvPaging() {
+  useEffect(() => {
+    const t = setInterval(() => {
+      const el = document.scrollingElement || document.documentElement;
+      if (innerWidth < 1200 || el.scrollHeight <= innerHeight + 4) return;
+      const next = el.scrollTop + Math.round(innerHeight * 0.85);
+      el.scrollTop = el.scrollTop + innerHeight >= el.scrollHeight - 4 ? 0 : next;
+    }, 10000);
+    return () => clearInterval(t);
+  }, []);
 }
 
 function density(n: number): string {
@@ -140,6 +157,7 @@ function HallAll() {
   const [hall, setHall] = useState<{ box: string; tables: Table[] } | null>(null);
   const [error, setError] = useState('');
   const token = auth.state === 'ok' ? auth.token : null;
+  useTvPaging();
   useEffect(() => {
     if (auth.state !== 'ok') return;
     let alive = true;

@@ -198,6 +198,7 @@ function EventPanel(props: { id: string; token: string | null; onDenied: () => v
             <StandingsCard ev={ev} token={token} run={run} />
             <EntrantsCard ev={ev} token={token} busy={busy} run={run} />
             <BoardCodeCard id={id} token={token} run={run} />
+            <DeleteCard ev={ev} token={token} run={run} />
           </div>
         </div>
       )}
@@ -298,6 +299,11 @@ function TablesCard(props: { ev: EventState; token: string | null; busy: boolean
           );
         })}
       </ul>
+      {ev.byes.length ? (
+        <p class="muted" data-testid="event-byes">
+          Bye: {ev.byes.map((b) => (ev.entrants.find((e) => e.entrant_id === b) || { name: b }).name).join(', ')}
+        </p>
+      ) : null}
       {final ? (
         <Modal title={'Table ' + final.table + ': final result'} onClose={() => setFinal(null)}>
           <p>
@@ -469,6 +475,36 @@ function BoardCodeCard(props: { id: string; token: string | null; run: Run }) {
       ) : (
         <p class="muted small">A read-only code for the venue TV and spectators; or open the board here as host.</p>
       )}
+    </section>
+  );
+}
+
+/** Delete the event with its games, codes and sessions (confirmed). */
+function DeleteCard(props: { ev: EventState; token: string | null; run: Run }) {
+  const [ask, setAsk] = useState(false);
+  return (
+    <section class="card" aria-labelledby="del-h">
+      <div class="card-head">
+        <h2 id="del-h">Delete event</h2>
+        <button class="btn danger" onClick={() => setAsk(true)} data-testid="event-delete">
+          Delete
+        </button>
+      </div>
+      {ask ? (
+        <Confirm
+          title={'Delete ' + props.ev.name + '?'}
+          text="The event, its games, its entrants' codes and sessions are deleted. This cannot be undone."
+          yes="Delete"
+          danger
+          onYes={() =>
+            props.run(async () => {
+              await eventApi.remove(props.ev.event_id, props.token);
+              navigate('/host/events');
+            }, 'Could not delete the event')
+          }
+          onClose={() => setAsk(false)}
+        />
+      ) : null}
     </section>
   );
 }
