@@ -232,6 +232,8 @@ function RoundCard(props: { ev: EventState; conn: ReturnType<typeof useConnectio
               <button class="btn" onClick={() => t('pause')} data-testid="timer-pause">
                 Pause timer
               </button>
+            ) : ev.timer.remaining_ms === 0 ? (
+              <span class="muted">Time is up: set a new time to run it again.</span>
             ) : (
               <button class="btn primary" onClick={() => t(ev.timer.remaining_ms < ev.round_time_ms && ev.timer.remaining_ms > 0 ? 'resume' : 'start')} data-testid="timer-start">
                 {ev.timer.remaining_ms < ev.round_time_ms && ev.timer.remaining_ms > 0 ? 'Resume timer' : 'Start timer'}
