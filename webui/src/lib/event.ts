@@ -200,15 +200,16 @@ export function normalizeEvent(raw: unknown): EventState | null {
 }
 
 /**
- * Keeps the newer of two event states: a late or duplicated `event_state` (an
- * older version, or an older server_time when there is no version) changes nothing.
+ * The event state after an `event_state`. One socket delivers in order, so the
+ * newest message wins; only a state carrying an older `version` than the one shown
+ * is dropped. `server_time` is not compared: the box's wall clock may step back
+ * (a Pi without a real-time clock meeting NTP) and must not freeze the page.
  */
 export function reduceEvent(prev: EventState | null, raw: unknown): EventState | null {
   const next = normalizeEvent(raw);
   if (!next) return prev;
   if (!prev || prev.event_id !== next.event_id) return next;
-  if (next.version >= 0 && prev.version >= 0) return next.version >= prev.version ? next : prev;
-  return next.server_time >= prev.server_time ? next : prev;
+  return next.version >= 0 && prev.version >= 0 && next.version < prev.version ? prev : next;
 }
 
 /** Where an entrant is this round. */
