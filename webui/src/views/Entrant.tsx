@@ -63,6 +63,7 @@ function Entrant({ session }: { session: EntrantSession }) {
               {ev.round > 0 && ev.status !== 'ended' ? <RoundTimer ev={ev} conn={c.conn} /> : null}
             </div>
             <p class="lead" data-testid="entrant-place">
+              {whoText(ev, session.entrant_id)}
               {placeText(place, ev)}
             </p>
           </section>
@@ -79,6 +80,12 @@ function Entrant({ session }: { session: EntrantSession }) {
       <Toast store={c.store} s={c.state} />
     </main>
   );
+}
+
+/** "Hana (Sisters). ": whom this phone belongs to, so a swapped phone is noticed. */
+function whoText(ev: EventState, id: string): string {
+  const e = ev.entrants.find((x) => x.entrant_id === id);
+  return e ? e.name + (e.faction ? ' (' + e.faction + ')' : '') + '. ' : '';
 }
 
 function placeText(p: Place, ev: EventState): string {
