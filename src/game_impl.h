@@ -1,6 +1,7 @@
 /*
  * game_impl.h: the inside of the rules, shared by the parts of module game:
- * game.c (the text block, settings, clocks, apply and the plain handlers),
+ * game.c (clocks, apply and the plain handlers), game_text.c (the text block,
+ * text and settings checks, settings_update), game_names.c (protocol words),
  * game_score.c (score_update with per-round cells and caps), game_judge.c
  * (judge_call, judge_done, result_confirm) and game_check.c (game_check()).
  * Nothing outside module game includes this.
@@ -87,6 +88,12 @@ void game_text_in_from(const game_t *g, game_text_in_t *t);
 game_text_t *game_text_build(const game_text_in_t *t);
 /* Points g at block x, taking no reference. */
 void game_text_use(game_t *g, game_text_t *x);
+/* Points g at the static block of a new game (defaults, "{}" notes). */
+void game_text_use_default(game_t *g);
+/* One more reference to x (none for the static block). */
+void game_text_retain(game_text_t *x);
+/* Drops a reference to x, freeing it with the last (a block nobody holds yet is freed at once). */
+void game_text_drop(game_text_t *x);
 
 /* 1 or 2 for a player actor, else 0. */
 int game_actor_player(game_actor_t a);
@@ -94,6 +101,8 @@ int game_actor_player(game_actor_t a);
 game_player_t *game_pl(game_t *g, int n);
 /* Starts a clock unless it is at 0. */
 void game_clock_start(game_clock_t *c, int64_t now);
+/* A stopped clock at ms, nothing used. */
+void game_clock_reset(game_clock_t *c, int64_t ms);
 /* Stops both clocks and game time (charged up to now already). */
 void game_stop_all(game_t *g);
 /* Ends the game: GAME_WINNER_BY_SCORE, 1, 2 or GAME_WINNER_DRAW; the result starts unconfirmed. */
@@ -104,6 +113,7 @@ void game_pause_now(game_t *g);
 void game_resume_now(game_t *g, int64_t now);
 
 /* The handlers of the part files. */
+int game_do_settings(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf);
 int game_do_score(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf);
 int game_do_judge_call(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf);
 int game_do_judge_done(const game_t *in, game_t *w, const game_action_t *a, int64_t now, const char **bf);

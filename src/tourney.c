@@ -15,6 +15,7 @@
 #include <time.h>
 
 #define TOURNEY_PULSE_MS 100 /* how often a running round timer is looked at, and due pushes go out */
+#define TOURNEY_FINE_MS 2    /* the last stretch before a timer's 0: looked at this often, so 0 is on time */
 
 typedef struct {
     event_t ev;
@@ -37,9 +38,12 @@ struct tourney {
     map_t games; /* game_id -> tourney_ref_t */
     h2o_timeout_t pulse;
     h2o_timeout_entry_t pulse_entry;
+    h2o_timeout_t fine; /* h2o's timeouts have one duration each: a short one for the end of a timer */
+    h2o_timeout_entry_t fine_entry;
 };
 
 static void tourney_on_pulse(h2o_timeout_entry_t *entry);
+static void tourney_on_fine(h2o_timeout_entry_t *entry);
 
 tourney_t *tourney_new(app_t *app, const tourney_sink_t *sink)
 {
@@ -49,6 +53,8 @@ tourney_t *tourney_new(app_t *app, const tourney_sink_t *sink)
     map_init(&t->games);
     h2o_timeout_init(app->loop, &t->pulse, TOURNEY_PULSE_MS);
     t->pulse_entry.cb = tourney_on_pulse;
+    h2o_timeout_init(app->loop, &t->fine, TOURNEY_FINE_MS);
+    t->fine_entry.cb = tourney_on_fine;
     return t;
 }
 
@@ -84,7 +90,10 @@ void tourney_free(tourney_t *t)
         return;
     if (h2o_timeout_is_linked(&t->pulse_entry))
         h2o_timeout_unlink(&t->pulse_entry);
+    if (h2o_timeout_is_linked(&t->fine_entry))
+        h2o_timeout_unlink(&t->fine_entry);
     h2o_timeout_dispose(t->app->loop, &t->pulse);
+    h2o_timeout_dispose(t->app->loop, &t->fine);
     for (size_t i = 0; i < t->n; i++) {
         tourney_unindex(t, t->evs[i]);
         event_free(&t->evs[i]->ev);
@@ -204,10 +213,10 @@ static int tourney_write_end(tourney_t *t, bool ok)
     return core_write_end(t->app->core, ok) == 0 && ok ? 0 : TOURNEY_E_IO;
 }
 
-static void tourney_on_pulse(h2o_timeout_entry_t *entry)
+/* The pulse: ended events, timers at 0, due pushes. */
+static void tourney_pulse(tourney_t *t)
 {
-    tourney_t *t = H2O_STRUCT_FROM_MEMBER(tourney_t, pulse_entry, entry);
-    int64_t now = now_mono_ms();
+    int64_t now = now_mono_ms(), due = INT64_MAX;
     bool again = false, wrote = false;
     for (size_t i = 0; i < t->n; i++) {
         tourney_ev_t *te = t->evs[i];
@@ -237,12 +246,27 @@ static void tourney_on_pulse(h2o_timeout_entry_t *entry)
         }
         if (ev->timer.running || te->dirty)
             again = true;
+        if (event_timer_due(ev) < due)
+            due = event_timer_due(ev);
     }
     if (wrote || core_pending(t->app->core))
         core_flush(t->app->core);
     tourney_push_due(t, now);
     if (again)
         tourney_arm(t);
+    /* A timer that reaches 0 before the next pulse is looked at closely until then. */
+    if (due != INT64_MAX && due - now <= TOURNEY_PULSE_MS && !h2o_timeout_is_linked(&t->fine_entry))
+        h2o_timeout_link(t->app->loop, &t->fine, &t->fine_entry);
+}
+
+static void tourney_on_pulse(h2o_timeout_entry_t *entry)
+{
+    tourney_pulse(H2O_STRUCT_FROM_MEMBER(tourney_t, pulse_entry, entry));
+}
+
+static void tourney_on_fine(h2o_timeout_entry_t *entry)
+{
+    tourney_pulse(H2O_STRUCT_FROM_MEMBER(tourney_t, fine_entry, entry));
 }
 
 void tourney_game_changed(tourney_t *t, const char *game_id)
@@ -561,8 +585,11 @@ int tourney_timer(tourney_t *t, event_t *ev, const char *action, int64_t remaini
         if (ev->games[k].round == ev->round && ev->games[k].b != 0)
             core_presence(t->app->core, ev->games[k].game_id);
     rc = tourney_finish(t, te, &saved, rc);
-    if (rc == 0 && ev->timer.running)
+    if (rc == 0 && ev->timer.running) {
         tourney_arm(t);
+        if (event_timer_due(ev) - now <= TOURNEY_PULSE_MS && !h2o_timeout_is_linked(&t->fine_entry))
+            h2o_timeout_link(t->app->loop, &t->fine, &t->fine_entry);
+    }
     return rc;
 }
 

@@ -61,6 +61,11 @@ static void view_rounds(buf_t *b, const game_player_t *p, int n)
             *o++ = ',';
         memcpy(o, "{\"round\":", 9);
         o = view_small(o + 9, r + 1);
+        if (!p->rounds[r].primary && !p->rounds[r].secondary) { /* most cells of a game */
+            memcpy(o, ",\"primary\":0,\"secondary\":0}", 27);
+            o += 27;
+            continue;
+        }
         memcpy(o, ",\"primary\":", 11);
         o = view_small(o + 11, p->rounds[r].primary);
         memcpy(o, ",\"secondary\":", 13);
@@ -71,10 +76,10 @@ static void view_rounds(buf_t *b, const game_player_t *p, int n)
     buf_append(b, tmp, (size_t)(o - tmp));
 }
 
-/* The number of rounds up to the last scored one: the stored full form leaves trailing empty ones out. */
-static int view_last_scored(const game_player_t *p)
+/* The number of rounds up to the last scored one, at most n (cells past settings.rounds
+ * are 0): the stored full form leaves trailing empty ones out. */
+static int view_last_scored(const game_player_t *p, int n)
 {
-    int n = GAME_ROUNDS_MAX;
     while (n > 0 && !p->rounds[n - 1].primary && !p->rounds[n - 1].secondary)
         n--;
     return n;
@@ -116,7 +121,8 @@ static void view_judge_result(buf_t *b, const game_t *g)
     buf_putc(b, '}');
 }
 
-static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_meta_t *m)
+/* rounds: game_rounds(g), looked up once per render. */
+static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_meta_t *m, int rounds)
 {
     const game_player_t *p = &g->players[n - 1];
     PUT(b, "{\"player_number\":");
@@ -131,7 +137,7 @@ static void view_player(buf_t *b, const game_t *g, int n, view_t v, const view_m
     put_int(b, p->secondary);
     PUT(b, ",\"score\":");
     put_int(b, game_score(g, n));
-    view_rounds(b, p, v == VIEW_FULL ? view_last_scored(p) : game_rounds(g)); /* cells past settings.rounds are 0 */
+    view_rounds(b, p, v == VIEW_FULL ? view_last_scored(p, rounds) : rounds);
     PUT(b, ",\"cp\":");
     put_int(b, p->cp);
     int64_t remaining = game_clock_remaining(g, n, m->now_mono_ms);
@@ -173,9 +179,10 @@ void view_render(buf_t *b, const game_t *g, view_t v, const view_meta_t *m)
     PUT(b, ",\"draw\":");
     put_bool(b, g->status == GAME_ENDED && g->draw);
     PUT(b, ",\"players\":[");
-    view_player(b, g, 1, v, m);
+    int rounds = game_rounds(g);
+    view_player(b, g, 1, v, m, rounds);
     buf_putc(b, ',');
-    view_player(b, g, 2, v, m);
+    view_player(b, g, 2, v, m, rounds);
     buf_putc(b, ']');
     PUT_INT_OR_NULL(b, ",\"attacker\":", g->attacker);
     view_judge_result(b, g);

@@ -231,10 +231,13 @@ test('an event of 8 entrants over 3 rounds: pairing, phones, results, dispute, d
       board.queue.length = 0; // earlier states (in setup the timer showed 0 too)
       r = await host('POST', `${E}/timer`, { action: 'set', remaining_ms: 300 });
       assert.equal(r.status, 200, r.text);
+      const started = Date.now();
       r = await host('POST', `${E}/timer`, { action: 'start' });
       assert.equal(r.status, 200, r.text);
       assert.equal(r.json.timer.running, true);
       const gs = await p.ws.next((m) => m.type === 'game_state' && m.data.event && m.data.event.timer.remaining_ms === 0, 3000);
+      const took = Date.now() - started;
+      assert.ok(took >= 290 && took < 1000, `the broadcast at 0 came ${took} ms after a 300 ms start`);
       assert.equal(gs.data.event.timer.running, false);
       const bs = await board.next((m) => m.type === 'event_state' && m.data.timer.remaining_ms === 0 && !m.data.timer.running, 3000);
       assert.equal(bs.data.round, 1);
