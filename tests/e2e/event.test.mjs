@@ -195,7 +195,13 @@ describe('a tournament on four phones and a hall board', () => {
       await p.waitForSelector('[data-testid=player-view]', { timeout: WAIT });
     }
     await s.hall.waitForFunction(() => document.querySelectorAll('[data-testid=hall-table]').length === 2, null, { timeout: WAIT });
-    for (const g of new Set(Object.values(s.r1).map((x) => x.game))) await act(g, 'game_start');
+    // The organiser starts the round: every game, then the round timer.
+    await s.org.click('[data-testid=start-games]');
+    await s.org.waitForSelector('[data-testid=start-games]', { state: 'detached', timeout: WAIT });
+    await s.org.click('[data-testid=timer-start]');
+    await s.org.waitForSelector('[data-testid=timer-pause]', { timeout: WAIT });
+    for (const g of new Set(Object.values(s.r1).map((x) => x.game))) assert.equal((await rest('GET', '/api/games/' + g)).status, 'active', g);
+    await s.hall.waitForSelector('[data-testid=round-timer].running', { timeout: WAIT });
   });
 
   it('a score on a phone shows on the hall board within a second', async (t) => {

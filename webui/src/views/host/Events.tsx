@@ -226,6 +226,21 @@ function RoundCard(props: { ev: EventState; conn: ReturnType<typeof useConnectio
             Pair round {ev.round + 1}
           </button>
         ) : null}
+        {ev.tables.some((x) => x.status === 'setup') ? (
+          <button
+            class="btn primary"
+            disabled={props.busy}
+            data-testid="start-games"
+            onClick={() =>
+              run(async () => {
+                // Every game still in setup, one request each; the timer is the organiser's own call.
+                for (const x of ev.tables) if (x.status === 'setup') await call('POST', '/api/games/' + encodeURIComponent(x.game_id) + '/actions', { token, body: { type: 'game_start', data: {} } });
+              }, 'Could not start every game')
+            }
+          >
+            Start all games
+          </button>
+        ) : null}
         {ev.round > 0 && ev.status !== 'ended' ? (
           <>
             {ev.timer.running ? (
