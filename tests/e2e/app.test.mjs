@@ -380,6 +380,23 @@ describe('web app against the real server', () => {
     await s.page1.waitForSelector('[data-testid=end-turn]', { timeout: WAIT });
   });
 
+  it('a player calls a judge: the clocks stop, host and observer see the call, Judge done resumes', async () => {
+    await s.page1.bringToFront();
+    await s.page1.click('[data-testid=call-judge]');
+    await s.page1.fill('[data-testid=judge-reason]', 'terrain rules');
+    await s.page1.click('[data-testid=judge-send]');
+    await until(s.page1, () => /Paused for the judge/.test(document.querySelector('[data-testid=turn-line]').textContent));
+    for (const page of [s.page1, s.page2, s.obs]) await until(page, () => /Judge called by .*terrain rules/.test((document.querySelector('[data-testid=judge-banner]') || {}).textContent || ''));
+    await s.host.bringToFront();
+    await s.host.waitForSelector('[data-testid=judge-banner] [data-testid=judge-done]', { timeout: WAIT });
+    assert.equal(await s.page1.locator('[data-testid=call-judge]').isDisabled(), true, 'one call at a time');
+    await s.host.click('[data-testid=judge-done]');
+    await s.host.waitForSelector('[data-testid=judge-banner]', { state: 'detached', timeout: WAIT });
+    await s.obs.waitForSelector('[data-testid=judge-banner]', { state: 'detached', timeout: WAIT });
+    await s.page1.waitForSelector('[data-testid=end-turn]', { timeout: WAIT }); // its turn again, its clock running
+    await until(s.obs, () => document.querySelector('[data-testid=side-1] .clock').classList.contains('running'));
+  });
+
   it('keeps the screen awake on the phone (wake lock or the looping video)', async () => {
     await s.page2.tap('[data-testid=turn-line]').catch(() => s.page2.click('[data-testid=turn-line]'));
     await until(s.page2, () => {
@@ -398,6 +415,8 @@ describe('web app against the real server', () => {
     const csv = readFileSync(path, 'utf8');
     assert.ok(csv.split('\n').length > 3, 'CSV has rows');
     assert.match(csv, /score_update/);
+    assert.match(csv.split('\n')[0], /,round\r?$/, 'the CSV carries the round');
+    assert.match(csv, /"judge_call","\{""reason"":""terrain rules"",""at"":\d+\}",,\d+\r?\n/);
   });
 
   it('the host downloads a backup: a SQLite file under the server\'s dated name', async () => {

@@ -51,6 +51,7 @@ export function HistoryCard(props: { g: GameState; token: string | null }) {
                 <tr>
                   <th scope="col">version</th>
                   <th scope="col">at</th>
+                  <th scope="col">round</th>
                   <th scope="col">actor</th>
                   <th scope="col">type</th>
                   <th scope="col">data</th>
@@ -65,6 +66,7 @@ export function HistoryCard(props: { g: GameState; token: string | null }) {
                     <tr key={i}>
                       <td>{r.version}</td>
                       <td>{r.at}</td>
+                      <td>{r.round === null || r.round === undefined ? '' : r.round}</td>
                       <td>{r.actor}</td>
                       <td>{r.type}</td>
                       <td>{JSON.stringify(r.data)}</td>
