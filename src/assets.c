@@ -13,16 +13,28 @@ const assets_file_t *assets_find(const char *path, size_t len)
     return NULL;
 }
 
+/* True if path is prefix followed by one non-empty segment of at most max bytes (no further '/'). */
+static int assets_one_segment(const char *path, size_t len, const char *prefix, size_t max)
+{
+    size_t pl = strlen(prefix);
+    return len > pl && len <= pl + max && memcmp(path, prefix, pl) == 0 && memchr(path + pl, '/', len - pl) == NULL;
+}
+
 int assets_is_app_route(const char *path, size_t len)
 {
-    static const char *const routes[] = {"/", "/play", "/watch", "/display", "/host", "/overlay"};
+    static const char *const routes[] = {"/", "/play", "/watch", "/display", "/host", "/overlay", "/event", "/hall", "/host/events"};
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
         if (strlen(routes[i]) == len && memcmp(routes[i], path, len) == 0)
             return 1;
     /* /j/<code>: a join link from a QR code; the app validates the code itself. */
-    if (len > 3 && len <= 3 + 16 && memcmp(path, "/j/", 3) == 0 && memchr(path + 3, '/', len - 3) == NULL)
+    if (assets_one_segment(path, len, "/j/", 16))
         return 1;
-    return 0;
+    /* /hall/<event_id>, /host/events/<event_id> and its /checkin sheet: the app asks the API for the event. */
+    if (assets_one_segment(path, len, "/hall/", 64) || assets_one_segment(path, len, "/host/events/", 64))
+        return 1;
+    static const char checkin[] = "/checkin";
+    size_t cl = sizeof(checkin) - 1;
+    return len > cl && memcmp(path + len - cl, checkin, cl) == 0 && assets_one_segment(path, len - cl, "/host/events/", 64);
 }
 
 static bool assets_accepts_gzip(h2o_req_t *req)

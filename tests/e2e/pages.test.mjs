@@ -168,6 +168,104 @@ function routes() {
   return r;
 }
 
+/** A list in a reply that may come bare or wrapped ({entrants: [...]}). */
+const listOf = (r, key) => (Array.isArray(r) ? r : r && Array.isArray(r[key]) ? r[key] : r && r.entrant_id ? [r] : []);
+
+/**
+ * Two tournaments (PROTOCOL.md section 11), or null when the server has no
+ * events: one in check-in (long names, not paired) and one in round 1 with a
+ * bye, a game under way with a judge call, and an ended game awaiting
+ * confirmation. Entrants of the second are joined for the entrant phone.
+ */
+async function makeEvents() {
+  const probe = await fetch(base + '/api/events', { headers: { authorization: 'Bearer ' + TOKEN } });
+  if (probe.status === 404) return null;
+  const long = await rest('POST', '/api/events', { name: 'Autumn Grand Tournament of the North', rounds: 3, round_time_ms: 9000000 });
+  await rest('POST', '/api/events/' + long.event_id + '/entrants', {
+    entrants: [
+      { name: 'Alexandria Montgomery-Featherstonehaugh', faction: 'Adeptus Mechanicus', club: 'Dice & Dragons Club' },
+      { name: 'Bartholomew Q. Worthington-Smythe', faction: 'Genestealer Cults', club: 'North' },
+      { name: 'Ana', faction: 'Aeldari' },
+      { name: 'Ben', faction: 'Orks' },
+      { name: 'Cy', faction: 'Necrons', club: 'North' },
+      { name: 'Dee' },
+      { name: 'Eve', faction: 'Tau' },
+      { name: 'Frank', faction: 'Custodes' },
+      { name: 'Gus', faction: 'Tyranids' },
+    ],
+  });
+  const run = await rest('POST', '/api/events', { name: 'Club night', rounds: 3, round_time_ms: 9000000 });
+  const ents = listOf(
+    await rest('POST', '/api/events/' + run.event_id + '/entrants', {
+      entrants: ['Ana', 'Ben', 'Chiara', 'Dmitri Alexandrovich Volkonsky', 'Eve'].map((name, i) => ({ name, faction: ['Aeldari', 'Orks', 'Necrons', 'Death Guard', 'Tau'][i] })),
+    }),
+    'entrants',
+  );
+  await rest('POST', '/api/events/' + run.event_id + '/rounds', {});
+  await rest('POST', '/api/events/' + run.event_id + '/timer', { action: 'start' });
+  const ev = await rest('GET', '/api/events/' + run.event_id);
+  const [t1, t2] = ev.tables;
+  await act(t1.game_id, 'game_start');
+  await act(t1.game_id, 'score_update', { player_number: 1, primary: 12, secondary: 7 });
+  await act(t1.game_id, 'judge_call', { reason: 'Line of sight over the ruin' });
+  await act(t2.game_id, 'game_start');
+  await act(t2.game_id, 'score_update', { player_number: 2, primary: 30, secondary: 20 });
+  await act(t2.game_id, 'game_end');
+  const seated = (t1.players || t1.entrants)[0].entrant_id;
+  const waiting = ents.find((e) => !ev.tables.some((t) => (t.players || t.entrants).some((p) => p.entrant_id === e.entrant_id))) || ents[0];
+  const joinAs = async (eventId, e) => {
+    const j = await rest('POST', '/api/join', { code: e.code }, null);
+    return JSON.stringify({ token: j.token, event_id: eventId, entrant_id: e.entrant_id, code: e.code });
+  };
+  const late = listOf(await rest('POST', '/api/events/' + long.event_id + '/entrants', { name: 'Hana', faction: 'Sisters' }), 'entrants');
+  return {
+    long: long.event_id,
+    run: run.event_id,
+    seated: await joinAs(run.event_id, ents.find((e) => e.entrant_id === seated)),
+    bye: await joinAs(run.event_id, waiting),
+    early: late[0] && late[0].code ? await joinAs(long.event_id, late[0]) : null,
+  };
+}
+
+/** The tournament pages (organiser, check-in sheet, entrant phone, hall board). */
+function eventRoutes(e) {
+  const host = { 'host-token': TOKEN };
+  const r = [
+    { name: 'events', path: '/host/events', store: host, ready: '[data-testid=event-list]' },
+    { name: 'event-setup', path: '/host/events/' + e.long, store: host, ready: '[data-testid=entrant-list] li', live: true },
+    { name: 'event-running', path: '/host/events/' + e.run, store: host, ready: '[data-testid=event-table]', live: true },
+    {
+      name: 'event-paste',
+      path: '/host/events/' + e.long,
+      store: host,
+      ready: '[data-testid=entrant-list] li',
+      live: true,
+      prepare: async (page) => {
+        await page.click('[data-testid=paste-open]');
+        await page.fill('[data-testid=paste-text]', 'name,faction,club\nIvo,Votann,South\nJun,"Knights, Imperial",North\n,missing');
+      },
+    },
+    {
+      name: 'event-result',
+      path: '/host/events/' + e.run,
+      store: host,
+      ready: '[data-testid=event-table]',
+      live: true,
+      prepare: async (page) => {
+        await page.click('[data-testid=finalise]');
+        await page.waitForSelector('[data-testid=final-draw]', { timeout: WAIT });
+      },
+    },
+    { name: 'checkin', path: '/host/events/' + e.long + '/checkin', store: host, ready: '[data-testid=ci-card] .qr' },
+    { name: 'entrant-table', path: '/event', store: { entrant: e.seated }, ready: '[data-testid=event-bar]', live: true },
+    { name: 'entrant-bye', path: '/event', store: { entrant: e.bye }, ready: '[data-testid=entrant-view] [data-testid=entrant-place]', live: true },
+    { name: 'hall-event', path: '/hall/' + e.run, store: host, ready: '[data-testid=hall-tables]', live: true, tapless: true },
+    { name: 'hall-checkin', path: '/hall/' + e.long, store: host, ready: '[data-testid=hall-view] .hall-standings', live: true, tapless: true },
+  ];
+  if (e.early) r.push({ name: 'entrant-checked-in', path: '/event', store: { entrant: e.early }, ready: '[data-testid=entrant-place]', live: true });
+  return r;
+}
+
 /** Runs in the page: elements that stick out sideways, and controls smaller than `min` (0: skip). */
 function inspect(min) {
   const W = document.documentElement.clientWidth;
@@ -333,5 +431,17 @@ describe('every page fits every phone', () => {
       for (const size of SIZES) for (const theme of THEMES) problems.push(...(await check(route, size, theme)));
     }
     assert.deepEqual(problems, [], problems.length + ' problems:\n' + problems.join('\n'));
+  });
+
+  it('the tournament pages: organiser, check-in sheet, entrant phone, hall board', async (t) => {
+    const e = await makeEvents();
+    if (!e) return t.skip('this server has no events yet (POST /api/events is 404)');
+    const r = eventRoutes(e);
+    const hall = await fetch(base + '/api/hall', { headers: { authorization: 'Bearer ' + TOKEN } });
+    if (hall.ok) r.push({ name: 'hall-all', path: '/hall', store: { 'host-token': TOKEN }, ready: '[data-testid=hall-tables]', tapless: true });
+    const problems = [];
+    for (const route of r) for (const size of SIZES) for (const theme of THEMES) problems.push(...(await check(route, size, theme)));
+    assert.deepEqual(problems, [], problems.length + ' problems:\n' + problems.join('\n'));
+    if (!hall.ok) t.diagnostic('GET /api/hall is ' + hall.status + ': the /hall page was not checked');
   });
 });

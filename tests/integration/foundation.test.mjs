@@ -43,12 +43,12 @@ test('GET / serves the web app with ETag, and 304 on If-None-Match', async () =>
 
 test('app routes serve index.html; unknown paths 404 as JSON', async () => {
   const index = await http(srv, 'GET', '/');
-  for (const p of ['/display', '/host', '/overlay', '/play', '/watch', '/j/ABC234', '/display?game=g-1']) {
+  for (const p of ['/display', '/host', '/overlay', '/play', '/watch', '/j/ABC234', '/display?game=g-1', '/event', '/hall', '/hall/e-1', '/host/events', '/host/events/e-1', '/host/events/e-1/checkin']) {
     const r = await http(srv, 'GET', p);
     assert.equal(r.status, 200, p);
     assert.equal(r.text, index.text, p);
   }
-  for (const p of ['/nope', '/j/ABC234/x', '/index.htm', '/api/nope', '/display/x']) {
+  for (const p of ['/nope', '/j/ABC234/x', '/index.htm', '/api/nope', '/display/x', '/hall/', '/hall/e-1/x', '/host/events/', '/host/events/e-1/x', '/host/events//checkin', '/event/x']) {
     const r = await http(srv, 'GET', p);
     assert.equal(r.status, 404, p);
     assert.equal(r.json.error.code, 'not_found', p);

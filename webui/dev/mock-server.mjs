@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import QRCode from 'qrcode';
+import { mockEvents } from './mock-events.mjs';
 
 // ---------- command line ----------
 const argv = process.argv.slice(2);
@@ -133,7 +134,7 @@ function scheduleFlag(g) {
   }, Math.max(0, left) + 5);
 }
 
-function publicState(g, who) {
+function baseState(g, who) {
   const now = mono();
   settle(g, now);
   const players = g.players.map((p) => {
@@ -152,6 +153,11 @@ function publicState(g, who) {
     first_player: g.first_player, winner: g.winner, players, attacker: g.attacker, game_time: Math.round(g.game_time_ms),
     settings, created_at: g.created_at, updated_at: g.updated_at, server_time: Date.now(),
   };
+}
+function publicState(g, who) {
+  const out = baseState(g, who);
+  EV.extend(g, out);
+  return out;
 }
 
 class Refusal extends Error {
@@ -323,7 +329,7 @@ function apply(g, type, d, who) {
       break;
     }
     default:
-      refuse('unknown_type', 'unknown type ' + type);
+      if (!EV.apply(g, type, d, who)) refuse('unknown_type', 'unknown type ' + type);
   }
   g.version++;
   g.updated_at = iso();
@@ -394,13 +400,15 @@ function whoIs(token, addr) {
   if (token && eq(token, HOST_TOKEN)) return { role: 'host' };
   if (token && sessions.has(token)) {
     const s = sessions.get(token);
+    if (s.role === 'entrant') return EV.resolve(s);
+    if (s.role === 'event-observer') return s;
     const inv = invites.get(s.code);
     if (inv && !inv.revoked && games.has(s.game_id)) return s;
   }
   if (!token && opt.trustLoopback && isLoopback(addr)) return { role: 'host' };
   return { role: 'none' };
 }
-const mayRead = (who, gameId) => who.role === 'host' || ((who.role === 'player' || who.role === 'observer') && who.game_id === gameId);
+const mayRead = (who, gameId) => who.role === 'host' || ((who.role === 'player' || who.role === 'observer') && who.game_id === gameId) || EV.mayRead(who, gameId);
 
 // ---------- WebSocket ----------
 const clients = new Set();
@@ -416,8 +424,9 @@ function env(type, data, gameId) {
 }
 function broadcast(g) {
   save();
-  for (const c of clients) if (c.subs.has(g.game_id)) c.ws.send(env('game_state', publicState(g, c.who), g.game_id));
+  for (const c of clients) if (c.subs.has(g.game_id)) c.ws.send(env('game_state', publicState(g, whoNow(c)), g.game_id));
   pushGames();
+  EV.changed(g);
 }
 /** The game list to every host that asked for it (subscribe_games), newest-updated first. */
 function gamesMessage() {
@@ -438,7 +447,14 @@ function handleAction(g, msg, who) {
   return { ref: msg.id, version: g.version };
 }
 
+/** An entrant's role follows its table: ask again on every message. */
+function whoNow(c) {
+  if (c.token && c.who.role !== 'host') c.who = whoIs(c.token, c.addr);
+  return c.who;
+}
+
 function onWsMessage(c, text) {
+  whoNow(c);
   let msg;
   try {
     msg = JSON.parse(text);
@@ -453,9 +469,11 @@ function onWsMessage(c, text) {
     const who = whoIs(msg.data && msg.data.token, c.addr);
     if (who.role === 'none') return err('unauthorized', 'bad token');
     c.who = who;
+    c.token = msg.data.token;
     return sendConnect(c);
   }
   if (c.who.role === 'none') return err('unauthorized', 'authenticate first');
+  if (EV.ws(c, msg, err)) return;
   if (msg.type === 'subscribe_games' || msg.type === 'unsubscribe_games') {
     if (c.who.role !== 'host') return err('forbidden', 'host only');
     c.gamesSub = msg.type === 'subscribe_games';
@@ -489,13 +507,15 @@ function sendConnect(c) {
   const d = { client_id: c.id, role: c.who.role, server_time: Date.now(), protocol: 1 };
   if (c.who.role === 'player') d.player_number = c.who.player_number;
   if (c.who.game_id) d.game_id = c.who.game_id;
+  if (c.who.event_id) d.event_id = c.who.event_id;
+  if (c.who.entrant_id) d.entrant_id = c.who.entrant_id;
   c.ws.send(env('connect', d));
   if (c.who.role === 'player') broadcastPresence(c.who.game_id);
 }
 
 // ---------- HTTP ----------
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.webmanifest': 'application/manifest+json' };
-const APP_ROUTES = new Set(['/', '/play', '/watch', '/display', '/host', '/overlay']);
+const APP_ROUTES = new Set(['/', '/play', '/watch', '/display', '/host', '/overlay', '/event', '/hall', '/host/events']);
 
 function send(res, status, body, type = 'application/json') {
   res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
@@ -553,8 +573,11 @@ async function onHttp(req, res) {
     if (path === '/healthz') return send(res, 200, { status: 'ok', mock: true });
     if (path === '/api/join' && req.method === 'POST') {
       const b = await readBody(req);
+      const t0 = randomBytes(24).toString('base64url');
+      const ej = EV.join(String(b.code || '').toUpperCase(), t0);
+      if (ej) return send(res, 200, ej);
       const inv = invites.get(String(b.code || '').toUpperCase());
-      if (!inv || inv.revoked) return fail(res, 404, 'not_found', 'unknown code');
+      if (!inv || inv.revoked || inv.event) return fail(res, 404, 'not_found', 'unknown code');
       const t = randomBytes(24).toString('base64url');
       const s = { role: inv.role, game_id: inv.game_id, player_number: inv.player_number || null, code: inv.code };
       sessions.set(t, s);
@@ -658,9 +681,10 @@ async function onHttp(req, res) {
       }
       return fail(res, 404, 'not_found', 'no such route');
     }
+    if (await EV.http(req, res, path, url, who)) return;
     if (path.startsWith('/api/')) return fail(res, 404, 'not_found', 'no such route');
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'bad_message', 'method');
-    if (APP_ROUTES.has(path) || /^\/j\/[^/]+$/.test(path)) return serveFile(res, '/index.html') || send(res, 503, 'build the app first: npm run build', 'text/plain');
+    if (APP_ROUTES.has(path) || /^\/j\/[^/]+$/.test(path) || /^\/(hall|host\/events)\/[^/]+$/.test(path) || /^\/host\/events\/[^/]+\/checkin$/.test(path)) return serveFile(res, '/index.html') || send(res, 503, 'build the app first: npm run build', 'text/plain');
     if (serveFile(res, path)) return;
     return send(res, 404, 'not found', 'text/plain');
   } catch (e) {
@@ -669,6 +693,24 @@ async function onHttp(req, res) {
     return fail(res, 500, 'internal', 'internal error');
   }
 }
+
+const EV = mockEvents({
+  games,
+  invites,
+  sessions,
+  clients,
+  newCode,
+  createGame,
+  publicState,
+  broadcast,
+  env,
+  whoIs,
+  refuse,
+  endGame: (g, winner) => endGame(g, winner, mono()),
+  send: (...a) => send(...a),
+  fail: (...a) => fail(...a),
+  readBody: (req) => readBody(req),
+});
 
 const server = createServer((req, res) => {
   onHttp(req, res);
@@ -684,7 +726,7 @@ server.on('upgrade', (req, socket, head) => {
     return socket.destroy();
   }
   wss.handleUpgrade(req, socket, head, (ws) => {
-    const c = { ws, id: 'k' + ++clientSeq, who, subs: new Set(), addr: req.socket.remoteAddress };
+    const c = { ws, id: 'k' + ++clientSeq, who, token, subs: new Set(), addr: req.socket.remoteAddress };
     clients.add(c);
     sendConnect(c);
     ws.on('message', (data, isBinary) => {

@@ -9,6 +9,9 @@ import { WatchView } from './views/Watch';
 import { DisplayView } from './views/Display';
 import { HostView } from './views/Host';
 import { OverlayView } from './views/Overlay';
+import { EntrantView } from './views/Entrant';
+import { HallView } from './views/Hall';
+import { EventsView } from './views/host/Events';
 import './style.css';
 
 takeMoved(); // before any view reads the session: a switchover hands it over
@@ -33,6 +36,12 @@ function App() {
       return <HostView />;
     case 'overlay':
       return <OverlayView />;
+    case 'event':
+      return <EntrantView />;
+    case 'hall':
+      return <HallView key={route.eventId || ''} eventId={route.eventId} />;
+    case 'events':
+      return <EventsView key={route.eventId || ''} eventId={route.eventId} checkin={route.checkin} />;
     default:
       return (
         <main class="page narrow center">

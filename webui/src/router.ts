@@ -10,6 +10,9 @@ export type Route =
   | { name: 'display' }
   | { name: 'host' }
   | { name: 'overlay' }
+  | { name: 'event' }
+  | { name: 'hall'; eventId: string | null }
+  | { name: 'events'; eventId: string | null; checkin: boolean }
   | { name: 'notfound'; path: string };
 
 export function parseRoute(pathname: string): Route {
@@ -28,6 +31,23 @@ export function parseRoute(pathname: string): Route {
       return { name: 'host' };
     case '/overlay':
       return { name: 'overlay' };
+    case '/event':
+      return { name: 'event' };
+    case '/hall':
+      return { name: 'hall', eventId: null };
+    case '/host/events':
+      return { name: 'events', eventId: null, checkin: false };
+  }
+  // Tournaments: /hall/<event_id>, /host/events/<event_id>[/checkin].
+  const m = /^\/(hall|host\/events)\/([^/]{1,64})(\/checkin)?$/.exec(p);
+  if (m && !(m[1] === 'hall' && m[3])) {
+    let eventId = m[2];
+    try {
+      eventId = decodeURIComponent(eventId);
+    } catch {
+      /* kept as typed */
+    }
+    return m[1] === 'hall' ? { name: 'hall', eventId } : { name: 'events', eventId, checkin: !!m[3] };
   }
   if (p.indexOf('/j/') === 0) {
     const code = codeFromPath(p);

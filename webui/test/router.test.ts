@@ -19,3 +19,19 @@ describe('parseRoute', () => {
     expect(parseRoute('/nope')).toMatchObject({ name: 'notfound' });
   });
 });
+
+describe('tournament routes', () => {
+  it('knows the entrant phone, the hall board and the organiser pages', () => {
+    expect(parseRoute('/event')).toEqual({ name: 'event' });
+    expect(parseRoute('/hall')).toEqual({ name: 'hall', eventId: null });
+    expect(parseRoute('/hall/e-1')).toEqual({ name: 'hall', eventId: 'e-1' });
+    expect(parseRoute('/host/events')).toEqual({ name: 'events', eventId: null, checkin: false });
+    expect(parseRoute('/host/events/e-1')).toEqual({ name: 'events', eventId: 'e-1', checkin: false });
+    expect(parseRoute('/host/events/e-1/checkin')).toEqual({ name: 'events', eventId: 'e-1', checkin: true });
+  });
+  it('sends the rest to not-found', () => {
+    expect(parseRoute('/hall/e-1/checkin')).toMatchObject({ name: 'notfound' });
+    expect(parseRoute('/hall/e-1/x')).toMatchObject({ name: 'notfound' });
+    expect(parseRoute('/host/events/e-1/x')).toMatchObject({ name: 'notfound' });
+  });
+});

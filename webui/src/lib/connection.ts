@@ -50,6 +50,8 @@ export class Connection {
   private isHost = false;
   /** Id of the last subscribe_games sent: its refusal (an older server) is not the user's business. */
   private gamesReq = '';
+  private eventFn: ((data: unknown) => void) | null = null;
+  private eventId = '';
 
   constructor(private readonly opts: ConnectionOptions) {}
 
@@ -106,6 +108,24 @@ export class Connection {
     };
   }
 
+  /**
+   * Follow an event (subscribe_event): `fn` gets the data of every event_state,
+   * now and after each change, and this socket subscribes again after each
+   * reconnect. Returns the function that stops it.
+   */
+  watchEvent(eventId: string, fn: (data: unknown) => void): () => void {
+    this.eventFn = fn;
+    this.eventId = eventId;
+    if (this.isOpen()) this.subscribeEvent();
+    return () => {
+      if (this.eventFn === fn) this.eventFn = null;
+    };
+  }
+
+  private subscribeEvent(): void {
+    if (this.eventFn) this.send({ type: 'subscribe_event', data: { event_id: this.eventId } });
+  }
+
   private subscribeGames(): void {
     this.gamesReq = 'g-' + ++this.seq;
     this.send({ type: 'subscribe_games', id: this.gamesReq });
@@ -140,6 +160,7 @@ export class Connection {
   refresh(): void {
     const gameId = this.opts.store.get().gameId;
     if (gameId && this.isOpen()) this.send({ type: 'game_state', game_id: gameId, data: {} });
+    this.subscribeEvent();
   }
 
   /** Force a new socket now (e.g. a user tapped "retry"). */
@@ -200,6 +221,11 @@ export class Connection {
       }
       if (msg.type === 'connect') this.onConnect(msg);
       if (msg.type === 'error' && this.gamesReq && msg.data && msg.data.ref === this.gamesReq) return;
+      if (msg.type === 'event_state') {
+        if (msg.data && !this.sync.hasSample()) this.sync.hint(Number(msg.data.server_time), now);
+        if (this.eventFn) this.eventFn(msg.data);
+        return;
+      }
       if (msg.type === 'games') {
         const list = gamesOf(msg);
         if (list && this.gamesFn) this.gamesFn(list);
@@ -230,9 +256,11 @@ export class Connection {
     }
     const s = this.opts.store.get();
     this.isHost = d.role === 'host';
-    const gameId = this.isHost ? s.gameId : d.game_id || s.gameId;
+    // An entrant without a table this round (section 11) has no game to follow.
+    const gameId = this.isHost ? s.gameId : d.role === 'entrant' ? null : d.game_id || s.gameId;
     if (gameId) this.send({ type: 'subscribe', game_id: gameId });
     if (this.isHost && this.gamesFn) this.subscribeGames();
+    this.subscribeEvent();
   }
 
   private checkAuth(refused: boolean): void {

@@ -82,6 +82,10 @@ export interface JoinReply {
   /** null for a host pairing code */
   game_id: string | null;
   player_number?: PlayerNumber | null;
+  /** An entrant's or an event observer's code (section 11). */
+  event_id?: string | null;
+  /** An integer on the server; kept as a string here. */
+  entrant_id?: string | number | null;
 }
 
 export interface Invite {

@@ -118,3 +118,35 @@ export function takeTokenFromHash(): string | null {
   history.replaceState(history.state, '', location.pathname + location.search);
   return t;
 }
+
+/** An entrant's session (PROTOCOL.md section 11): one event, one entrant, whatever table it sits at. */
+export interface EntrantSession {
+  token: string;
+  event_id: string;
+  entrant_id: string;
+  code?: string;
+}
+
+export function loadEntrant(): EntrantSession | null {
+  const s = readJson<EntrantSession>('entrant');
+  if (!s || typeof s.token !== 'string' || !s.token || typeof s.event_id !== 'string') return null;
+  if (typeof s.entrant_id === 'number') s.entrant_id = String(s.entrant_id);
+  return typeof s.entrant_id === 'string' && s.entrant_id ? s : null;
+}
+
+export function saveEntrant(s: EntrantSession | null): void {
+  write('entrant', s ? JSON.stringify(s) : null);
+}
+
+/** Event observer sessions of the hall board, by event id, so a TV reload needs no new join. */
+export function loadHallToken(eventId: string): string | null {
+  const all = readJson<Record<string, string>>('hall') || {};
+  return all[eventId] || null;
+}
+
+export function saveHallToken(eventId: string, token: string | null): void {
+  const all = readJson<Record<string, string>>('hall') || {};
+  if (token) all[eventId] = token;
+  else delete all[eventId];
+  write('hall', JSON.stringify(all));
+}

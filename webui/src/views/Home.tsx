@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../lib/api';
 import { CODE_LENGTH, isValidCode, normalizeCode } from '../lib/joincode';
-import { loadSession, saveHostToken, saveSession } from '../lib/session';
+import { loadEntrant, loadSession, saveEntrant, saveHallToken, saveHostToken, saveSession } from '../lib/session';
 import { navigate } from '../router';
 import { ThemeToggle } from '../components/ui';
 
@@ -18,6 +18,17 @@ async function joinWith(code: string): Promise<string> {
   if (r && r.token && r.role === 'host') {
     saveHostToken(r.token, true);
     return '/host';
+  }
+  // A tournament code: an entrant's phone follows its event; an event observer code opens the hall board.
+  if (r && r.token && r.event_id) {
+    if (r.entrant_id !== null && r.entrant_id !== undefined && r.entrant_id !== '') {
+      saveEntrant({ token: r.token, event_id: r.event_id, entrant_id: String(r.entrant_id), code });
+      return '/event';
+    }
+    if (!r.game_id) {
+      saveHallToken(r.event_id, r.token);
+      return '/hall/' + encodeURIComponent(r.event_id);
+    }
   }
   if (!r || !r.token || (r.role !== 'player' && r.role !== 'observer') || !r.game_id) {
     throw new ApiError(0, 'bad_reply', 'The server gave an unexpected answer.');
@@ -105,11 +116,13 @@ function CodeForm(props: { initial?: string; error?: string }) {
 
 export function Home() {
   const session = loadSession();
+  const entrant = loadEntrant();
   const expired = new URLSearchParams(location.search).get('expired');
   useEffect(() => {
-    if (session && !expired) navigate(viewFor(session.role), true);
+    if (entrant && !expired) navigate('/event', true);
+    else if (session && !expired) navigate(viewFor(session.role), true);
   }, []);
-  if (session && !expired) return null;
+  if ((session || entrant) && !expired) return null;
   return (
     <main class="page narrow">
       <header class="topbar">

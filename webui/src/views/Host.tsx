@@ -77,6 +77,9 @@ function Host(props: { token: string | null; onSignOut: (() => void) | null; onD
         <h1 class="brand">Host panel</h1>
         <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
         <div class="row">
+          <a class="btn ghost" href="/host/events" data-testid="events-link">
+            Events
+          </a>
           <a class="btn ghost" href={s.gameId ? '/display?game=' + encodeURIComponent(s.gameId) : '/display'} target="_blank" rel="noopener">
             Big screen
           </a>

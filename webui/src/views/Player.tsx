@@ -1,9 +1,12 @@
 // "/play": one player's phone. One-handed: the things used every turn are at
 // the bottom, within reach of a thumb.
 
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { Connection } from '../lib/connection';
+import type { Store } from '../lib/store';
 import { other, player, type PlayerNumber } from '../lib/protocol';
-import { isBusy } from '../lib/reducer';
+import { isBusy, type ClientState } from '../lib/reducer';
 import { CP_MAX, NAME_CHARS, PRIVATE_BYTES, SCORE_MAX, privateBytes, type ScoreField } from '../lib/limits';
 import type { Session } from '../lib/session';
 import { buzz, keepAwake } from '../lib/wakelock';
@@ -23,10 +26,15 @@ export function PlayerView() {
 }
 
 function Player(props: { session: Session; lost: () => void }) {
-  const { store, conn, state: s } = useSessionConnection(props.session, props.lost);
+  const c = useSessionConnection(props.session, props.lost);
+  return <PlayerScreen {...c} me={c.state.playerNumber || (props.session.player_number as PlayerNumber)} />;
+}
+
+/** The player's screen on a connection of its own: /play, and an entrant's table (`top` then shows the event). */
+export function PlayerScreen(props: { store: Store; conn: Connection; state: ClientState; me: PlayerNumber; top?: ComponentChildren }) {
+  const { store, conn, state: s, me } = props;
   const [pad, setPad] = useState<Field | null>(null);
   const [dialog, setDialog] = useState<'concede' | 'notes' | 'undo' | 'judge' | null>(null);
-  const me = s.playerNumber || (props.session.player_number as PlayerNumber);
   const g = s.game;
   const mine = player(g, me);
   const theirs = player(g, other(me));
@@ -48,6 +56,7 @@ function Player(props: { session: Session; lost: () => void }) {
           <h1 class="sr">Your game</h1>
           <StatusDot s={s} onRetry={() => conn.reconnectNow()} />
         </header>
+        {props.top}
         <p class="lead center" role="status">
           Loading the game…
         </p>
@@ -69,6 +78,7 @@ function Player(props: { session: Session; lost: () => void }) {
         </h1>
         <ThemeToggle />
       </header>
+      {props.top}
       <JudgeBanner g={g} />
 
       <section class={'opponent p' + other(me) + (g.current_turn === other(me) && g.status === 'active' ? ' turn' : '')} aria-label="Opponent" data-testid="opponent">
