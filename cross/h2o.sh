@@ -8,25 +8,10 @@ out=$1
 toolchain=${2:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/src/h2o
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+. "$top/cross/debsrc.sh"
 
 if [ ! -f "$src/CMakeLists.txt" ]; then
-    # apt-get source needs a deb-src entry; add one mirroring the deb entries.
-    if ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-        if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-            sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |
-                $SUDO tee /etc/apt/sources.list.d/debian-src.sources >/dev/null
-        else
-            grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' |
-                $SUDO tee /etc/apt/sources.list.d/debian-src.list >/dev/null
-        fi
-        $SUDO apt-get update -qq
-    fi
-    dl=$top/build/src/h2o-dl
-    rm -rf "$dl" "$src" && mkdir -p "$dl"
-    (cd "$dl" && apt-get source --download-only h2o >/dev/null 2>&1)
-    dpkg-source -x "$dl"/h2o_*.dsc "$src" >/dev/null
+    debsrc_fetch h2o "$src"
     # Only C is needed; without this cmake probes for a C++ compiler of the target.
     sed -i 's/^PROJECT(h2o)$/PROJECT(h2o C)/' "$src/CMakeLists.txt"
 fi
