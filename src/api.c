@@ -73,21 +73,7 @@ static bool api_require_read(app_t *app, h2o_req_t *req, const auth_who_t *who, 
 /* Parses the request body as a JSON object. Responds and returns -1 if it is not. */
 static int api_body(app_t *app, h2o_req_t *req, json_doc_t *d, jsmntok_t *toks)
 {
-    if (req->entity.len > API_MAX_BODY) {
-        api_error(app, req, WIRE_E_TOO_LARGE, "request body over 16 KiB");
-        return -1;
-    }
-    const char *body = req->entity.base ? req->entity.base : "";
-    int rc = json_parse(d, body, req->entity.len, toks, API_MAX_TOKENS);
-    if (rc != 0) {
-        api_error(app, req, WIRE_E_BAD_JSON, req->entity.len == 0 ? "a JSON body is required" : "body is not valid JSON");
-        return -1;
-    }
-    if (json_type(d, 0) != JSON_OBJECT) {
-        api_error(app, req, WIRE_E_BAD_MESSAGE, "body must be a JSON object");
-        return -1;
-    }
-    return 0;
+    return api_object_body(app, req, d, toks, API_MAX_TOKENS, API_MAX_BODY);
 }
 
 static void api_game_state(app_t *app, h2o_req_t *req, const auth_who_t *who, const char *game_id, int status)

@@ -35,23 +35,8 @@ static void api_ev_fail(app_t *app, h2o_req_t *req, int rc, const char *msg)
 /* Parses the body as a JSON object into a heap token array (*toks, freed by the caller). */
 static int api_ev_body(app_t *app, h2o_req_t *req, json_doc_t *d, jsmntok_t **toks)
 {
-    *toks = NULL;
-    if (req->entity.len > 64 * 1024) {
-        api_error(app, req, WIRE_E_TOO_LARGE, "request body over 64 KiB");
-        return -1;
-    }
     *toks = mem_alloc(API_EVENTS_TOKENS * sizeof(**toks));
-    const char *body = req->entity.base ? req->entity.base : "";
-    int rc = json_parse(d, body, req->entity.len, *toks, API_EVENTS_TOKENS);
-    if (rc != 0) {
-        api_error(app, req, WIRE_E_BAD_JSON, req->entity.len == 0 ? "a JSON body is required" : "body is not valid JSON");
-        return -1;
-    }
-    if (json_type(d, 0) != JSON_OBJECT) {
-        api_error(app, req, WIRE_E_BAD_MESSAGE, "body must be a JSON object");
-        return -1;
-    }
-    return 0;
+    return api_object_body(app, req, d, *toks, API_EVENTS_TOKENS, 64 * 1024);
 }
 
 static void api_ev_state(app_t *app, h2o_req_t *req, const event_t *ev, bool host, int status)

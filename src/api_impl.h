@@ -1,4 +1,4 @@
-/* Shared inside the REST API (api.c, api_access.c, api_backup.c, api_follow.c); nothing else includes it. */
+/* Shared inside the REST API (api.c and its parts api_access.c, api_backup.c, api_events.c, api_follow.c, api_hall.c); nothing else includes it. */
 #ifndef STATE_API_IMPL_H
 #define STATE_API_IMPL_H
 
@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "buf.h"
+#include "json.h"
 #include "wire.h"
 
 /* Largest request body accepted (larger ones get 413). */
@@ -17,6 +18,9 @@ void api_error(app_t *app, h2o_req_t *req, wire_err_t e, const char *message);
 void api_json(h2o_req_t *req, int status, buf_t *b);
 /* 405 with an Allow header. */
 void api_method_not_allowed(app_t *app, h2o_req_t *req, const char *allow);
+/* Parses the request body (at most max_bytes) as a JSON object into toks (ntoks of
+ * them). Answers 413, bad_json or bad_message and returns -1 when it is not one. */
+int api_object_body(app_t *app, h2o_req_t *req, json_doc_t *d, jsmntok_t *toks, int ntoks, size_t max_bytes);
 /* Answers with url as an SVG QR code (not cached), or an error when it does not fit. */
 void api_qr_svg(app_t *app, h2o_req_t *req, const char *url);
 

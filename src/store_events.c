@@ -88,22 +88,10 @@ static int store_event_feed(store_t *s, sqlite3_stmt *st, const char *table, con
 {
     buf_t p;
     buf_init(&p);
-    buf_puts(&p, "{\"table\":\"");
-    buf_puts(&p, table);
-    buf_puts(&p, "\",\"row\":");
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        store_feed_put_row(&p, st);
-    else
-        buf_puts(&p, "null");
-    buf_putc(&p, '}');
+    buf_puts(&p, "{\"table\":");
+    json_put_cstr(&p, table);
+    int rc = store_feed_row_entry(s, st, &p, "event", event_id);
     sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        buf_free(&p);
-        return store_fail(s, "read an event row for the feed");
-    }
-    rc = store_feed_append(s, "event", event_id, p.data);
-    buf_free(&p);
     return rc;
 }
 

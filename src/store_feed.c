@@ -142,6 +142,23 @@ void store_feed_put_row(buf_t *p, sqlite3_stmt *st)
     buf_putc(p, '}');
 }
 
+int store_feed_row_entry(store_t *s, sqlite3_stmt *st, buf_t *p, const char *kind, const char *key)
+{
+    buf_puts(p, ",\"row\":");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        store_feed_put_row(p, st);
+    else
+        buf_puts(p, "null");
+    buf_putc(p, '}');
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        rc = store_fail(s, "read a row for the feed");
+    else
+        rc = store_feed_append(s, kind, key, p->data);
+    buf_free(p);
+    return rc;
+}
+
 int store_feed_row(store_t *s, const char *table, const char *pk, const char *key)
 {
     if (!store_feed_ident(table) || !store_feed_ident(pk))
@@ -160,20 +177,8 @@ int store_feed_row(store_t *s, const char *table, const char *pk, const char *ke
     json_put_cstr(&p, table);
     buf_puts(&p, ",\"pk\":");
     json_put_cstr(&p, pk);
-    buf_puts(&p, ",\"row\":");
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        store_feed_put_row(&p, st);
-    else
-        buf_puts(&p, "null");
-    buf_putc(&p, '}');
+    int rc = store_feed_row_entry(s, st, &p, "row", key);
     sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        buf_free(&p);
-        return store_fail(s, "read a row for the feed");
-    }
-    rc = store_feed_append(s, "row", key, p.data);
-    buf_free(&p);
     return rc;
 }
 

@@ -64,6 +64,10 @@ struct store {
 int64_t store_feed_take(store_t *s);
 /* Appends the row st is on as a JSON object of its columns. */
 void store_feed_put_row(buf_t *out, sqlite3_stmt *st);
+/* Steps st (bound to select one row), ends the payload p (an object left open) with
+ * "row": the row or null, and appends the feed entry of kind for key. Frees p; st is
+ * the caller's to reset or finalize. */
+int store_feed_row_entry(store_t *s, sqlite3_stmt *st, buf_t *p, const char *kind, const char *key);
 /* Writes a row of the feed (the JSON object at token tr of d) into table, an
  * upsert on the columns conflict ("a, b"); table and conflict are the caller's
  * own names, the column names are checked. */
